@@ -1,0 +1,37 @@
+import { saveScreenshot } from "@credits/playwright-config/screenshots";
+import { expect, test } from "@playwright/test";
+
+test("[WEB][SMOKE] landing page renders and reports the service as healthy", async ({
+  page,
+}, testInfo) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Your credits" })).toBeVisible();
+  // The status comes from the tRPC health procedure, which queries the database.
+  await expect(page.getByRole("status")).toHaveText("All systems operational");
+  await saveScreenshot(page, testInfo, "web-landing");
+});
+
+test("[WEB][SMOKE] landing page fits a phone-width screen", async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 375, height: 740 });
+  await page.goto("/");
+  await expect(page.getByRole("status")).toHaveText("All systems operational");
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBe(0);
+  await saveScreenshot(page, testInfo, "web-landing-phone");
+});
+
+test("[WEB][HEALTH] /health answers ok and /health/ready sees the database", async ({
+  request,
+}) => {
+  const live = await request.get("/health");
+  expect(live.status()).toBe(200);
+  expect(await live.json()).toEqual({ status: "ok" });
+  const ready = await request.get("/health/ready");
+  expect(ready.status()).toBe(200);
+  expect(await ready.json()).toMatchObject({
+    status: "ok",
+    checks: { database: { status: "ok" } },
+  });
+});

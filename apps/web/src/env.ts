@@ -1,0 +1,10 @@
+import { databaseEnvSchema, parseEnvironment } from "@credits/db/env";
+import { z } from "zod";
+
+/** The web app's environment, validated once at build and startup. */
+export const env = parseEnvironment(
+  databaseEnvSchema.extend({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  }),
+  "apps/web",
+);

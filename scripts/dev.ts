@@ -1,0 +1,44 @@
+// `pnpm dev`: the database (DATABASE_URL, or the embedded Postgres kept in .data/), its migrations
+// and demo data, then both apps in development mode through turbo.
+
+import { openDevelopmentDatabase } from "@credits/db/embedded";
+import { loadRootEnvFile } from "@credits/db/env";
+import { migrateDeploy } from "@credits/db/migrate";
+import { demoUsers, seedDemoData } from "../prisma/seed.ts";
+import { repoRoot, run } from "./run.ts";
+
+loadRootEnvFile(repoRoot);
+console.log("▸ starting the database…");
+const database = await openDevelopmentDatabase();
+const where =
+  database.source === "DATABASE_URL"
+    ? "the server in DATABASE_URL"
+    : `${database.source} (data in .data/pglite)`;
+console.log(`▸ database: ${where} — ${database.url}`);
+
+const applied = await migrateDeploy({ databaseUrl: database.url });
+console.log(`▸ migrations: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
+await seedDemoData(database.url);
+console.log(
+  `▸ demo users: ${Object.values(demoUsers)
+    .map((user) => `${user.email} (${user.role})`)
+    .join(", ")}`,
+);
+console.log("▸ starting apps/web on http://localhost:3000 and apps/admin on http://localhost:3001");
+
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    await database.stop();
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => void shutdown(130));
+process.on("SIGTERM", () => void shutdown(143));
+
+const code = await run("pnpm", ["exec", "turbo", "run", "dev"], {
+  cwd: repoRoot,
+  env: { DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" },
+});
+await shutdown(code);
