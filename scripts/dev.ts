@@ -26,19 +26,10 @@ console.log(
 );
 console.log("▸ starting apps/web on http://localhost:3000 and apps/admin on http://localhost:3001");
 
-let stopping = false;
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    await database.stop();
-  }
-  process.exit(code);
-}
-process.on("SIGINT", () => void shutdown(130));
-process.on("SIGTERM", () => void shutdown(143));
-
+// Ctrl-C reaches turbo through run(); once the apps are down, the database stops too.
 const code = await run("pnpm", ["exec", "turbo", "run", "dev"], {
   cwd: repoRoot,
   env: { DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1", TURBO_TELEMETRY_DISABLED: "1" },
 });
-await shutdown(code);
+await database.stop();
+process.exit(code);

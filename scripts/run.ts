@@ -1,6 +1,10 @@
 import { spawn } from "node:child_process";
 
-/** Runs a command with inherited output and resolves with its exit code (never rejects). */
+/**
+ * Runs a command with inherited output and resolves with its exit code (never rejects).
+ * SIGINT and SIGTERM received meanwhile are passed on to it, so Ctrl-C stops the whole tree and
+ * the caller still gets to clean up after it exits.
+ */
 export function run(
   command: string,
   args: string[],
@@ -12,11 +16,19 @@ export function run(
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
     });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on("SIGINT", forward);
+    process.on("SIGTERM", forward);
+    const finish = (code: number) => {
+      process.off("SIGINT", forward);
+      process.off("SIGTERM", forward);
+      resolve(code);
+    };
     child.on("error", (error) => {
       console.error(`could not start ${command}: ${error.message}`);
-      resolve(127);
+      finish(127);
     });
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+    child.on("exit", (code, signal) => finish(code ?? (signal ? 130 : 1)));
   });
 }
 

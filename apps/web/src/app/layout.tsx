@@ -1,4 +1,4 @@
-import { TRPCReactProvider } from "@credits/credits/react";
+import { AppDocument } from "@credits/credits/react/document";
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import "@credits/ui/styles.css";
@@ -11,11 +11,5 @@ export const metadata: Metadata = {
 export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
-  return (
-    <html lang="en">
-      <body>
-        <TRPCReactProvider>{children}</TRPCReactProvider>
-      </body>
-    </html>
-  );
+  return <AppDocument>{children}</AppDocument>;
 }

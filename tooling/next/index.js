@@ -1,0 +1,23 @@
+// Plain JavaScript: Next.js loads next.config.ts's imports from workspace packages untranspiled.
+
+/**
+ * The Next.js config both apps share. Loads the repository's root `.env` first (variables already
+ * set win), so one file configures every app and script.
+ * @param {{ rootDir: URL }} options the repository root
+ * @returns {import("next").NextConfig}
+ */
+export function createNextConfig({ rootDir }) {
+  try {
+    process.loadEnvFile(new URL(".env", rootDir));
+  } catch {
+    // No .env file: the process environment alone configures the app.
+  }
+  return {
+    reactStrictMode: true,
+    poweredByHeader: false,
+    // Workspace packages ship TypeScript source; Next compiles them with the app.
+    transpilePackages: ["@credits/credits", "@credits/db"],
+    serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg"],
+    typedRoutes: true,
+  };
+}
