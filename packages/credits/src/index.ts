@@ -1,8 +1,30 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
+export * from "./errors.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
+export * from "./schemas.ts";
 export { checkDatabase, type DatabaseHealth } from "./service/health.ts";
+export { captureHold, releaseHold, reserveHold } from "./service/holds.ts";
+export type { Actor, ActorType } from "./service/ledger.ts";
+export { systemActor } from "./service/ledger.ts";
+export { runExpirySweep } from "./service/maintenance.ts";
+export {
+  adjustCredits,
+  createPurchase,
+  grantCredits,
+  refundPurchase,
+  spendCredits,
+  transferCredits,
+} from "./service/operations.ts";
+export {
+  balanceAt,
+  getBalances,
+  listActiveGrants,
+  listHistory,
+  listPurchases,
+} from "./service/queries.ts";
+export { type LedgerViolation, verifyLedger } from "./service/verify.ts";
 export {
   adminProcedure,
   type CreditsContext,

@@ -1,8 +1,14 @@
+import { adminRouter } from "./router/admin/index.ts";
+import { creditsRouter } from "./router/credits.ts";
 import { healthRouter } from "./router/health.ts";
+import { purchasesRouter } from "./router/purchases.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
   health: healthRouter,
+  credits: creditsRouter,
+  purchases: purchasesRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

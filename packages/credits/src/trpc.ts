@@ -2,6 +2,8 @@ import type { Database } from "@credits/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
+import { CreditsError, InsufficientCreditsError, InvalidRequestError } from "./errors.ts";
+import type { Actor } from "./service/ledger.ts";
 
 /** Who is calling: the signed-in user as the auth layer resolved it, or nobody. */
 export interface SessionUser {
@@ -23,24 +25,54 @@ export function createCreditsContext(input: CreditsContext): CreditsContext {
 const t = initTRPC.context<CreditsContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
-    const zodError = error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
-    // Stack traces never leave the server, whatever the environment.
+    const cause = error.cause;
+    const fieldErrors =
+      cause instanceof ZodError
+        ? z.flattenError(cause).fieldErrors
+        : cause instanceof InvalidRequestError && cause.field
+          ? { [cause.field]: [cause.message] }
+          : null;
+    // Stack traces never leave the server; neither does the text of an unexpected error (it can
+    // carry SQL): the client gets a plain apology and the server log has the code and path.
     const { stack: _stack, ...data } = shape.data;
-    return { ...shape, data: { ...data, fieldErrors: zodError?.fieldErrors ?? null } };
+    const message =
+      error.code === "INTERNAL_SERVER_ERROR"
+        ? "Something went wrong on our side. Please try again in a moment."
+        : shape.message;
+    return {
+      ...shape,
+      message,
+      data: {
+        ...data,
+        fieldErrors,
+        available: cause instanceof InsufficientCreditsError ? cause.available : null,
+      },
+    };
   },
+});
+
+/** Turns the service layer's typed errors into tRPC errors with the matching code. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof CreditsError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  return result;
 });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure;
+export const publicProcedure = t.procedure.use(domainErrors);
 
 /** Signed-in callers only; `ctx.session` is non-null inside. */
-export const protectedProcedure = t.procedure.use(({ ctx, next }) => {
+export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.session) {
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   }
-  return next({ ctx: { ...ctx, session: ctx.session } });
+  const actor: Actor = { type: "USER", id: ctx.session.user.id };
+  return next({ ctx: { ...ctx, session: ctx.session, actor } });
 });
 
 /** Operators only: the role is checked here, on the server, for every admin procedure. */
@@ -48,5 +80,6 @@ export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (ctx.session.user.role !== "ADMIN") {
     throw new TRPCError({ code: "FORBIDDEN", message: "This action needs an administrator." });
   }
-  return next({ ctx });
+  const actor: Actor = { type: "ADMIN", id: ctx.session.user.id };
+  return next({ ctx: { ...ctx, actor } });
 });

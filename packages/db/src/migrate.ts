@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum } from "@prisma/driver-adapter-utils";
 import * as wasmBindings from "@prisma/schema-engine-wasm/schema_engine_bg";
 import pg from "pg";
 import { createScratchDatabase } from "./testing.ts";
@@ -103,46 +103,106 @@ function loadEngine(): Promise<WasmEngineFactory> {
 
 interface QueryResultLike {
   fields?: { dataTypeID: number }[];
+  rows?: object;
 }
 const pgCharOid = 18;
 const pgTextOid = 25;
-function charColumnsAsText<T>(result: T): T {
-  for (const part of Array.isArray(result) ? result : [result]) {
-    for (const field of (part as QueryResultLike | undefined)?.fields ?? []) {
-      if (field.dataTypeID === pgCharOid) field.dataTypeID = pgTextOid;
-    }
+/** Result rows whose columns were relabelled from "char" to text, by column position. */
+const charColumnsOfRows = new WeakMap<object, number[]>();
+
+function relabelCharColumns<T>(result: T): T {
+  for (const part of (Array.isArray(result) ? result : [result]) as (
+    | QueryResultLike
+    | undefined
+  )[]) {
+    const positions: number[] = [];
+    part?.fields?.forEach((field, position) => {
+      if (field.dataTypeID === pgCharOid) {
+        field.dataTypeID = pgTextOid;
+        positions.push(position);
+      }
+    });
+    if (positions.length > 0 && part?.rows) charColumnsOfRows.set(part.rows, positions);
   }
   return result;
 }
 
 /**
- * The engine reads catalog columns of Postgres' internal `"char"` type (pg_constraint.contype…),
- * which adapter-pg refuses ("Unsupported column type"). This client relabels them as text: the
- * values are one-character strings already.
+ * The engine reads catalog columns of Postgres' internal `"char"` type (pg_constraint.contype, as
+ * soon as a CHECK constraint exists). adapter-pg refuses that type, and passing it on as text makes
+ * the engine panic reading it "as char". So this client relabels such columns as text for
+ * adapter-pg, remembering which they were, and `typeCharColumns` gives them back their type.
  */
-class CharAsTextClient extends pg.Client {
+class CharAwareClient extends pg.Client {
   // @ts-expect-error one implementation serves pg's callback and promise overloads alike
   override query(...args: unknown[]): unknown {
     const callbackIndex = args.findIndex((arg) => typeof arg === "function");
     if (callbackIndex >= 0) {
       const callback = args[callbackIndex] as (error: unknown, result: unknown) => void;
       args[callbackIndex] = (error: unknown, result: unknown) =>
-        callback(error, error ? result : charColumnsAsText(result));
+        callback(error, error ? result : relabelCharColumns(result));
     }
     const output = (super.query as (...queryArgs: unknown[]) => unknown)(...args);
-    return callbackIndex < 0 && output instanceof Promise ? output.then(charColumnsAsText) : output;
+    return callbackIndex < 0 && output instanceof Promise
+      ? output.then(relabelCharColumns)
+      : output;
   }
+}
+
+interface Queryable {
+  queryRaw(query: unknown): Promise<{ rows: object; columnTypes: number[] }>;
+}
+
+function typeCharColumns<Q>(queryable: Q): Q {
+  const target = queryable as unknown as Queryable;
+  const queryRaw = target.queryRaw.bind(target);
+  target.queryRaw = async (query) => {
+    const resultSet = await queryRaw(query);
+    for (const position of charColumnsOfRows.get(resultSet.rows) ?? []) {
+      resultSet.columnTypes[position] = ColumnTypeEnum.Character;
+    }
+    return resultSet;
+  };
+  return queryable;
 }
 
 function engineAdapter(url: string): PrismaPg {
   return new PrismaPg({
     connectionString: url,
-    Client: CharAsTextClient,
+    Client: CharAwareClient,
   } as unknown as ConstructorParameters<typeof PrismaPg>[0]);
 }
 
 interface Disposable {
   dispose(): Promise<void>;
+}
+
+interface EngineConnection extends Queryable, Disposable {
+  client: { query(sql: string): Promise<unknown> };
+  onError(error: unknown): never;
+  executeScript(script: string): Promise<void>;
+  startTransaction(...args: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Opens a connection for the engine, with two repairs. Char-typed catalog columns keep their type
+ * (see CharAwareClient), in transactions too. And scripts run whole: adapter-pg splits a migration
+ * on every ";", which breaks dollar-quoted function bodies and semicolons in strings, while
+ * Postgres' simple query protocol takes the whole script, as the native engine sends it.
+ */
+async function connectForEngine(url: string) {
+  const connection = await engineAdapter(url).connect();
+  const repaired = typeCharColumns(connection) as unknown as EngineConnection;
+  const startTransaction = repaired.startTransaction.bind(repaired);
+  repaired.startTransaction = async (...args) => typeCharColumns(await startTransaction(...args));
+  repaired.executeScript = async (script) => {
+    try {
+      await repaired.client.query(script);
+    } catch (error) {
+      repaired.onError(error);
+    }
+  };
+  return connection;
 }
 
 /**
@@ -175,10 +235,10 @@ async function withMigrate<T>(
   const factory = bindMigrationAwareSqlAdapterFactory({
     provider: main.provider,
     adapterName: main.adapterName,
-    connect: async () => track(await main.connect()),
+    connect: async () => track(await connectForEngine(options.databaseUrl)),
     connectToShadowDb: async () => {
       const shadow = await createScratchDatabase(options.databaseUrl, "credits_shadow");
-      const adapter = await engineAdapter(shadow.url).connect();
+      const adapter = await connectForEngine(shadow.url);
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();
@@ -210,6 +270,19 @@ export function migrateDeploy(options: MigrateOptions): Promise<string[]> {
 }
 
 /**
+ * Folder names start with a UTC timestamp in whole seconds and replay in name order, so a
+ * migration created within the same second as the newest one could sort before it.
+ */
+async function waitForNextSecondAfter(newestMigration: string | undefined): Promise<void> {
+  const newest = (newestMigration ?? "").slice(0, 14);
+  const now = () => new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+  // Bounded: a migration named with a future timestamp must not hang the command.
+  for (let waited = 0; waited < 1500 && now() <= newest; waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * Like `prisma migrate dev --name <name>`: applies pending migrations, then, if the schema differs
  * from what the migrations build (computed on a shadow database), writes
  * `<timestamp>_<name>/migration.sql` and applies it. It never resets a database: drift, an edited
@@ -236,7 +309,10 @@ export function migrateDev(
       const warnings = loss.warnings.map((warning) => warning.message).join("\n");
       throw new Error(`This migration would lose data (pass --accept-data-loss):\n${warnings}`);
     }
-    if (loss.migrationSteps === 0) return { applied, created: null };
+    // Like the CLI, --create-only writes a migration even without a schema change (an empty one
+    // to fill with hand-written SQL); otherwise no change means nothing to create.
+    if (loss.migrationSteps === 0 && !options.createOnly) return { applied, created: null };
+    await waitForNextSecondAfter((await migrate.listMigrationDirectories()).migrations.at(-1));
     const { generatedMigrationName } = await migrate.createMigration({
       migrationName: options.name,
       draft: Boolean(options.createOnly),

@@ -1,0 +1,24 @@
+import {
+  AdjustCreditsInput,
+  LedgerResult,
+  RefundPurchaseInput,
+  RefundResult,
+} from "../../schemas.ts";
+import { adjustCredits, refundPurchase } from "../../service/operations.ts";
+import { adminProcedure } from "../../trpc.ts";
+
+/** Operators' tools; every procedure checks the ADMIN role on the server. */
+export const adminRouter = {
+  credits: {
+    adjust: adminProcedure
+      .input(AdjustCreditsInput)
+      .output(LedgerResult)
+      .mutation(({ ctx, input }) => adjustCredits(ctx.db, ctx.actor, input)),
+  },
+  purchases: {
+    refund: adminProcedure
+      .input(RefundPurchaseInput)
+      .output(RefundResult)
+      .mutation(({ ctx, input }) => refundPurchase(ctx.db, ctx.actor, input)),
+  },
+};

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import {
+  BalanceAtInput,
+  BalanceOutput,
+  HistoryInput,
+  TransferCreditsInput,
+  TransferResult,
+} from "../schemas.ts";
+import { transferCredits } from "../service/operations.ts";
+import { balanceAt, getBalances, listActiveGrants, listHistory } from "../service/queries.ts";
+import { protectedProcedure } from "../trpc.ts";
+
+/** The signed-in user's own credits. */
+export const creditsRouter = {
+  balance: protectedProcedure
+    .output(BalanceOutput)
+    .query(({ ctx }) => getBalances(ctx.db, ctx.session.user.id)),
+
+  history: protectedProcedure
+    .input(HistoryInput)
+    .query(({ ctx, input }) => listHistory(ctx.db, ctx.session.user.id, input)),
+
+  grants: protectedProcedure
+    .input(z.object({ appId: z.string().optional() }).optional())
+    .query(({ ctx, input }) => listActiveGrants(ctx.db, ctx.session.user.id, input?.appId)),
+
+  balanceAt: protectedProcedure
+    .input(BalanceAtInput)
+    .output(z.object({ appId: z.string(), at: z.date(), balance: z.number().int() }))
+    .query(async ({ ctx, input }) => ({
+      appId: input.appId,
+      at: input.at,
+      balance: await balanceAt(ctx.db, ctx.session.user.id, input.appId, input.at),
+    })),
+
+  transfer: protectedProcedure
+    .input(TransferCreditsInput)
+    .output(TransferResult)
+    .mutation(({ ctx, input }) => transferCredits(ctx.db, ctx.actor, ctx.session.user.id, input)),
+};

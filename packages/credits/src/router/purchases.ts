@@ -1,0 +1,16 @@
+import { CreatePurchaseInput, ListPurchasesInput, PurchaseResult } from "../schemas.ts";
+import { createPurchase } from "../service/operations.ts";
+import { listPurchases } from "../service/queries.ts";
+import { protectedProcedure } from "../trpc.ts";
+
+/** Items the signed-in user buys with credits. */
+export const purchasesRouter = {
+  create: protectedProcedure
+    .input(CreatePurchaseInput)
+    .output(PurchaseResult)
+    .mutation(({ ctx, input }) => createPurchase(ctx.db, ctx.actor, ctx.session.user.id, input)),
+
+  list: protectedProcedure
+    .input(ListPurchasesInput)
+    .query(({ ctx, input }) => listPurchases(ctx.db, ctx.session.user.id, input)),
+};

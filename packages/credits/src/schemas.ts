@@ -1,0 +1,264 @@
+import { z } from "zod";
+
+/**
+ * Zod schemas for every input and output of the credits domain, shared by the tRPC procedures,
+ * the REST layer and forms. Messages say what is wrong in words a person understands.
+ */
+
+/** The largest amount one operation may move: 10^12 credits. */
+export const MAX_CREDITS = 1_000_000_000_000;
+
+export const CreditAmount = z
+  .number({ error: "must be a number of credits" })
+  .int({ error: "must be a whole number of credits" })
+  .positive({ error: "must be greater than zero" })
+  .max(MAX_CREDITS, { error: `must be at most ${MAX_CREDITS.toLocaleString("en-US")}` });
+
+export const AppId = z.string({ error: "must be an app id" }).regex(/^[a-z0-9][a-z0-9-]{0,31}$/, {
+  error: "must be a short slug of lowercase letters, digits and dashes",
+});
+
+export const UserId = z.uuid({ error: "must be a user id (a UUID)" });
+
+export const IdempotencyKey = z
+  .string({ error: "is required: send a unique key (e.g. a UUID) with every change" })
+  .min(8, { error: "must be at least 8 characters (a UUID is best)" })
+  .max(200, { error: "must be at most 200 characters" })
+  .regex(/^[\x21-\x7e]+$/, { error: "must be printable ASCII without spaces" });
+
+export const Description = z
+  .string({ error: "must be text" })
+  .trim()
+  .min(1, { error: "must not be empty" })
+  .max(500, { error: "must be at most 500 characters" });
+
+export const Reason = Description.describe("why an operator made this change");
+
+const Metadata = z
+  .record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
+  .refine((value) => Object.keys(value).length <= 50, { error: "must have at most 50 keys" });
+
+export const TransactionType = z.enum([
+  "GRANT",
+  "SPEND",
+  "PURCHASE",
+  "REFUND",
+  "TRANSFER_OUT",
+  "TRANSFER_IN",
+  "ADJUSTMENT",
+  "EXPIRE",
+  "HOLD_CAPTURE",
+]);
+export type TransactionType = z.infer<typeof TransactionType>;
+
+export const GrantSource = z.enum([
+  "PURCHASE",
+  "SUBSCRIPTION",
+  "ADMIN",
+  "PROMOTION",
+  "TRANSFER",
+  "REFUND",
+]);
+export type GrantSource = z.infer<typeof GrantSource>;
+
+const FutureDate = z.coerce
+  .date({ error: "must be a date" })
+  .refine((date) => date.getTime() > Date.now(), { error: "must be in the future" });
+
+// ─── Inputs ──────────────────────────────────────────────────────────────────────────────────
+
+export const SpendCreditsInput = z.object({
+  appId: AppId.default("default"),
+  amount: CreditAmount,
+  description: Description,
+  metadata: Metadata.optional(),
+  idempotencyKey: IdempotencyKey,
+});
+export type SpendCreditsInput = z.infer<typeof SpendCreditsInput>;
+
+export const CreatePurchaseInput = z.object({
+  appId: AppId.default("default"),
+  itemId: z.string().trim().min(1, { error: "must not be empty" }).max(200),
+  itemName: z.string().trim().min(1, { error: "must not be empty" }).max(200),
+  credits: CreditAmount,
+  idempotencyKey: IdempotencyKey,
+});
+export type CreatePurchaseInput = z.infer<typeof CreatePurchaseInput>;
+
+export const TransferRecipient = z.union(
+  [
+    z.object({ userId: UserId }),
+    z.object({ email: z.email({ error: "must be an email address" }).toLowerCase() }),
+  ],
+  { error: "must name the recipient by userId or email" },
+);
+
+export const TransferCreditsInput = z.object({
+  appId: AppId.default("default"),
+  to: TransferRecipient,
+  amount: CreditAmount,
+  description: Description.default("Transfer"),
+  idempotencyKey: IdempotencyKey,
+});
+export type TransferCreditsInput = z.infer<typeof TransferCreditsInput>;
+
+export const GrantCreditsInput = z.object({
+  userId: UserId,
+  appId: AppId.default("default"),
+  amount: CreditAmount,
+  source: GrantSource,
+  description: Description,
+  expiresAt: FutureDate.optional(),
+  priority: z.number().int().min(0).max(1000).default(100),
+  metadata: Metadata.optional(),
+  stripeObjectId: z.string().max(255).optional(),
+  idempotencyKey: IdempotencyKey,
+});
+export type GrantCreditsInput = z.input<typeof GrantCreditsInput>;
+
+export const AdjustCreditsInput = z.discriminatedUnion(
+  "direction",
+  [
+    z.object({
+      direction: z.literal("grant"),
+      userId: UserId,
+      appId: AppId.default("default"),
+      amount: CreditAmount,
+      expiresAt: FutureDate.optional(),
+      reason: Reason,
+      idempotencyKey: IdempotencyKey,
+    }),
+    z.object({
+      direction: z.literal("debit"),
+      userId: UserId,
+      appId: AppId.default("default"),
+      amount: CreditAmount,
+      reason: Reason,
+      idempotencyKey: IdempotencyKey,
+    }),
+  ],
+  { error: "direction must be grant or debit" },
+);
+export type AdjustCreditsInput = z.infer<typeof AdjustCreditsInput>;
+
+export const RefundPurchaseInput = z.object({
+  purchaseId: z.uuid({ error: "must be a purchase id (a UUID)" }),
+  /** Omitted: everything not refunded yet. */
+  amount: CreditAmount.optional(),
+  reason: Reason,
+  idempotencyKey: IdempotencyKey,
+});
+export type RefundPurchaseInput = z.infer<typeof RefundPurchaseInput>;
+
+export const ReserveHoldInput = z.object({
+  appId: AppId.default("default"),
+  amount: CreditAmount,
+  ttlSeconds: z
+    .number({ error: "must be a number of seconds" })
+    .int({ error: "must be a whole number of seconds" })
+    .min(1, { error: "must be at least 1 second" })
+    .max(7 * 24 * 3600, { error: "must be at most 7 days" }),
+  description: Description,
+  idempotencyKey: IdempotencyKey,
+});
+export type ReserveHoldInput = z.infer<typeof ReserveHoldInput>;
+
+export const CaptureHoldInput = z.object({
+  holdId: z.uuid({ error: "must be a hold id (a UUID)" }),
+  amount: CreditAmount,
+  idempotencyKey: IdempotencyKey,
+});
+export type CaptureHoldInput = z.infer<typeof CaptureHoldInput>;
+
+export const ReleaseHoldInput = z.object({
+  holdId: z.uuid({ error: "must be a hold id (a UUID)" }),
+  idempotencyKey: IdempotencyKey,
+});
+export type ReleaseHoldInput = z.infer<typeof ReleaseHoldInput>;
+
+export const HistoryInput = z
+  .object({
+    appId: AppId.optional(),
+    types: z.array(TransactionType).max(9).optional(),
+    from: z.coerce.date({ error: "must be a date" }).optional(),
+    to: z.coerce.date({ error: "must be a date" }).optional(),
+    /** The `nextCursor` of the previous page. */
+    cursor: z
+      .string()
+      .regex(/^\d{1,19}$/, { error: "must be a cursor from a previous page" })
+      .nullish(),
+    limit: z.number().int().min(1).max(100).default(50),
+  })
+  .refine((input) => !input.from || !input.to || input.from <= input.to, {
+    error: "must not be before `from`",
+    path: ["to"],
+  });
+export type HistoryInput = z.infer<typeof HistoryInput>;
+
+export const BalanceAtInput = z.object({
+  appId: AppId.default("default"),
+  at: z.coerce.date({ error: "must be a date" }),
+});
+
+export const ListPurchasesInput = z.object({
+  appId: AppId.optional(),
+  cursor: z.uuid().nullish(),
+  limit: z.number().int().min(1).max(100).default(50),
+});
+export type ListPurchasesInput = z.infer<typeof ListPurchasesInput>;
+
+// ─── Outputs ─────────────────────────────────────────────────────────────────────────────────
+
+export const AppBalance = z.object({
+  appId: z.string(),
+  appName: z.string(),
+  /** Credits the account holds, not counting expired ones. */
+  balance: z.number().int(),
+  /** Reserved by active holds. */
+  held: z.number().int(),
+  /** What can be spent now: balance − held. */
+  available: z.number().int(),
+});
+
+export const BalanceOutput = z.object({
+  total: z.number().int(),
+  available: z.number().int(),
+  held: z.number().int(),
+  apps: z.array(AppBalance),
+});
+export type BalanceOutput = z.infer<typeof BalanceOutput>;
+
+/** What every balance-changing operation returns; JSON-safe, so a replay returns it unchanged. */
+export const LedgerResult = z.object({
+  transactionId: z.string(),
+  balance: z.number().int(),
+  available: z.number().int(),
+});
+export type LedgerResult = z.infer<typeof LedgerResult>;
+
+export const PurchaseResult = LedgerResult.extend({ purchaseId: z.string() });
+export type PurchaseResult = z.infer<typeof PurchaseResult>;
+
+export const TransferResult = LedgerResult.extend({
+  transferId: z.string(),
+  recipientUserId: z.string(),
+});
+export type TransferResult = z.infer<typeof TransferResult>;
+
+export const RefundResult = LedgerResult.extend({
+  purchaseId: z.string(),
+  refunded: z.number().int(),
+  status: z.enum(["COMPLETED", "REFUNDED", "PARTIALLY_REFUNDED"]),
+});
+export type RefundResult = z.infer<typeof RefundResult>;
+
+export const HoldResult = z.object({
+  holdId: z.string(),
+  status: z.enum(["ACTIVE", "CAPTURED", "RELEASED", "EXPIRED"]),
+  amount: z.number().int(),
+  capturedAmount: z.number().int(),
+  expiresAt: z.string(),
+  available: z.number().int(),
+  transactionId: z.string().nullable(),
+});
+export type HoldResult = z.infer<typeof HoldResult>;

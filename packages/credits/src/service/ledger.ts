@@ -1,0 +1,389 @@
+// The ledger's primitives, used inside one short transaction per mutation. Every balance change
+// follows the same path: lock the account row, post due expiries, change grants, then update the
+// balance and append the entry in one statement. The account row lock serialises all changes to
+// one account, so no read-then-write can race; CHECK constraints back every rule.
+import { createHash } from "node:crypto";
+import { Prisma } from "@credits/db";
+import {
+  IdempotencyConflictError,
+  InsufficientCreditsError,
+  InvalidRequestError,
+  NotFoundError,
+} from "../errors.ts";
+import type { GrantSource, TransactionType } from "../schemas.ts";
+
+export type Tx = Prisma.TransactionClient;
+
+export type ActorType = "USER" | "ADMIN" | "SERVICE" | "STRIPE" | "SYSTEM";
+
+/** Who causes a change: recorded on every entry ("created by") and scoping idempotency keys. */
+export interface Actor {
+  type: ActorType;
+  id: string | null;
+}
+
+export const systemActor: Actor = { type: "SYSTEM", id: null };
+
+export interface LockedAccount {
+  id: string;
+  userId: string;
+  appId: string;
+  /** The stored balance, after due expiries were posted. */
+  balance: number;
+  /** Reserved by active, unexpired holds. */
+  held: number;
+}
+
+export function available(account: Pick<LockedAccount, "balance" | "held">): number {
+  return Math.max(0, account.balance - account.held);
+}
+
+/** Links an entry may carry to what it concerns. */
+export interface EntryLinks {
+  purchaseId?: string;
+  transferId?: string;
+  grantId?: string;
+  holdId?: string;
+  stripeObjectId?: string;
+}
+
+export interface PostedEntry {
+  transactionId: string;
+  balance: number;
+}
+
+/** The SQLSTATE of a database error, wherever Prisma's driver adapter put it. */
+export function sqlState(error: unknown): string | undefined {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
+  const meta = error.meta as
+    | { code?: string; driverAdapterError?: { cause?: { originalCode?: string; code?: string } } }
+    | undefined;
+  return meta?.driverAdapterError?.cause?.originalCode ?? meta?.code;
+}
+
+async function assertUserAndAppExist(tx: Tx, userId: string, appId: string): Promise<void> {
+  const [row] = await tx.$queryRaw<{ user_exists: boolean; app_exists: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM users WHERE id = ${userId}::uuid) AS user_exists,
+           EXISTS (SELECT 1 FROM apps WHERE id = ${appId}) AS app_exists`;
+  if (!row?.user_exists) throw new NotFoundError("user", userId);
+  if (!row.app_exists) throw new NotFoundError("app", appId);
+}
+
+/**
+ * Locks the user's account in the app (creating it when `create`), posts its due expiries and
+ * returns it with what its holds reserve. Returns null when it does not exist and `create` is
+ * false; throws NotFoundError for an unknown user or app.
+ */
+export async function lockAccount(
+  tx: Tx,
+  userId: string,
+  appId: string,
+  options: { create: boolean },
+): Promise<LockedAccount | null> {
+  if (options.create) {
+    try {
+      // ON CONFLICT DO UPDATE takes the row lock on an existing account, like FOR UPDATE.
+      await tx.$executeRaw`
+        INSERT INTO credit_accounts (id, user_id, app_id)
+        VALUES (gen_random_uuid(), ${userId}::uuid, ${appId})
+        ON CONFLICT (user_id, app_id) DO UPDATE SET updated_at = credit_accounts.updated_at`;
+    } catch (error) {
+      if (sqlState(error) === "23503") await assertUserAndAppExist(tx, userId, appId);
+      throw error;
+    }
+  }
+  const [row] = await tx.$queryRaw<{ id: string; balance: bigint; held: bigint }[]>`
+    SELECT a.id, a.balance,
+      (SELECT COALESCE(SUM(h.amount), 0) FROM credit_holds h
+        WHERE h.account_id = a.id AND h.status = 'ACTIVE' AND h.expires_at > now())::bigint AS held
+    FROM credit_accounts a
+    WHERE a.user_id = ${userId}::uuid AND a.app_id = ${appId}
+    FOR UPDATE OF a`;
+  if (!row) {
+    await assertUserAndAppExist(tx, userId, appId);
+    return null;
+  }
+  const account = {
+    id: row.id,
+    userId,
+    appId,
+    balance: Number(row.balance),
+    held: Number(row.held),
+  };
+  account.balance = await postDueExpiries(tx, account);
+  return account;
+}
+
+/**
+ * Posts an EXPIRE entry for every grant of the (locked) account whose expiry has come, zeroes those
+ * grants and lowers the balance, all in one statement; returns the new balance. Usually there is
+ * nothing to expire and the statement touches no row.
+ */
+export async function postDueExpiries(
+  tx: Tx,
+  account: Pick<LockedAccount, "id" | "userId" | "appId" | "balance">,
+): Promise<number> {
+  const [row] = await tx.$queryRaw<{ balance: bigint }[]>`
+    WITH due AS (
+      SELECT id, remaining, expires_at, created_at FROM credit_grants
+      WHERE account_id = ${account.id}::uuid AND remaining > 0 AND expires_at <= now()
+      FOR UPDATE
+    ), zeroed AS (
+      UPDATE credit_grants g SET remaining = 0, expired_at = now()
+      FROM due WHERE g.id = due.id
+      RETURNING g.id, due.remaining, due.expires_at, due.created_at
+    ), entries AS (
+      INSERT INTO credit_transactions
+        (account_id, user_id, app_id, type, amount, balance_after, description, actor_type, grant_id)
+      SELECT ${account.id}::uuid, ${account.userId}::uuid, ${account.appId}, 'EXPIRE', -remaining,
+        ${account.balance} - SUM(remaining) OVER (ORDER BY expires_at, created_at, id),
+        'Credits expired', 'SYSTEM', id
+      FROM zeroed ORDER BY expires_at, created_at, id
+      RETURNING amount
+    )
+    UPDATE credit_accounts SET balance = balance + (SELECT SUM(amount) FROM entries), updated_at = now()
+    WHERE id = ${account.id}::uuid AND EXISTS (SELECT 1 FROM entries)
+    RETURNING balance`;
+  return row ? Number(row.balance) : account.balance;
+}
+
+/**
+ * Locks the user's account in the app and refuses (PAYMENT_REQUIRED, with what is available)
+ * unless it can pay `amount` from what is not held. `releasingHold` is the reserve of a hold that
+ * stops counting as it pays (a capture).
+ */
+export async function lockPayingAccount(
+  tx: Tx,
+  target: { userId: string; appId: string; amount: number; releasingHold?: number },
+): Promise<LockedAccount> {
+  const account = await lockAccount(tx, target.userId, target.appId, { create: false });
+  if (!account) throw new InsufficientCreditsError(target.amount, 0);
+  const payer = { ...account, held: account.held - (target.releasingHold ?? 0) };
+  if (available(payer) < target.amount) {
+    throw new InsufficientCreditsError(target.amount, available(payer));
+  }
+  return payer;
+}
+
+/**
+ * Takes `amount` from the account's live grants in burn order (lowest priority, soonest expiry,
+ * oldest first) in one statement, and returns what it took from which grant. The caller holds the
+ * account lock and has checked that the grants can pay.
+ */
+export async function burnGrants(
+  tx: Tx,
+  accountId: string,
+  amount: number,
+): Promise<{ grantId: string; amount: number }[]> {
+  const rows = await tx.$queryRaw<{ id: string; taken: bigint }[]>`
+    WITH live AS (
+      SELECT id, remaining,
+        SUM(remaining) OVER (ORDER BY priority, expires_at NULLS LAST, created_at, id) AS running
+      FROM credit_grants
+      WHERE account_id = ${accountId}::uuid AND remaining > 0 AND (expires_at IS NULL OR expires_at > now())
+    ), taken AS (
+      SELECT id, LEAST(remaining, ${amount}::bigint - (running - remaining)) AS taken
+      FROM live WHERE running - remaining < ${amount}::bigint
+    )
+    UPDATE credit_grants g SET remaining = g.remaining - taken.taken
+    FROM taken WHERE g.id = taken.id
+    RETURNING g.id, taken.taken`;
+  const allocations = rows.map((row) => ({ grantId: row.id, amount: Number(row.taken) }));
+  const total = allocations.reduce((sum, allocation) => sum + allocation.amount, 0);
+  if (total !== amount) {
+    // Balance and grants disagree: an invariant is broken. Abort rather than post a wrong entry.
+    throw new Error(`grants of account ${accountId} cover ${total} of ${amount}`);
+  }
+  return allocations;
+}
+
+export interface EntryInput {
+  type: TransactionType;
+  /** Signed: positive credits in, negative out. */
+  amount: number;
+  description: string;
+  actor: Actor;
+  idempotencyKey?: string;
+  metadata?: Record<string, unknown>;
+  links?: EntryLinks;
+}
+
+/** Changes the locked account's balance by `entry.amount` and appends the entry, in one statement. */
+export async function postEntry(
+  tx: Tx,
+  account: Pick<LockedAccount, "id" | "userId" | "appId">,
+  entry: EntryInput,
+): Promise<PostedEntry> {
+  const links = entry.links ?? {};
+  try {
+    const [row] = await tx.$queryRaw<{ id: bigint; balance_after: bigint }[]>`
+      WITH account AS (
+        UPDATE credit_accounts SET balance = balance + ${entry.amount}::bigint, updated_at = now()
+        WHERE id = ${account.id}::uuid
+        RETURNING balance
+      )
+      INSERT INTO credit_transactions (account_id, user_id, app_id, type, amount, balance_after,
+        description, metadata, actor_type, actor_id, idempotency_key,
+        purchase_id, transfer_id, grant_id, hold_id, stripe_object_id)
+      SELECT ${account.id}::uuid, ${account.userId}::uuid, ${account.appId},
+        ${entry.type}::"CreditTransactionType", ${entry.amount}::bigint, account.balance,
+        ${entry.description}, ${entry.metadata ? JSON.stringify(entry.metadata) : null}::jsonb,
+        ${entry.actor.type}::"ActorType", ${entry.actor.id}, ${entry.idempotencyKey ?? null},
+        ${links.purchaseId ?? null}::uuid, ${links.transferId ?? null}::uuid,
+        ${links.grantId ?? null}::uuid, ${links.holdId ?? null}::uuid, ${links.stripeObjectId ?? null}
+      FROM account
+      RETURNING id, balance_after`;
+    if (!row) throw new NotFoundError("account", account.id);
+    return { transactionId: row.id.toString(), balance: Number(row.balance_after) };
+  } catch (error) {
+    if (sqlState(error) === "23514") {
+      throw new InvalidRequestError(
+        "This would take the balance beyond what an account can hold (2^53 − 1 credits).",
+        "amount",
+      );
+    }
+    throw error;
+  }
+}
+
+export interface NewGrant {
+  source: GrantSource;
+  amount: number;
+  expiresAt?: Date | null;
+  priority?: number;
+  purchaseId?: string;
+  stripeObjectId?: string;
+}
+
+/** Adds a grant to the locked account and returns its id; the caller posts the matching entry. */
+export async function insertGrant(tx: Tx, accountId: string, grant: NewGrant): Promise<string> {
+  const [row] = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO credit_grants (id, account_id, source, amount, remaining, priority, expires_at, purchase_id, stripe_object_id)
+    VALUES (gen_random_uuid(), ${accountId}::uuid, ${grant.source}::"GrantSource", ${grant.amount}::bigint,
+      ${grant.amount}::bigint, ${grant.priority ?? 100}, ${grant.expiresAt ?? null}::timestamptz,
+      ${grant.purchaseId ?? null}::uuid, ${grant.stripeObjectId ?? null})
+    RETURNING id`;
+  if (!row) throw new Error("grant insert returned nothing");
+  return row.id;
+}
+
+// ─── Idempotency ─────────────────────────────────────────────────────────────────────────────
+
+function canonicalJson(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export interface IdempotentCall {
+  actor: Actor;
+  key: string;
+  /** The operation's name, e.g. "credits.spend": the same key for another operation conflicts. */
+  operation: string;
+  /** What identifies the request (its input without the key, plus the target). */
+  request: unknown;
+}
+
+/**
+ * Runs one mutation as one transaction, at most once per (caller, key). The key is claimed first:
+ * a concurrent twin blocks on the unique key until this transaction ends, then finds the stored
+ * result and returns it; a different request under the same key is a conflict. A failed attempt
+ * (e.g. not enough credits) rolls back the claim with everything else, so a retry runs anew.
+ */
+export async function runIdempotent<T>(
+  db: { $transaction<R>(work: (tx: Tx) => Promise<R>, options?: object): Promise<R> },
+  call: IdempotentCall,
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const scope = `${call.actor.type}:${call.actor.id ?? "-"}`;
+  const requestHash = createHash("sha256")
+    .update(canonicalJson({ operation: call.operation, request: call.request }))
+    .digest("hex");
+  return db.$transaction(
+    async (tx) => {
+      const claimed = await tx.$queryRaw<unknown[]>`
+        INSERT INTO idempotency_keys (scope, key, operation, request_hash)
+        VALUES (${scope}, ${call.key}, ${call.operation}, ${requestHash})
+        ON CONFLICT (scope, key) DO NOTHING
+        RETURNING 1`;
+      if (claimed.length === 0) {
+        const [first] = await tx.$queryRaw<{ request_hash: string; response: T | null }[]>`
+          SELECT request_hash, response FROM idempotency_keys WHERE scope = ${scope} AND key = ${call.key}`;
+        if (!first || first.request_hash !== requestHash || first.response === null) {
+          throw new IdempotencyConflictError(call.key);
+        }
+        return first.response;
+      }
+      const result = await work(tx);
+      await tx.$executeRaw`
+        UPDATE idempotency_keys SET response = ${JSON.stringify(result)}::jsonb
+        WHERE scope = ${scope} AND key = ${call.key}`;
+      return result;
+    },
+    { maxWait: 10_000, timeout: 20_000 },
+  );
+}
+
+// ─── The two movements every operation is made of ────────────────────────────────────────────
+
+export interface Movement {
+  account: LockedAccount;
+  entry: PostedEntry;
+  /** What the account can spend after the movement. */
+  available: number;
+}
+
+/**
+ * Takes `amount` out of the user's account in the app: locks it, refuses when what is not held
+ * cannot pay, burns grants, and posts the (negative) entry. `beforeEntry` creates rows the entry
+ * links to (a purchase, a transfer) once the account is locked and can pay.
+ */
+export async function debitAccount(
+  tx: Tx,
+  target: { userId: string; appId: string; amount: number; releasingHold?: number },
+  entry: Omit<EntryInput, "amount">,
+  beforeEntry?: (account: LockedAccount) => Promise<EntryLinks>,
+): Promise<Movement> {
+  const account = await lockPayingAccount(tx, target);
+  const extraLinks = beforeEntry ? await beforeEntry(account) : {};
+  const allocations = await burnGrants(tx, account.id, target.amount);
+  const posted = await postEntry(tx, account, {
+    ...entry,
+    amount: -target.amount,
+    metadata: { ...entry.metadata, grants: allocations },
+    links: { ...entry.links, ...extraLinks },
+  });
+  return {
+    account,
+    entry: posted,
+    available: available({ balance: posted.balance, held: account.held }),
+  };
+}
+
+/** Puts credits into the user's account in the app (created if needed) as a new grant, and posts the entry. */
+export async function creditAccount(
+  tx: Tx,
+  target: { userId: string; appId: string },
+  grant: NewGrant,
+  entry: Omit<EntryInput, "amount">,
+): Promise<Movement> {
+  const account = await lockAccount(tx, target.userId, target.appId, { create: true });
+  if (!account) throw new NotFoundError("account", `${target.userId}/${target.appId}`);
+  const grantId = await insertGrant(tx, account.id, grant);
+  const posted = await postEntry(tx, account, {
+    ...entry,
+    amount: grant.amount,
+    links: { ...entry.links, grantId },
+  });
+  return {
+    account,
+    entry: posted,
+    available: available({ balance: posted.balance, held: account.held }),
+  };
+}

@@ -1,0 +1,314 @@
+// Credit operations: each is one idempotent transaction over the ledger primitives.
+import { randomUUID } from "node:crypto";
+import type { Database } from "@credits/db";
+import { InvalidRequestError, NotFoundError, StateConflictError } from "../errors.ts";
+import type {
+  AdjustCreditsInput,
+  CreatePurchaseInput,
+  GrantCreditsInput,
+  LedgerResult,
+  PurchaseResult,
+  RefundPurchaseInput,
+  RefundResult,
+  SpendCreditsInput,
+  TransferCreditsInput,
+  TransferResult,
+} from "../schemas.ts";
+import { GrantCreditsInput as GrantCreditsSchema } from "../schemas.ts";
+import {
+  type Actor,
+  creditAccount,
+  debitAccount,
+  lockAccount,
+  type Movement,
+  runIdempotent,
+  type Tx,
+} from "./ledger.ts";
+
+function ledgerResult(movement: Movement): LedgerResult {
+  return {
+    transactionId: movement.entry.transactionId,
+    balance: movement.entry.balance,
+    available: movement.available,
+  };
+}
+
+function withoutKey<T extends { idempotencyKey: string }>(input: T): Omit<T, "idempotencyKey"> {
+  const { idempotencyKey: _key, ...request } = input;
+  return request;
+}
+
+/** Spends credits of `userId` for something that is not a recorded purchase (a SPEND entry). */
+export function spendCredits(
+  db: Database,
+  actor: Actor,
+  userId: string,
+  input: SpendCreditsInput,
+): Promise<LedgerResult> {
+  return runIdempotent(
+    db,
+    {
+      actor,
+      key: input.idempotencyKey,
+      operation: "credits.spend",
+      request: { userId, ...withoutKey(input) },
+    },
+    async (tx) =>
+      ledgerResult(
+        await debitAccount(
+          tx,
+          { userId, appId: input.appId, amount: input.amount },
+          {
+            type: "SPEND",
+            description: input.description,
+            actor,
+            idempotencyKey: input.idempotencyKey,
+            metadata: input.metadata,
+          },
+        ),
+      ),
+  );
+}
+
+/** Buys an item with credits: records the purchase and posts a PURCHASE entry linked to it. */
+export function createPurchase(
+  db: Database,
+  actor: Actor,
+  userId: string,
+  input: CreatePurchaseInput,
+): Promise<PurchaseResult> {
+  return runIdempotent(
+    db,
+    {
+      actor,
+      key: input.idempotencyKey,
+      operation: "purchases.create",
+      request: { userId, ...withoutKey(input) },
+    },
+    async (tx) => {
+      const purchaseId = randomUUID();
+      const movement = await debitAccount(
+        tx,
+        { userId, appId: input.appId, amount: input.credits },
+        {
+          type: "PURCHASE",
+          description: `Purchase: ${input.itemName}`,
+          actor,
+          idempotencyKey: input.idempotencyKey,
+        },
+        async (account) => {
+          await tx.$executeRaw`
+            INSERT INTO purchases (id, account_id, user_id, app_id, item_id, item_name, credits, created_by_type, created_by_id)
+            VALUES (${purchaseId}::uuid, ${account.id}::uuid, ${userId}::uuid, ${input.appId}, ${input.itemId},
+              ${input.itemName}, ${input.credits}::bigint, ${actor.type}::"ActorType", ${actor.id})`;
+          return { purchaseId };
+        },
+      );
+      return { ...ledgerResult(movement), purchaseId };
+    },
+  );
+}
+
+/**
+ * Refunds a purchase, fully or in part (never more than was paid and not yet refunded): the credits
+ * come back as a REFUND grant, with a REFUND entry linked to the purchase.
+ */
+export function refundPurchase(
+  db: Database,
+  actor: Actor,
+  input: RefundPurchaseInput,
+): Promise<RefundResult> {
+  return runIdempotent(
+    db,
+    { actor, key: input.idempotencyKey, operation: "purchases.refund", request: withoutKey(input) },
+    async (tx) => {
+      const [owner] = await tx.$queryRaw<{ user_id: string; app_id: string }[]>`
+        SELECT user_id, app_id FROM purchases WHERE id = ${input.purchaseId}::uuid`;
+      if (!owner) throw new NotFoundError("purchase", input.purchaseId);
+      // The account lock comes first, as in every operation, then the purchase row.
+      await lockAccount(tx, owner.user_id, owner.app_id, { create: true });
+      const [purchase] = await tx.$queryRaw<
+        { credits: bigint; refunded_credits: bigint; item_name: string }[]
+      >`
+        SELECT credits, refunded_credits, item_name FROM purchases WHERE id = ${input.purchaseId}::uuid FOR UPDATE`;
+      if (!purchase) throw new NotFoundError("purchase", input.purchaseId);
+      const refundable = Number(purchase.credits - purchase.refunded_credits);
+      if (refundable === 0)
+        throw new StateConflictError("This purchase has already been fully refunded.");
+      const amount = input.amount ?? refundable;
+      if (amount > refundable) {
+        throw new InvalidRequestError(
+          `At most ${refundable} credits of this purchase can still be refunded.`,
+          "amount",
+        );
+      }
+      const status = amount === refundable ? "REFUNDED" : "PARTIALLY_REFUNDED";
+      await tx.$executeRaw`
+        UPDATE purchases SET refunded_credits = refunded_credits + ${amount}::bigint,
+          status = ${status}::"PurchaseStatus", updated_at = now()
+        WHERE id = ${input.purchaseId}::uuid`;
+      const movement = await creditAccount(
+        tx,
+        { userId: owner.user_id, appId: owner.app_id },
+        { source: "REFUND", amount, purchaseId: input.purchaseId },
+        {
+          type: "REFUND",
+          description: `Refund: ${purchase.item_name}`,
+          actor,
+          idempotencyKey: input.idempotencyKey,
+          metadata: { reason: input.reason },
+          links: { purchaseId: input.purchaseId },
+        },
+      );
+      return { ...ledgerResult(movement), purchaseId: input.purchaseId, refunded: amount, status };
+    },
+  );
+}
+
+async function resolveRecipient(tx: Tx, to: TransferCreditsInput["to"]): Promise<string> {
+  const rows =
+    "userId" in to
+      ? await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE id = ${to.userId}::uuid`
+      : await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE lower(email) = ${to.email}`;
+  const recipient = rows[0];
+  if (!recipient) throw new NotFoundError("user", "userId" in to ? to.userId : to.email);
+  return recipient.id;
+}
+
+/**
+ * Moves credits from one user to another in the same app: a TRANSFER_OUT and a TRANSFER_IN entry
+ * (the latter as a new grant) in one transaction. Both accounts are locked in user-id order, so
+ * A→B and B→A running at once cannot deadlock.
+ */
+export function transferCredits(
+  db: Database,
+  actor: Actor,
+  fromUserId: string,
+  input: TransferCreditsInput,
+): Promise<TransferResult> {
+  return runIdempotent(
+    db,
+    {
+      actor,
+      key: input.idempotencyKey,
+      operation: "credits.transfer",
+      request: { fromUserId, ...withoutKey(input) },
+    },
+    async (tx) => {
+      const toUserId = await resolveRecipient(tx, input.to);
+      if (toUserId === fromUserId) {
+        throw new InvalidRequestError("You cannot transfer credits to yourself.", "to");
+      }
+      // Lock the lower user id's account first; debitAccount/creditAccount re-lock (a no-op).
+      for (const userId of [fromUserId, toUserId].sort()) {
+        await lockAccount(tx, userId, input.appId, { create: userId === toUserId });
+      }
+      const transferId = randomUUID();
+      const sent = await debitAccount(
+        tx,
+        { userId: fromUserId, appId: input.appId, amount: input.amount },
+        {
+          type: "TRANSFER_OUT",
+          description: input.description,
+          actor,
+          idempotencyKey: input.idempotencyKey,
+        },
+        async () => {
+          await tx.$executeRaw`
+            INSERT INTO credit_transfers (id, app_id, from_user_id, to_user_id, amount, description)
+            VALUES (${transferId}::uuid, ${input.appId}, ${fromUserId}::uuid, ${toUserId}::uuid,
+              ${input.amount}::bigint, ${input.description})`;
+          return { transferId };
+        },
+      );
+      await creditAccount(
+        tx,
+        { userId: toUserId, appId: input.appId },
+        { source: "TRANSFER", amount: input.amount },
+        {
+          type: "TRANSFER_IN",
+          description: input.description,
+          actor,
+          idempotencyKey: input.idempotencyKey,
+          links: { transferId },
+        },
+      );
+      return { ...ledgerResult(sent), transferId, recipientUserId: toUserId };
+    },
+  );
+}
+
+/**
+ * Grants credits from billing, promotions or operators: a new grant (optionally expiring) and a
+ * GRANT entry. Used by the Stripe webhooks and subscriptions with their own actor and key.
+ */
+export function grantCredits(
+  db: Database,
+  actor: Actor,
+  rawInput: GrantCreditsInput,
+): Promise<LedgerResult> {
+  const input = GrantCreditsSchema.parse(rawInput);
+  return runIdempotent(
+    db,
+    { actor, key: input.idempotencyKey, operation: "credits.grant", request: withoutKey(input) },
+    async (tx) =>
+      ledgerResult(
+        await creditAccount(
+          tx,
+          { userId: input.userId, appId: input.appId },
+          {
+            source: input.source,
+            amount: input.amount,
+            expiresAt: input.expiresAt ?? null,
+            priority: input.priority,
+            stripeObjectId: input.stripeObjectId,
+          },
+          {
+            type: "GRANT",
+            description: input.description,
+            actor,
+            idempotencyKey: input.idempotencyKey,
+            metadata: input.metadata,
+            links: { stripeObjectId: input.stripeObjectId },
+          },
+        ),
+      ),
+  );
+}
+
+/** An operator's correction: a grant (optionally expiring) or a debit, with a required reason. */
+export function adjustCredits(
+  db: Database,
+  actor: Actor,
+  input: AdjustCreditsInput,
+): Promise<LedgerResult> {
+  return runIdempotent(
+    db,
+    {
+      actor,
+      key: input.idempotencyKey,
+      operation: "admin.credits.adjust",
+      request: withoutKey(input),
+    },
+    async (tx) => {
+      const entry = {
+        type: "ADJUSTMENT" as const,
+        description: input.reason,
+        actor,
+        idempotencyKey: input.idempotencyKey,
+        metadata: { reason: input.reason, direction: input.direction },
+      };
+      const target = { userId: input.userId, appId: input.appId };
+      const movement =
+        input.direction === "grant"
+          ? await creditAccount(
+              tx,
+              target,
+              { source: "ADMIN", amount: input.amount, expiresAt: input.expiresAt ?? null },
+              entry,
+            )
+          : await debitAccount(tx, { ...target, amount: input.amount }, entry);
+      return ledgerResult(movement);
+    },
+  );
+}
