@@ -81,16 +81,15 @@ export async function lockAccount(
   options: { create: boolean },
 ): Promise<LockedAccount | null> {
   if (options.create) {
-    try {
-      // ON CONFLICT DO UPDATE takes the row lock on an existing account, like FOR UPDATE.
-      await tx.$executeRaw`
-        INSERT INTO credit_accounts (id, user_id, app_id)
-        VALUES (gen_random_uuid(), ${userId}::uuid, ${appId})
-        ON CONFLICT (user_id, app_id) DO UPDATE SET updated_at = credit_accounts.updated_at`;
-    } catch (error) {
-      if (sqlState(error) === "23503") await assertUserAndAppExist(tx, userId, appId);
-      throw error;
-    }
+    // Inserts only for a known user and app (an unknown one inserts nothing, and is reported
+    // below, without a foreign-key error aborting the transaction). ON CONFLICT DO UPDATE takes the
+    // row lock on an existing account, like FOR UPDATE.
+    await tx.$executeRaw`
+      INSERT INTO credit_accounts (id, user_id, app_id)
+      SELECT gen_random_uuid(), ${userId}::uuid, ${appId}
+      WHERE EXISTS (SELECT 1 FROM users WHERE id = ${userId}::uuid)
+        AND EXISTS (SELECT 1 FROM apps WHERE id = ${appId})
+      ON CONFLICT (user_id, app_id) DO UPDATE SET updated_at = credit_accounts.updated_at`;
   }
   const [row] = await tx.$queryRaw<{ id: string; balance: bigint; held: bigint }[]>`
     SELECT a.id, a.balance,

@@ -1,0 +1,75 @@
+// Shared set-up for the integration tests: a Prisma client on the test database that `pnpm test`
+// prepared, fresh users per test, and callers of the real router acting as them.
+import { randomUUID } from "node:crypto";
+import { createDatabaseClient } from "@credits/db";
+import { TRPCError } from "@trpc/server";
+import { afterAll } from "vitest";
+import type { CreditsContext, SessionUser } from "../src/index.ts";
+import { createCaller } from "../src/root.ts";
+
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl)
+  throw new Error("DATABASE_URL must point at the test database (pnpm test sets it)");
+
+/** Enough connections for the concurrency tests to really run in parallel. */
+export const db = createDatabaseClient(databaseUrl, { poolMax: 20 });
+afterAll(() => db.$disconnect());
+
+// A second app next to "default", for per-app tests (the demo seed has it too).
+await db.app.upsert({
+  where: { id: "reports" },
+  create: { id: "reports", name: "Reports" },
+  update: {},
+});
+
+export const newKey = () => randomUUID();
+
+export async function createUser(role: SessionUser["role"] = "USER"): Promise<SessionUser> {
+  const email = `test-${randomUUID()}@example.com`;
+  const user = await db.user.create({ data: { email, role }, select: { id: true, email: true } });
+  return { ...user, role };
+}
+
+export function callerFor(user: SessionUser | null) {
+  const context: CreditsContext = { db, session: user ? { user } : null };
+  return createCaller(context);
+}
+
+/** A signed-in user, their caller, and an admin's caller to fund them. */
+export async function fundedUser(credits: number, appId = "default") {
+  const user = await createUser();
+  const admin = await createUser("ADMIN");
+  if (credits > 0) {
+    await callerFor(admin).admin.credits.adjust({
+      direction: "grant",
+      userId: user.id,
+      appId,
+      amount: credits,
+      reason: "test funding",
+      idempotencyKey: newKey(),
+    });
+  }
+  return { user, caller: callerFor(user), admin, adminCaller: callerFor(admin) };
+}
+
+/** The TRPCError a call fails with (the test fails if it succeeds or fails otherwise). */
+export async function trpcErrorOf(call: Promise<unknown>): Promise<TRPCError> {
+  const outcome = await call.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  if (outcome.ok)
+    throw new Error(`expected the call to fail, it returned ${JSON.stringify(outcome.value)}`);
+  if (!(outcome.error instanceof TRPCError)) throw outcome.error;
+  return outcome.error;
+}
+
+/** The number of ledger entries of a user, to prove that a refused call wrote nothing. */
+export function entryCount(userId: string): Promise<number> {
+  return db.creditTransaction.count({ where: { userId } });
+}
+
+/** Moves a grant's expiry into the past, as if time had passed. */
+export async function expireGrantNow(grantId: string): Promise<void> {
+  await db.$executeRaw`UPDATE credit_grants SET expires_at = now() - interval '1 second' WHERE id = ${grantId}::uuid`;
+}

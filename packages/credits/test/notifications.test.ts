@@ -1,0 +1,40 @@
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { fundedUser } from "./fixtures.ts";
+
+/**
+ * The `credit_changes` trigger, observed from one session (so the test means the same on a real
+ * server and on the embedded PGlite, which is a single session). Delivery to other processes is
+ * Postgres' LISTEN/NOTIFY itself.
+ */
+describe("live updates", () => {
+  it("notifies `credit_changes` with the account when a balance changes, at commit only", async () => {
+    const { user } = await fundedUser(50);
+    const session = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await session.connect();
+    try {
+      const received: { userId: string; appId: string; accountId: string }[] = [];
+      session.on("notification", (message) => {
+        if (message.channel === "credit_changes" && message.payload)
+          received.push(JSON.parse(message.payload));
+      });
+      await session.query("LISTEN credit_changes");
+      const touchBalance = `UPDATE credit_accounts SET balance = balance WHERE user_id = '${user.id}'`;
+
+      await session.query("BEGIN");
+      await session.query(touchBalance);
+      await session.query("ROLLBACK");
+      await session.query("SELECT 1");
+      expect(received.filter((change) => change.userId === user.id)).toEqual([]);
+
+      await session.query("BEGIN");
+      await session.query(touchBalance);
+      await session.query("COMMIT");
+      await expect
+        .poll(() => received.filter((change) => change.userId === user.id))
+        .toEqual([{ userId: user.id, appId: "default", accountId: expect.any(String) }]);
+    } finally {
+      await session.end();
+    }
+  });
+});
