@@ -18,6 +18,99 @@ export interface EmbeddedPostgresOptions {
   port?: number;
 }
 
+interface QueuedMessage {
+  handlerId: number;
+  message: Uint8Array;
+  onData(data: Uint8Array): void;
+  resolve(bytes: number): void;
+  reject(error: unknown): void;
+}
+
+interface QueryQueue {
+  queue: QueuedMessage[];
+  processing: boolean;
+  lastHandlerId: number | null;
+  db: PGlite;
+  processQueue(): Promise<void>;
+  clearQueueForHandler(handlerId: number): void;
+}
+
+// Extended-protocol messages that leave a sequence open until its Sync: Parse, Bind, Describe,
+// Execute, Close, Flush.
+const terminateMessageType = "X".charCodeAt(0);
+const openingMessageTypes = new Set(
+  ["P", "B", "D", "E", "C", "H"].map((type) => type.charCodeAt(0)),
+);
+
+/**
+ * pglite-socket 0.1.6 multiplexes connections onto PGlite's single session message by message,
+ * keeping only transactions together. A node-postgres query outside a transaction is several
+ * messages (Parse, Bind, Describe, Execute, Sync): another connection's Parse landing between them
+ * replaces the unnamed statement, and a connection would get another's rows (the server enqueues
+ * each message on its own, so nothing stops that interleaving). This replaces the queue's loop
+ * with one that also keeps each connection's messages together up to its Sync, and keeps a
+ * client's Terminate from reaching the shared session. It reaches into the server's internals, so
+ * pglite-socket is pinned exactly.
+ */
+function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
+  const queue = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
+  const openSequences = new Set<number>();
+  queue.processQueue = async function processQueue(this: QueryQueue) {
+    if (this.processing || this.queue.length === 0) return;
+    this.processing = true;
+    try {
+      while (this.queue.length > 0) {
+        const pinned =
+          this.lastHandlerId !== null &&
+          (openSequences.has(this.lastHandlerId) || this.db.isInTransaction());
+        const index = pinned
+          ? this.queue.findIndex((item) => item.handlerId === this.lastHandlerId)
+          : 0;
+        if (index === -1) break; // wait for the pinned connection's next message
+        const [item] = this.queue.splice(index, 1);
+        if (!item) break;
+        if (item.message[0] === terminateMessageType) {
+          // A client saying goodbye ends its connection, not PGlite's one session shared by all.
+          openSequences.delete(item.handlerId);
+          item.resolve(0);
+          continue;
+        }
+        let bytes = 0;
+        try {
+          await this.db.runExclusive(() =>
+            this.db.execProtocolRawStream(item.message, {
+              onRawData: (data: Uint8Array) => {
+                bytes += data.length;
+                item.onData(data);
+              },
+            }),
+          );
+        } catch (error) {
+          item.reject(error);
+          continue;
+        }
+        const type = item.message[0] ?? 0;
+        if (openingMessageTypes.has(type)) openSequences.add(item.handlerId);
+        else openSequences.delete(item.handlerId);
+        this.lastHandlerId = item.handlerId;
+        item.resolve(bytes);
+      }
+    } finally {
+      this.processing = false;
+    }
+  }.bind(queue);
+  // A connection that closes mid-sequence must not keep the others waiting for it.
+  const clearQueueForHandler = queue.clearQueueForHandler.bind(queue);
+  queue.clearQueueForHandler = (handlerId) => {
+    clearQueueForHandler(handlerId);
+    openSequences.delete(handlerId);
+    if (queue.lastHandlerId === handlerId && !queue.db.isInTransaction()) {
+      queue.lastHandlerId = null;
+      void queue.processQueue();
+    }
+  };
+}
+
 /**
  * Starts PGlite (Postgres compiled to WebAssembly) and serves it over the Postgres wire protocol on
  * 127.0.0.1, so the apps use the very same driver path as with a real server. PGlite is one
@@ -35,6 +128,7 @@ export async function startEmbeddedPostgres(
     port: options.port ?? 0,
     maxConnections: 64,
   });
+  keepExtendedQueriesTogether(server);
   try {
     await server.start();
   } catch (error) {

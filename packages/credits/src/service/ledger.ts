@@ -3,7 +3,7 @@
 // balance and append the entry in one statement. The account row lock serialises all changes to
 // one account, so no read-then-write can race; CHECK constraints back every rule.
 import { createHash } from "node:crypto";
-import { Prisma } from "@credits/db";
+import type { Prisma } from "@credits/db";
 import {
   IdempotencyConflictError,
   InsufficientCreditsError,
@@ -50,15 +50,6 @@ export interface EntryLinks {
 export interface PostedEntry {
   transactionId: string;
   balance: number;
-}
-
-/** The SQLSTATE of a database error, wherever Prisma's driver adapter put it. */
-export function sqlState(error: unknown): string | undefined {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return undefined;
-  const meta = error.meta as
-    | { code?: string; driverAdapterError?: { cause?: { originalCode?: string; code?: string } } }
-    | undefined;
-  return meta?.driverAdapterError?.cause?.originalCode ?? meta?.code;
 }
 
 async function assertUserAndAppExist(tx: Tx, userId: string, appId: string): Promise<void> {
@@ -207,42 +198,43 @@ export interface EntryInput {
   links?: EntryLinks;
 }
 
+/** The most an account can hold: 2^53 − 1, exact as a JavaScript number (a CHECK enforces it too). */
+export const MAX_BALANCE = Number.MAX_SAFE_INTEGER;
+
 /** Changes the locked account's balance by `entry.amount` and appends the entry, in one statement. */
 export async function postEntry(
   tx: Tx,
-  account: Pick<LockedAccount, "id" | "userId" | "appId">,
+  account: Pick<LockedAccount, "id" | "userId" | "appId" | "balance">,
   entry: EntryInput,
 ): Promise<PostedEntry> {
   const links = entry.links ?? {};
-  try {
-    const [row] = await tx.$queryRaw<{ id: bigint; balance_after: bigint }[]>`
-      WITH account AS (
-        UPDATE credit_accounts SET balance = balance + ${entry.amount}::bigint, updated_at = now()
-        WHERE id = ${account.id}::uuid
-        RETURNING balance
-      )
-      INSERT INTO credit_transactions (account_id, user_id, app_id, type, amount, balance_after,
-        description, metadata, actor_type, actor_id, idempotency_key,
-        purchase_id, transfer_id, grant_id, hold_id, stripe_object_id)
-      SELECT ${account.id}::uuid, ${account.userId}::uuid, ${account.appId},
-        ${entry.type}::"CreditTransactionType", ${entry.amount}::bigint, account.balance,
-        ${entry.description}, ${entry.metadata ? JSON.stringify(entry.metadata) : null}::jsonb,
-        ${entry.actor.type}::"ActorType", ${entry.actor.id}, ${entry.idempotencyKey ?? null},
-        ${links.purchaseId ?? null}::uuid, ${links.transferId ?? null}::uuid,
-        ${links.grantId ?? null}::uuid, ${links.holdId ?? null}::uuid, ${links.stripeObjectId ?? null}
-      FROM account
-      RETURNING id, balance_after`;
-    if (!row) throw new NotFoundError("account", account.id);
-    return { transactionId: row.id.toString(), balance: Number(row.balance_after) };
-  } catch (error) {
-    if (sqlState(error) === "23514") {
-      throw new InvalidRequestError(
-        "This would take the balance beyond what an account can hold (2^53 − 1 credits).",
-        "amount",
-      );
-    }
-    throw error;
+  // Checked here, under the account lock, rather than by catching the CHECK violation: the
+  // constraint is the backstop, and an error inside the statement would abort the transaction.
+  if (account.balance + entry.amount > MAX_BALANCE) {
+    throw new InvalidRequestError(
+      "This would take the balance beyond what an account can hold (2^53 − 1 credits).",
+      "amount",
+    );
   }
+  const [row] = await tx.$queryRaw<{ id: bigint; balance_after: bigint }[]>`
+    WITH account AS (
+      UPDATE credit_accounts SET balance = balance + ${entry.amount}::bigint, updated_at = now()
+      WHERE id = ${account.id}::uuid
+      RETURNING balance
+    )
+    INSERT INTO credit_transactions (account_id, user_id, app_id, type, amount, balance_after,
+      description, metadata, actor_type, actor_id, idempotency_key,
+      purchase_id, transfer_id, grant_id, hold_id, stripe_object_id)
+    SELECT ${account.id}::uuid, ${account.userId}::uuid, ${account.appId},
+      ${entry.type}::"CreditTransactionType", ${entry.amount}::bigint, account.balance,
+      ${entry.description}, ${entry.metadata ? JSON.stringify(entry.metadata) : null}::jsonb,
+      ${entry.actor.type}::"ActorType", ${entry.actor.id}, ${entry.idempotencyKey ?? null},
+      ${links.purchaseId ?? null}::uuid, ${links.transferId ?? null}::uuid,
+      ${links.grantId ?? null}::uuid, ${links.holdId ?? null}::uuid, ${links.stripeObjectId ?? null}
+    FROM account
+    RETURNING id, balance_after`;
+  if (!row) throw new NotFoundError("account", account.id);
+  return { transactionId: row.id.toString(), balance: Number(row.balance_after) };
 }
 
 export interface NewGrant {
