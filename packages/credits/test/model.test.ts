@@ -56,9 +56,11 @@ describe("the ledger against a model", () => {
 
         for (const op of operations) {
           switch (op.kind) {
-            case "grant": {
+            case "grant":
+            case "debit": {
+              const sign = op.kind === "grant" ? 1 : -1;
               const input = {
-                direction: "grant" as const,
+                direction: op.kind,
                 userId: users[op.user]?.id ?? "",
                 amount: op.amount,
                 reason: "model",
@@ -67,9 +69,9 @@ describe("the ledger against a model", () => {
               await attempt(
                 () => admin.admin.credits.adjust(input),
                 () => {
-                  model[op.user] = (model[op.user] ?? 0) + op.amount;
+                  model[op.user] = (model[op.user] ?? 0) + sign * op.amount;
                 },
-                true,
+                op.kind === "grant" || (model[op.user] ?? 0) >= op.amount,
               );
               break;
             }
@@ -110,23 +112,6 @@ describe("the ledger against a model", () => {
                   model[op.to] = (model[op.to] ?? 0) + op.amount;
                 },
                 op.from !== op.to && (model[op.from] ?? 0) >= op.amount,
-              );
-              break;
-            }
-            case "debit": {
-              const input = {
-                direction: "debit" as const,
-                userId: users[op.user]?.id ?? "",
-                amount: op.amount,
-                reason: "model",
-                idempotencyKey: newKey(),
-              };
-              await attempt(
-                () => admin.admin.credits.adjust(input),
-                () => {
-                  model[op.user] = (model[op.user] ?? 0) - op.amount;
-                },
-                (model[op.user] ?? 0) >= op.amount,
               );
               break;
             }
