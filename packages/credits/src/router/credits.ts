@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  AppId,
   BalanceAtInput,
   BalanceOutput,
   HistoryInput,
@@ -21,7 +22,7 @@ export const creditsRouter = {
     .query(({ ctx, input }) => listHistory(ctx.db, ctx.session.user.id, input)),
 
   grants: protectedProcedure
-    .input(z.object({ appId: z.string().optional() }).optional())
+    .input(z.object({ appId: AppId.optional() }).optional())
     .query(({ ctx, input }) => listActiveGrants(ctx.db, ctx.session.user.id, input?.appId)),
 
   balanceAt: protectedProcedure
