@@ -6,7 +6,7 @@ export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export * from "./schemas.ts";
 export { checkDatabase, type DatabaseHealth } from "./service/health.ts";
 export { captureHold, releaseHold, reserveHold } from "./service/holds.ts";
-export type { Actor, ActorType } from "./service/ledger.ts";
+export type { Actor } from "./service/ledger.ts";
 export { systemActor } from "./service/ledger.ts";
 export { runExpirySweep } from "./service/maintenance.ts";
 export {

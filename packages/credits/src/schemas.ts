@@ -262,3 +262,60 @@ export const HoldResult = z.object({
   transactionId: z.string().nullable(),
 });
 export type HoldResult = z.infer<typeof HoldResult>;
+
+/** Who caused a change ("created by"). */
+export const ActorType = z.enum(["USER", "ADMIN", "SERVICE", "STRIPE", "SYSTEM"]);
+export type ActorType = z.infer<typeof ActorType>;
+
+export const LedgerEntry = z.object({
+  id: z.string(),
+  appId: z.string(),
+  type: TransactionType,
+  amount: z.number().int(),
+  balanceAfter: z.number().int(),
+  description: z.string(),
+  metadata: z.unknown(),
+  actorType: ActorType,
+  actorId: z.string().nullable(),
+  purchaseId: z.string().nullable(),
+  transferId: z.string().nullable(),
+  grantId: z.string().nullable(),
+  holdId: z.string().nullable(),
+  stripeObjectId: z.string().nullable(),
+  createdAt: z.date(),
+});
+
+export const HistoryOutput = z.object({
+  entries: z.array(LedgerEntry),
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: z.string().nullable(),
+});
+
+export const ActiveGrant = z.object({
+  id: z.string(),
+  appId: z.string(),
+  source: GrantSource,
+  amount: z.number().int(),
+  remaining: z.number().int(),
+  priority: z.number().int(),
+  expiresAt: z.date().nullable(),
+  createdAt: z.date(),
+});
+
+export const PurchaseRecord = z.object({
+  id: z.string(),
+  appId: z.string(),
+  itemId: z.string(),
+  itemName: z.string(),
+  credits: z.number().int(),
+  refundedCredits: z.number().int(),
+  status: z.enum(["COMPLETED", "REFUNDED", "PARTIALLY_REFUNDED"]),
+  createdByType: ActorType,
+  createdById: z.string().nullable(),
+  createdAt: z.date(),
+});
+
+export const PurchasesOutput = z.object({
+  purchases: z.array(PurchaseRecord),
+  nextCursor: z.string().nullable(),
+});

@@ -1,9 +1,11 @@
 import { z } from "zod";
 import {
+  ActiveGrant,
   AppId,
   BalanceAtInput,
   BalanceOutput,
   HistoryInput,
+  HistoryOutput,
   TransferCreditsInput,
   TransferResult,
 } from "../schemas.ts";
@@ -19,10 +21,12 @@ export const creditsRouter = {
 
   history: protectedProcedure
     .input(HistoryInput)
+    .output(HistoryOutput)
     .query(({ ctx, input }) => listHistory(ctx.db, ctx.session.user.id, input)),
 
   grants: protectedProcedure
     .input(z.object({ appId: AppId.optional() }).optional())
+    .output(z.array(ActiveGrant))
     .query(({ ctx, input }) => listActiveGrants(ctx.db, ctx.session.user.id, input?.appId)),
 
   balanceAt: protectedProcedure

@@ -1,4 +1,9 @@
-import { CreatePurchaseInput, ListPurchasesInput, PurchaseResult } from "../schemas.ts";
+import {
+  CreatePurchaseInput,
+  ListPurchasesInput,
+  PurchaseResult,
+  PurchasesOutput,
+} from "../schemas.ts";
 import { createPurchase } from "../service/operations.ts";
 import { listPurchases } from "../service/queries.ts";
 import { protectedProcedure } from "../trpc.ts";
@@ -12,5 +17,6 @@ export const purchasesRouter = {
 
   list: protectedProcedure
     .input(ListPurchasesInput)
+    .output(PurchasesOutput)
     .query(({ ctx, input }) => listPurchases(ctx.db, ctx.session.user.id, input)),
 };

@@ -10,11 +10,9 @@ import {
   InvalidRequestError,
   NotFoundError,
 } from "../errors.ts";
-import type { GrantSource, TransactionType } from "../schemas.ts";
+import type { ActorType, GrantSource, TransactionType } from "../schemas.ts";
 
 export type Tx = Prisma.TransactionClient;
-
-export type ActorType = "USER" | "ADMIN" | "SERVICE" | "STRIPE" | "SYSTEM";
 
 /** Who causes a change: recorded on every entry ("created by") and scoping idempotency keys. */
 export interface Actor {
