@@ -5,6 +5,7 @@
 // The demo user's history shows every kind of entry: grants, a purchase and its partial refund,
 // a spend, a transfer, a capture of a hold, an active hold, and a grant that expired.
 import { pathToFileURL } from "node:url";
+import { hashPassword } from "@credits/auth";
 import {
   type Actor,
   captureHold,
@@ -24,6 +25,9 @@ export const demoUsers = {
   admin: { email: "admin@example.com", name: "Ada Admin", role: "ADMIN" },
   user: { email: "user@example.com", name: "Uma User", role: "USER" },
 } as const;
+
+/** The demo users' password, for local sign-in only. */
+export const demoPassword = "demo-password";
 
 export const demoApps = [
   { id: "default", name: "Default" },
@@ -121,13 +125,16 @@ export async function seedDemoData(databaseUrl: string): Promise<void> {
       await db.app.upsert({ where: { id: app.id }, create: app, update: {} });
     }
     const users: Record<string, string> = {};
+    const passwordHash = await hashPassword(demoPassword);
     for (const [name, user] of Object.entries(demoUsers)) {
       const row = await db.user.upsert({
         where: { email: user.email },
-        create: user,
+        create: { ...user, passwordHash },
         update: {},
-        select: { id: true },
+        select: { id: true, passwordHash: true },
       });
+      if (!row.passwordHash)
+        await db.user.update({ where: { id: row.id }, data: { passwordHash } });
       users[name] = row.id;
     }
     // The history is seeded once: its expiry dates depend on when it was first made.

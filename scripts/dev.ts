@@ -4,7 +4,7 @@
 import { openDevelopmentDatabase } from "@credits/db/embedded";
 import { loadRootEnvFile } from "@credits/db/env";
 import { migrateDeploy } from "@credits/db/migrate";
-import { demoUsers, seedDemoData } from "../prisma/seed.ts";
+import { demoPassword, demoUsers, seedDemoData } from "../prisma/seed.ts";
 import { repoRoot, run } from "./run.ts";
 
 loadRootEnvFile(repoRoot);
@@ -20,7 +20,7 @@ const applied = await migrateDeploy({ databaseUrl: database.url });
 console.log(`▸ migrations: ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
 await seedDemoData(database.url);
 console.log(
-  `▸ demo users: ${Object.values(demoUsers)
+  `▸ demo sign-in (password "${demoPassword}"): ${Object.values(demoUsers)
     .map((user) => `${user.email} (${user.role})`)
     .join(", ")}`,
 );

@@ -3,6 +3,7 @@
 // Postgres is started), migrated and seeded; the vitest suites of every package and the Playwright
 // suites of both apps run against it through turbo; their JSON reports are totalled into one line
 // `N passed, N failed[, N skipped]`; the database is dropped; the exit code is non-zero on any failure.
+import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -73,6 +74,8 @@ try {
   await seedDemoData(database.url);
   const env = {
     DATABASE_URL: database.url,
+    // The apps run as production builds, which require a signing secret: one per run.
+    AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64"),
     TEST_REPORT_DIR: reportDir,
     NEXT_TELEMETRY_DISABLED: "1",
     TURBO_TELEMETRY_DISABLED: "1",

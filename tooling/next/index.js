@@ -16,7 +16,7 @@ export function createNextConfig({ rootDir }) {
     reactStrictMode: true,
     poweredByHeader: false,
     // Workspace packages ship TypeScript source; Next compiles them with the app.
-    transpilePackages: ["@credits/credits", "@credits/db"],
+    transpilePackages: ["@credits/auth", "@credits/credits", "@credits/db", "@credits/ui"],
     serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg"],
     typedRoutes: true,
   };

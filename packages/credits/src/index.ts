@@ -4,6 +4,7 @@ import type { AppRouter } from "./root.ts";
 export * from "./errors.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export * from "./schemas.ts";
+export { historyCsv } from "./service/export.ts";
 export { checkDatabase, type DatabaseHealth } from "./service/health.ts";
 export { captureHold, releaseHold, reserveHold } from "./service/holds.ts";
 export type { Actor } from "./service/ledger.ts";

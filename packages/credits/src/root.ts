@@ -1,4 +1,5 @@
 import { adminRouter } from "./router/admin/index.ts";
+import { authRouter } from "./router/auth.ts";
 import { creditsRouter } from "./router/credits.ts";
 import { healthRouter } from "./router/health.ts";
 import { purchasesRouter } from "./router/purchases.ts";
@@ -6,6 +7,7 @@ import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
   health: healthRouter,
+  auth: authRouter,
   credits: creditsRouter,
   purchases: purchasesRouter,
   admin: adminRouter,

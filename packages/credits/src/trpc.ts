@@ -1,3 +1,4 @@
+import type { SessionUser } from "@credits/auth";
 import type { Database } from "@credits/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
@@ -5,12 +6,7 @@ import { ZodError, z } from "zod";
 import { CreditsError, InsufficientCreditsError, InvalidRequestError } from "./errors.ts";
 import type { Actor } from "./service/ledger.ts";
 
-/** Who is calling: the signed-in user as the auth layer resolved it, or nobody. */
-export interface SessionUser {
-  id: string;
-  email: string;
-  role: "USER" | "ADMIN";
-}
+export type { SessionUser };
 
 export interface CreditsContext {
   db: Database;

@@ -1,6 +1,6 @@
 import "server-only";
 
+import { createRequestContext } from "@credits/credits/next/context";
 import { createServerHelpers } from "@credits/credits/rsc";
-import { createContext } from "./context.ts";
 
-export const { trpc, getQueryClient, HydrateClient } = createServerHelpers(createContext);
+export const { trpc, getQueryClient, HydrateClient } = createServerHelpers(createRequestContext);

@@ -1,7 +1,7 @@
 // GET|POST /api/trpc/* — the shared `credits` tRPC router
 import { createTrpcRouteHandler } from "@credits/credits/next";
-import { createContext } from "~/trpc/context.ts";
+import { createRequestContext } from "@credits/credits/next/context";
 
-const handler = createTrpcRouteHandler(createContext);
+const handler = createTrpcRouteHandler(createRequestContext);
 
 export { handler as GET, handler as POST };

@@ -1,0 +1,135 @@
+import { saveScreenshot } from "@credits/playwright-config/screenshots";
+import { expect, test } from "@playwright/test";
+import { availableBalance, demoUser, grantTo, signIn, signUp } from "./helpers.ts";
+
+test("[WEB][AUTH] sign up, sign out, refuse a wrong password, sign in again", async ({
+  page,
+}, testInfo) => {
+  const user = await signUp(page);
+  await expect(availableBalance(page)).toHaveText("0");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong email" })).toHaveText(
+    "Wrong email or password. Check both and try again.",
+  );
+  await saveScreenshot(page, testInfo, "web-sign-in-error");
+
+  await signIn(page, user);
+  await page.goto("/sign-up");
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test("[WEB][AUTH] a taken email gets a clear message", async ({ page }) => {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Someone");
+  await page.getByLabel("Email").fill(demoUser.email);
+  await page.getByLabel("Password").fill("a long password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "already exists" })).toHaveText(
+    "An account with this email already exists. Sign in instead.",
+  );
+});
+
+test("[WEB][DASHBOARD] the demo user sees the seeded balance, activity and expiring credits", async ({
+  page,
+}, testInfo) => {
+  await signIn(page, demoUser);
+  await expect(availableBalance(page)).toHaveText("1,200");
+  await expect(page.getByText("Holiday promotion")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Expiring credits" })).toBeVisible();
+  await saveScreenshot(page, testInfo, "web-dashboard");
+  await page.setViewportSize({ width: 375, height: 800 });
+  await saveScreenshot(page, testInfo, "web-dashboard-phone");
+});
+
+test("[WEB][PURCHASES] buying lowers the balance; an item too expensive says not enough credits", async ({
+  page,
+}, testInfo) => {
+  const user = await signUp(page);
+  await grantTo(user.email, 500);
+  await page.goto("/purchases");
+  await expect(availableBalance(page)).toHaveText("500");
+
+  await page.getByRole("button", { name: "Buy Market overview report for 120 credits" }).click();
+  await expect(availableBalance(page)).toHaveText("380");
+  await expect(page.getByText("Bought “Market overview report”")).toBeVisible();
+  await expect(
+    page.getByRole("listitem").filter({ hasText: "Market overview report" }).last(),
+  ).toContainText("Completed");
+
+  await page.getByRole("button", { name: "Buy Industry deep dive for 25,000 credits" }).click();
+  const shortfall = page.getByRole("alert").filter({ hasText: "Not enough credits" });
+  await expect(shortfall).toContainText("costs 25,000 credits and you have 380 credits available");
+  await expect(availableBalance(page)).toHaveText("380");
+  await saveScreenshot(page, testInfo, "web-purchases");
+});
+
+test("[WEB][TRANSFER] send credits to another user; both see their new balance", async ({
+  page,
+  browser,
+}, testInfo) => {
+  const recipientContext = await browser.newContext();
+  const recipientPage = await recipientContext.newPage();
+  const recipient = await signUp(recipientPage, "Recipient");
+  const sender = await signUp(page, "Sender");
+  await grantTo(sender.email, 300);
+
+  await page.goto("/transfer");
+  await page.getByLabel("Recipient's email").fill("nobody-at-all@example.com");
+  await page.getByLabel("Amount").fill("50");
+  await page.getByRole("button", { name: "Review transfer" }).click();
+  await page.getByRole("button", { name: "Send 50 credits" }).click();
+  await expect(page.getByText("No user has this email address.")).toBeVisible();
+
+  await page.getByLabel("Recipient's email").fill(recipient.email);
+  await page.getByLabel("Amount").fill("1000");
+  await page.getByRole("button", { name: "Review transfer" }).click();
+  await page.getByRole("button", { name: "Send 1,000 credits" }).click();
+  await expect(page.getByText("Not enough credits: you have 300 credits available.")).toBeVisible();
+
+  await page.getByLabel("Amount").fill("75");
+  await page.getByLabel("Note (optional)").fill("Thanks!");
+  await page.getByRole("button", { name: "Review transfer" }).click();
+  await saveScreenshot(page, testInfo, "web-transfer-confirm");
+  await page.getByRole("button", { name: "Send 75 credits" }).click();
+  await expect(page.getByText("Sent 75 credits. You have 225 credits left.")).toBeVisible();
+
+  await recipientPage.reload();
+  await expect(availableBalance(recipientPage)).toHaveText("75");
+  await expect(recipientPage.getByText("Thanks!")).toBeVisible();
+  await recipientContext.close();
+});
+
+test("[WEB][HISTORY] filter by type and export the filtered history as CSV", async ({
+  page,
+}, testInfo) => {
+  const user = await signUp(page);
+  await grantTo(user.email, 400);
+  await page.goto("/purchases");
+  await page.getByRole("button", { name: "Buy Competitor analysis for 300 credits" }).click();
+  await expect(availableBalance(page)).toHaveText("100");
+
+  await page.getByRole("link", { name: "History" }).click();
+  const list = page.getByTestId("history-list");
+  await expect(list.getByRole("listitem")).toHaveCount(2);
+  await page.getByLabel("Type").selectOption("PURCHASE");
+  await expect(list.getByRole("listitem")).toHaveCount(1);
+  await expect(list).toContainText("Purchase: Competitor analysis");
+  await saveScreenshot(page, testInfo, "web-history");
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export CSV" }).click(),
+  ]);
+  const csv = await (await download.createReadStream()).toArray();
+  const lines = Buffer.concat(csv).toString("utf8").trim().split("\n");
+  expect(lines[0]).toBe(
+    "id,created_at,app_id,type,amount,balance_after,description,actor_type,actor_id",
+  );
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toContain(",PURCHASE,-300,100,Purchase: Competitor analysis,USER,");
+});

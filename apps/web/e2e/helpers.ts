@@ -1,0 +1,45 @@
+import { randomUUID } from "node:crypto";
+import { grantCredits, systemActor } from "@credits/credits";
+import { createDatabaseClient } from "@credits/db";
+import { expect, type Page } from "@playwright/test";
+
+export const demoUser = { email: "user@example.com", password: "demo-password" };
+
+/** A new user with a unique email, signed up through the sign-up page (and so signed in). */
+export async function signUp(page: Page, name = "Test User") {
+  const user = { name, email: `e2e-${randomUUID()}@example.com`, password: "a long password" };
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(user.name);
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("heading", { name: "Available credits" })).toBeVisible();
+  return user;
+}
+
+export async function signIn(page: Page, credentials: { email: string; password: string }) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(credentials.email);
+  await page.getByLabel("Password").fill(credentials.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Available credits" })).toBeVisible();
+}
+
+/** Grants credits from outside the page, as billing or an operator would (the service layer itself). */
+export async function grantTo(email: string, amount: number): Promise<void> {
+  const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 1 });
+  try {
+    const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
+    await grantCredits(db, systemActor, {
+      userId: user.id,
+      amount,
+      source: "PROMOTION",
+      description: "E2E credits",
+      idempotencyKey: randomUUID(),
+    });
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+export const availableBalance = (page: Page) => page.getByTestId("available-balance");

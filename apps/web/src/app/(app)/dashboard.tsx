@@ -1,0 +1,114 @@
+"use client";
+
+import { useTRPC } from "@credits/credits/react";
+import { Card, CardTitle, EmptyState, formatCredits, formatDate, Skeleton } from "@credits/ui";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { EntryRow } from "~/components/entry-row.tsx";
+
+export function Dashboard() {
+  const trpc = useTRPC();
+  const balance = useQuery(trpc.credits.balance.queryOptions());
+  const grants = useQuery(trpc.credits.grants.queryOptions());
+  const recent = useQuery(trpc.credits.history.queryOptions({ limit: 8 }));
+  const expiring = (grants.data ?? []).filter((grant) => grant.expiresAt);
+
+  return (
+    <div className="flex flex-col gap-6">
+      <section aria-labelledby="balance-heading" className="grid gap-4 sm:grid-cols-3">
+        <Card className="sm:col-span-2">
+          <h1 id="balance-heading" className="text-sm font-medium text-zinc-600">
+            Available credits
+          </h1>
+          {balance.data ? (
+            <p className="mt-1 text-4xl font-bold tabular-nums" data-testid="available-balance">
+              {balance.data.available.toLocaleString("en-US")}
+            </p>
+          ) : (
+            <Skeleton className="mt-2 h-10 w-40" />
+          )}
+          {balance.data && balance.data.held > 0 && (
+            <p className="mt-1 text-sm text-zinc-600">
+              {formatCredits(balance.data.held)} on hold · {formatCredits(balance.data.total)} in
+              total
+            </p>
+          )}
+        </Card>
+        <Card>
+          <CardTitle>By app</CardTitle>
+          {balance.data ? (
+            balance.data.apps.length === 0 ? (
+              <p className="text-sm text-zinc-600">No credits yet.</p>
+            ) : (
+              <ul className="flex flex-col gap-1 text-sm">
+                {balance.data.apps.map((app) => (
+                  <li key={app.appId} className="flex justify-between gap-2">
+                    <span>{app.appName}</span>
+                    <span className="font-semibold tabular-nums">
+                      {app.available.toLocaleString("en-US")}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )
+          ) : (
+            <Skeleton className="h-12" />
+          )}
+        </Card>
+      </section>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardTitle
+            action={
+              <Link
+                href="/history"
+                className="text-sm font-semibold text-brand-600 hover:underline"
+              >
+                All history
+              </Link>
+            }
+          >
+            Recent activity
+          </CardTitle>
+          {recent.data ? (
+            recent.data.entries.length === 0 ? (
+              <EmptyState title="Nothing here yet">
+                Credits you receive and spend will show up here.
+              </EmptyState>
+            ) : (
+              <ul className="divide-y divide-zinc-100">
+                {recent.data.entries.map((entry) => (
+                  <EntryRow key={entry.id} entry={entry} />
+                ))}
+              </ul>
+            )
+          ) : (
+            <Skeleton className="h-40" />
+          )}
+        </Card>
+        <Card>
+          <CardTitle>Expiring credits</CardTitle>
+          {grants.data ? (
+            expiring.length === 0 ? (
+              <EmptyState title="None of your credits expire" />
+            ) : (
+              <ul className="divide-y divide-zinc-100 text-sm">
+                {expiring.map((grant) => (
+                  <li key={grant.id} className="flex justify-between gap-3 py-2">
+                    <span>{formatCredits(grant.remaining)}</span>
+                    <span className="text-zinc-600">
+                      expire {formatDate(grant.expiresAt ?? new Date())}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            )
+          ) : (
+            <Skeleton className="h-24" />
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import { getSessionUser } from "@credits/auth/next";
+import { ToastProvider } from "@credits/ui";
+import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
+import { AppNav } from "~/components/app-nav.tsx";
+
+export const dynamic = "force-dynamic";
+
+/** Every page in here needs a signed-in user; anonymous visitors go to sign-in. */
+export default async function SignedInLayout({ children }: { children: ReactNode }) {
+  const user = await getSessionUser();
+  if (!user) redirect("/sign-in");
+  return (
+    <ToastProvider>
+      <AppNav email={user.email} />
+      <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">{children}</main>
+    </ToastProvider>
+  );
+}

@@ -1,0 +1,142 @@
+"use client";
+
+import { useTRPC } from "@credits/credits/react";
+import {
+  Alert,
+  Button,
+  Card,
+  CardTitle,
+  EmptyState,
+  formatCredits,
+  formatDateTime,
+  Skeleton,
+  useToast,
+} from "@credits/ui";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { catalog } from "~/lib/catalog.ts";
+import { describeError, useIdempotencyKey } from "~/lib/client.ts";
+
+const statusLabels = {
+  COMPLETED: "Completed",
+  REFUNDED: "Refunded",
+  PARTIALLY_REFUNDED: "Partly refunded",
+} as const;
+
+function BuyButton({ item }: { item: (typeof catalog)[number] }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [idempotencyKey, renewKey] = useIdempotencyKey();
+  const [shortfall, setShortfall] = useState<string | null>(null);
+  const buy = useMutation(
+    trpc.purchases.create.mutationOptions({
+      onSuccess: async (result) => {
+        renewKey();
+        setShortfall(null);
+        toast.success(`Bought “${item.itemName}”. ${formatCredits(result.available)} left.`);
+        await Promise.all([
+          queryClient.invalidateQueries({ queryKey: trpc.credits.pathKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.purchases.list.pathKey() }),
+        ]);
+      },
+      onError: (error) => {
+        const problem = describeError(error);
+        if (problem.code === "PAYMENT_REQUIRED") {
+          setShortfall(
+            `Not enough credits: “${item.itemName}” costs ${formatCredits(item.credits)} and you have ${formatCredits(problem.data.available ?? 0)} available.`,
+          );
+        } else {
+          toast.error(problem.message);
+        }
+      },
+    }),
+  );
+  return (
+    <div className="flex flex-col gap-2">
+      <Button
+        onClick={() =>
+          buy.mutate({
+            itemId: item.itemId,
+            itemName: item.itemName,
+            credits: item.credits,
+            idempotencyKey,
+          })
+        }
+        busy={buy.isPending}
+        aria-label={`Buy ${item.itemName} for ${formatCredits(item.credits)}`}
+      >
+        Buy for {formatCredits(item.credits)}
+      </Button>
+      {shortfall && (
+        <Alert>{shortfall} Ask your administrator for more, or buy a smaller item.</Alert>
+      )}
+    </div>
+  );
+}
+
+export function Purchases() {
+  const trpc = useTRPC();
+  const balance = useQuery(trpc.credits.balance.queryOptions());
+  const purchases = useQuery(trpc.purchases.list.queryOptions({ limit: 50 }));
+  return (
+    <div className="flex flex-col gap-6">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-bold">Purchases</h1>
+        <p className="text-sm text-zinc-600" aria-live="polite">
+          Available:{" "}
+          <span className="font-semibold text-zinc-900" data-testid="available-balance">
+            {balance.data ? balance.data.available.toLocaleString("en-US") : "…"}
+          </span>{" "}
+          credits
+        </p>
+      </div>
+      <section aria-labelledby="catalog-heading">
+        <h2 id="catalog-heading" className="mb-3 text-lg font-semibold">
+          Reports you can buy
+        </h2>
+        <ul className="grid gap-4 md:grid-cols-3">
+          {catalog.map((item) => (
+            <li key={item.itemId}>
+              <Card className="flex h-full flex-col gap-3">
+                <div className="flex-1">
+                  <h3 className="font-semibold">{item.itemName}</h3>
+                  <p className="mt-1 text-sm text-zinc-600">{item.blurb}</p>
+                </div>
+                <BuyButton item={item} />
+              </Card>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <Card>
+        <CardTitle>Your purchases</CardTitle>
+        {purchases.isError ? (
+          <Alert>{describeError(purchases.error).message}</Alert>
+        ) : !purchases.data ? (
+          <Skeleton className="h-24" />
+        ) : purchases.data.purchases.length === 0 ? (
+          <EmptyState title="No purchases yet">
+            Reports you buy with credits are listed here.
+          </EmptyState>
+        ) : (
+          <ul className="divide-y divide-zinc-100">
+            {purchases.data.purchases.map((purchase) => (
+              <li key={purchase.id} className="flex items-start justify-between gap-4 py-3">
+                <div>
+                  <p className="font-medium">{purchase.itemName}</p>
+                  <p className="text-xs text-zinc-500">
+                    {formatDateTime(purchase.createdAt)} · {statusLabels[purchase.status]}
+                    {purchase.refundedCredits > 0 &&
+                      ` · ${formatCredits(purchase.refundedCredits)} refunded`}
+                  </p>
+                </div>
+                <p className="font-semibold tabular-nums">{formatCredits(purchase.credits)}</p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </div>
+  );
+}

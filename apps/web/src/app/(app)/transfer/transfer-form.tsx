@@ -1,0 +1,145 @@
+"use client";
+
+import { useTRPC } from "@credits/credits/react";
+import { Alert, Button, Card, ConfirmDialog, Field, formatCredits, useToast } from "@credits/ui";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import { describeError, useIdempotencyKey } from "~/lib/client.ts";
+
+interface Draft {
+  email: string;
+  amount: number;
+  description: string;
+}
+
+export function TransferForm() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const balance = useQuery(trpc.credits.balance.queryOptions());
+  const [idempotencyKey, renewKey] = useIdempotencyKey();
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [formError, setFormError] = useState<{
+    field: "email" | "amount" | null;
+    message: string;
+  } | null>(null);
+  const transfer = useMutation(
+    trpc.credits.transfer.mutationOptions({
+      onSuccess: async (result, input) => {
+        renewKey();
+        setDraft(null);
+        toast.success(
+          `Sent ${formatCredits(input.amount)}. You have ${formatCredits(result.available)} left.`,
+        );
+        await queryClient.invalidateQueries({ queryKey: trpc.credits.pathKey() });
+      },
+      onError: (error) => {
+        setDraft(null);
+        const problem = describeError(error);
+        if (problem.code === "NOT_FOUND")
+          setFormError({ field: "email", message: "No user has this email address." });
+        else if (problem.code === "PAYMENT_REQUIRED")
+          setFormError({
+            field: "amount",
+            message: `Not enough credits: you have ${formatCredits(problem.data.available ?? 0)} available.`,
+          });
+        else if (problem.code === "BAD_REQUEST")
+          setFormError({ field: null, message: problem.message });
+        else setFormError({ field: null, message: problem.message });
+      },
+    }),
+  );
+
+  function review(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const email = String(form.get("email") ?? "").trim();
+    const amount = Number(form.get("amount"));
+    setFormError(null);
+    if (!/^\S+@\S+\.\S+$/.test(email))
+      return setFormError({ field: "email", message: "Enter the recipient's email address." });
+    if (!Number.isInteger(amount) || amount <= 0)
+      return setFormError({
+        field: "amount",
+        message: "Enter a whole number of credits greater than zero.",
+      });
+    setDraft({
+      email,
+      amount,
+      description: String(form.get("description") ?? "").trim() || "Transfer",
+    });
+  }
+
+  return (
+    <div className="mx-auto flex max-w-lg flex-col gap-6">
+      <div>
+        <h1 className="text-2xl font-bold">Send credits</h1>
+        <p className="mt-1 text-sm text-zinc-600">
+          Available: {balance.data ? formatCredits(balance.data.available) : "…"}
+        </p>
+      </div>
+      <Card>
+        <form onSubmit={review} className="flex flex-col gap-4" noValidate>
+          {formError && !formError.field && <Alert>{formError.message}</Alert>}
+          <Field
+            label="Recipient's email"
+            name="email"
+            type="email"
+            autoComplete="off"
+            required
+            error={formError?.field === "email" ? formError.message : null}
+          />
+          <Field
+            label="Amount"
+            name="amount"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            step={1}
+            required
+            error={formError?.field === "amount" ? formError.message : null}
+          />
+          <Field label="Note (optional)" name="description" maxLength={500} />
+          <Button type="submit">Review transfer</Button>
+        </form>
+      </Card>
+      <ConfirmDialog
+        open={draft !== null}
+        title="Send these credits?"
+        onClose={() => setDraft(null)}
+        actions={
+          <>
+            <Button
+              variant="secondary"
+              onClick={() => setDraft(null)}
+              disabled={transfer.isPending}
+            >
+              Cancel
+            </Button>
+            <Button
+              busy={transfer.isPending}
+              onClick={() =>
+                draft &&
+                transfer.mutate({
+                  to: { email: draft.email },
+                  amount: draft.amount,
+                  description: draft.description,
+                  idempotencyKey,
+                })
+              }
+            >
+              Send {draft ? formatCredits(draft.amount) : ""}
+            </Button>
+          </>
+        }
+      >
+        {draft && (
+          <p>
+            {formatCredits(draft.amount)} will go to <strong>{draft.email}</strong>. This cannot be
+            undone.
+          </p>
+        )}
+      </ConfirmDialog>
+    </div>
+  );
+}

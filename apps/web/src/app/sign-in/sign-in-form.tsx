@@ -1,0 +1,64 @@
+"use client";
+
+import { Alert, Button, Field } from "@credits/ui";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { signIn } from "next-auth/react";
+import { type FormEvent, useState } from "react";
+
+const messages: Record<string, string> = {
+  CredentialsSignin: "Wrong email or password. Check both and try again.",
+  TooManyAttempts: "Too many failed sign-ins. Wait 15 minutes, then try again.",
+  OAuthSignin: "Signing in with that provider failed. Try again or use your email.",
+  AccessDenied: "That account cannot sign in here.",
+};
+
+export function SignInForm({ initialError }: { initialError: string | null }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(
+    initialError ? (messages[initialError] ?? "Signing in failed. Please try again.") : null,
+  );
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setError(null);
+    const result = await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    });
+    setBusy(false);
+    if (result?.ok && !result.error) {
+      router.replace("/");
+      router.refresh();
+    } else {
+      setError(messages[result?.error ?? ""] ?? "Signing in failed. Please try again.");
+    }
+  }
+
+  return (
+    <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
+      {error && <Alert>{error}</Alert>}
+      <Field label="Email" name="email" type="email" autoComplete="email" required />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+      />
+      <Button type="submit" busy={busy}>
+        Sign in
+      </Button>
+      <p className="text-center text-sm text-zinc-600">
+        New here?{" "}
+        <Link href="/sign-up" className="font-semibold text-brand-600 hover:underline">
+          Create an account
+        </Link>
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,17 @@
+import { getSessionUser } from "@credits/auth/next";
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { AuthCard } from "~/components/auth-card.tsx";
+import { SignUpForm } from "./sign-up-form.tsx";
+
+export const metadata: Metadata = { title: "Create an account" };
+export const dynamic = "force-dynamic";
+
+export default async function SignUpPage() {
+  if (await getSessionUser()) redirect("/");
+  return (
+    <AuthCard title="Create your account">
+      <SignUpForm />
+    </AuthCard>
+  );
+}

@@ -1,0 +1,58 @@
+"use client";
+
+import { Button, cn } from "@credits/ui";
+import type { Route } from "next";
+import Link from "next/link";
+import { usePathname, useRouter } from "next/navigation";
+import { signOut } from "next-auth/react";
+
+const links: { href: Route; label: string }[] = [
+  { href: "/", label: "Dashboard" },
+  { href: "/history", label: "History" },
+  { href: "/purchases", label: "Purchases" },
+  { href: "/transfer", label: "Transfer" },
+];
+
+export function AppNav({ email }: { email: string }) {
+  const pathname = usePathname();
+  const router = useRouter();
+  async function leave() {
+    // Without a redirect from next-auth, which would need NEXTAUTH_URL to know this app's address.
+    await signOut({ redirect: false });
+    router.replace("/sign-in");
+    router.refresh();
+  }
+  return (
+    <header className="border-b border-zinc-200 bg-white">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-3">
+        <Link href="/" className="font-bold text-brand-600">
+          Credits
+        </Link>
+        <div className="flex items-center gap-3 text-sm">
+          <span className="hidden text-zinc-600 sm:inline">{email}</span>
+          <Button variant="secondary" onClick={leave}>
+            Sign out
+          </Button>
+        </div>
+        <nav aria-label="Main" className="-mx-1 flex w-full gap-1 overflow-x-auto">
+          {links.map((link) => {
+            const current = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
+            return (
+              <Link
+                key={link.href}
+                href={link.href}
+                aria-current={current ? "page" : undefined}
+                className={cn(
+                  "rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap",
+                  current ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100",
+                )}
+              >
+                {link.label}
+              </Link>
+            );
+          })}
+        </nav>
+      </div>
+    </header>
+  );
+}

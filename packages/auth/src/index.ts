@@ -1,0 +1,12 @@
+export { type AuthEnv, authEnvSchema, readAuthEnv } from "./env.ts";
+export { signInErrors } from "./options.ts";
+export { hashPassword, verifyPassword } from "./password.ts";
+export { FailedSignInLimiter } from "./rate-limit.ts";
+export {
+  authenticate,
+  EmailTakenError,
+  type SessionUser,
+  SignUpInput,
+  signUp,
+  TooManySignInAttemptsError,
+} from "./users.ts";

@@ -1,0 +1,88 @@
+import { type Database, Prisma } from "@credits/db";
+import { z } from "zod";
+import { hashPassword, verifyPassword } from "./password.ts";
+import type { FailedSignInLimiter } from "./rate-limit.ts";
+
+/** The signed-in user as every app and procedure sees it. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  role: "USER" | "ADMIN";
+  name?: string | null;
+}
+
+export const Email = z.email({ error: "must be an email address" }).trim().toLowerCase();
+
+export const SignUpInput = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(100, { error: "must be at most 100 characters" }),
+  email: Email,
+  password: z
+    .string()
+    .min(10, { error: "must be at least 10 characters" })
+    .max(200, { error: "must be at most 200 characters" }),
+});
+export type SignUpInput = z.infer<typeof SignUpInput>;
+
+export class EmailTakenError extends Error {
+  constructor() {
+    super("An account with this email already exists. Sign in instead.");
+  }
+}
+
+export class TooManySignInAttemptsError extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`Too many failed sign-ins. Try again in ${Math.ceil(retryAfterMs / 60_000)} minute(s).`);
+  }
+}
+
+/** Creates a user with an email and password; the email is the identity, case-insensitively. */
+export async function signUp(db: Database, input: SignUpInput): Promise<SessionUser> {
+  const passwordHash = await hashPassword(input.password);
+  try {
+    return await db.user.create({
+      data: { email: input.email, name: input.name, passwordHash },
+      select: { id: true, email: true, role: true, name: true },
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new EmailTakenError();
+    }
+    throw error;
+  }
+}
+
+// Verifying against a real hash even for unknown emails keeps their answer as slow as a wrong
+// password's, so timing does not tell which emails have accounts.
+const decoyHash = hashPassword("decoy password that matches nothing");
+
+/**
+ * Checks an email and password. Returns the user, or null for a wrong email or password; refuses
+ * with TooManySignInAttemptsError once `limiterKey` has failed too often.
+ */
+export async function authenticate(
+  db: Database,
+  limiter: FailedSignInLimiter,
+  credentials: { email: string; password: string; limiterKey: string },
+): Promise<SessionUser | null> {
+  const retryAfterMs = limiter.retryAfterMs(credentials.limiterKey);
+  if (retryAfterMs > 0) throw new TooManySignInAttemptsError(retryAfterMs);
+  const email = Email.safeParse(credentials.email);
+  const user = email.success
+    ? await db.user.findUnique({
+        where: { email: email.data },
+        select: { id: true, email: true, role: true, name: true, passwordHash: true },
+      })
+    : null;
+  const valid = await verifyPassword(credentials.password, user?.passwordHash ?? (await decoyHash));
+  if (!user?.passwordHash || !valid) {
+    limiter.recordFailure(credentials.limiterKey);
+    return null;
+  }
+  limiter.reset(credentials.limiterKey);
+  const { passwordHash: _hash, ...sessionUser } = user;
+  return sessionUser;
+}

@@ -1,0 +1,7 @@
+export { Button } from "./button.tsx";
+export { Alert, Card, CardTitle, EmptyState, Skeleton } from "./card.tsx";
+export { cn } from "./cn.ts";
+export { ConfirmDialog } from "./dialog.tsx";
+export { Field } from "./field.tsx";
+export { formatCredits, formatDate, formatDateTime, formatSigned } from "./format.ts";
+export { ToastProvider, useToast } from "./toast.tsx";
