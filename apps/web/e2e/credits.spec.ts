@@ -133,3 +133,15 @@ test("[WEB][HISTORY] filter by type and export the filtered history as CSV", asy
   expect(lines).toHaveLength(2);
   expect(lines[1]).toContain(",PURCHASE,-300,100,Purchase: Competitor analysis,USER,");
 });
+
+test("[WEB][LIVE] the balance updates without a reload when credits are granted from outside the page", async ({
+  page,
+}) => {
+  const user = await signUp(page);
+  await expect(availableBalance(page)).toHaveText("0");
+  // Give the live-update stream a moment to open before the change happens.
+  await page.waitForTimeout(1000);
+  await grantTo(user.email, 640);
+  await expect(availableBalance(page)).toHaveText("640", { timeout: 10_000 });
+  await expect(page.getByText("E2E credits")).toBeVisible();
+});

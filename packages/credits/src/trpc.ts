@@ -20,6 +20,11 @@ export function createCreditsContext(input: CreditsContext): CreditsContext {
 
 const t = initTRPC.context<CreditsContext>().create({
   transformer: superjson,
+  // Subscriptions stream as server-sent events; pings keep proxies from closing idle streams.
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 30_000 },
+  },
   errorFormatter({ shape, error }) {
     const cause = error.cause;
     const fieldErrors =

@@ -9,6 +9,7 @@ import {
   TransferCreditsInput,
   TransferResult,
 } from "../schemas.ts";
+import { creditChangeFeed } from "../service/changes.ts";
 import { transferCredits } from "../service/operations.ts";
 import { balanceAt, getBalances, listActiveGrants, listHistory } from "../service/queries.ts";
 import { protectedProcedure } from "../trpc.ts";
@@ -37,6 +38,14 @@ export const creditsRouter = {
       at: input.at,
       balance: await balanceAt(ctx.db, ctx.session.user.id, input.appId, input.at),
     })),
+
+  /** Server-sent events: one message whenever the user's credits change anywhere. */
+  onChange: protectedProcedure.subscription(async function* ({ ctx, signal }) {
+    yield* creditChangeFeed().changesFor(
+      ctx.session.user.id,
+      signal ?? new AbortController().signal,
+    );
+  }),
 
   transfer: protectedProcedure
     .input(TransferCreditsInput)

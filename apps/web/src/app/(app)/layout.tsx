@@ -1,4 +1,5 @@
 import { getSessionUser } from "@credits/auth/next";
+import { LiveCreditUpdates } from "@credits/credits/react/live-updates";
 import { ToastProvider } from "@credits/ui";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
@@ -12,6 +13,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   if (!user) redirect("/sign-in");
   return (
     <ToastProvider>
+      <LiveCreditUpdates />
       <AppNav email={user.email} />
       <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">{children}</main>
     </ToastProvider>
