@@ -58,8 +58,10 @@ async function seedCredits(db: Database, userId: string, adminId: string): Promi
     expiresAt: trialExpiresAt,
     priority: 900,
   });
+  // Burned after the welcome credits, so the dashboard shows credits that expire in 20 days.
   await grant("Holiday promotion", userId, 200, {
     expiresAt: new Date(Date.now() + 20 * 24 * 3600 * 1000),
+    priority: 300,
   });
 
   const purchase = await createPurchase(db, user, userId, {

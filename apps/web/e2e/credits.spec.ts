@@ -41,6 +41,9 @@ test("[WEB][DASHBOARD] the demo user sees the seeded balance, activity and expir
   await expect(availableBalance(page)).toHaveText("1,200");
   await expect(page.getByText("Holiday promotion")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Expiring credits" })).toBeVisible();
+  await expect(page.getByText(/^expire /)).toBeVisible();
+  // The seeded purchase (120), spend (30), transfer (100) and capture (65), all today.
+  await expect(page.getByText("315 credits spent")).toBeVisible();
   await saveScreenshot(page, testInfo, "web-dashboard");
   await page.setViewportSize({ width: 375, height: 800 });
   await saveScreenshot(page, testInfo, "web-dashboard-phone");

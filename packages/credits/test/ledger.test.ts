@@ -479,3 +479,32 @@ describe("the database itself", () => {
     ).rejects.toThrow(/credit_grants_remaining_range/);
   });
 });
+
+describe("spending by day", () => {
+  it("sums what left the account per day, every day of the range present", async () => {
+    const { caller, adminCaller, user } = await fundedUser(500);
+    await caller.purchases.create({
+      itemId: "a",
+      itemName: "A",
+      credits: 40,
+      idempotencyKey: newKey(),
+    });
+    await caller.credits.transfer({
+      to: { userId: (await createUser()).id },
+      amount: 15,
+      idempotencyKey: newKey(),
+    });
+    await adminCaller.admin.credits.adjust({
+      direction: "debit",
+      userId: user.id,
+      amount: 9,
+      reason: "not spending",
+      idempotencyKey: newKey(),
+    });
+    const days = await caller.credits.spendingByDay({ days: 30 });
+    expect(days).toHaveLength(30);
+    expect(days.at(-1)?.day).toBe(new Date().toISOString().slice(0, 10));
+    // All of it today (or, run across midnight UTC, yesterday and today).
+    expect(days.reduce((sum, day) => sum + day.spent, 0)).toBe(55);
+  });
+});

@@ -1,3 +1,4 @@
+export { BarChart } from "./bar-chart.tsx";
 export { Button } from "./button.tsx";
 export { Alert, Card, CardTitle, EmptyState, Skeleton } from "./card.tsx";
 export { cn } from "./cn.ts";

@@ -11,7 +11,13 @@ import {
 } from "../schemas.ts";
 import { creditChangeFeed } from "../service/changes.ts";
 import { transferCredits } from "../service/operations.ts";
-import { balanceAt, getBalances, listActiveGrants, listHistory } from "../service/queries.ts";
+import {
+  balanceAt,
+  getBalances,
+  listActiveGrants,
+  listHistory,
+  spendingByDay,
+} from "../service/queries.ts";
 import { protectedProcedure } from "../trpc.ts";
 
 /** The signed-in user's own credits. */
@@ -29,6 +35,11 @@ export const creditsRouter = {
     .input(z.object({ appId: AppId.optional() }).optional())
     .output(z.array(ActiveGrant))
     .query(({ ctx, input }) => listActiveGrants(ctx.db, ctx.session.user.id, input?.appId)),
+
+  spendingByDay: protectedProcedure
+    .input(z.object({ days: z.number().int().min(1).max(90).default(30) }).optional())
+    .output(z.array(z.object({ day: z.string(), spent: z.number().int() })))
+    .query(({ ctx, input }) => spendingByDay(ctx.db, ctx.session.user.id, input?.days ?? 30)),
 
   balanceAt: protectedProcedure
     .input(BalanceAtInput)

@@ -173,3 +173,20 @@ export async function listPurchases(db: Database, userId: string, input: ListPur
     nextCursor: rows.length > input.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }
+
+/** Credits the user spent per day (UTC) over the last `days` days, every day present, oldest first. */
+export async function spendingByDay(db: Database, userId: string, days: number) {
+  const since = new Date(Date.now() - (days - 1) * 86_400_000);
+  since.setUTCHours(0, 0, 0, 0);
+  const rows = await db.$queryRaw<{ day: string; spent: bigint }[]>`
+    SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, SUM(-amount)::bigint AS spent
+    FROM credit_transactions
+    WHERE user_id = ${userId}::uuid AND created_at >= ${since}
+      AND type IN ('SPEND', 'PURCHASE', 'HOLD_CAPTURE', 'TRANSFER_OUT')
+    GROUP BY 1`;
+  const spent = new Map(rows.map((row) => [row.day, Number(row.spent)]));
+  return Array.from({ length: days }, (_, index) => {
+    const day = new Date(since.getTime() + index * 86_400_000).toISOString().slice(0, 10);
+    return { day, spent: spent.get(day) ?? 0 };
+  });
+}

@@ -1,7 +1,15 @@
 "use client";
 
 import { useTRPC } from "@credits/credits/react";
-import { Card, CardTitle, EmptyState, formatCredits, formatDate, Skeleton } from "@credits/ui";
+import {
+  BarChart,
+  Card,
+  CardTitle,
+  EmptyState,
+  formatCredits,
+  formatDate,
+  Skeleton,
+} from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { EntryRow } from "~/components/entry-row.tsx";
@@ -11,6 +19,8 @@ export function Dashboard() {
   const balance = useQuery(trpc.credits.balance.queryOptions());
   const grants = useQuery(trpc.credits.grants.queryOptions());
   const recent = useQuery(trpc.credits.history.queryOptions({ limit: 8 }));
+  const spending = useQuery(trpc.credits.spendingByDay.queryOptions({ days: 30 }));
+  const spentThisMonth = (spending.data ?? []).reduce((sum, day) => sum + day.spent, 0);
   const expiring = (grants.data ?? []).filter((grant) => grant.expiresAt);
 
   return (
@@ -56,6 +66,29 @@ export function Dashboard() {
           )}
         </Card>
       </section>
+
+      <Card>
+        <CardTitle
+          action={
+            <span className="text-sm text-zinc-600">{formatCredits(spentThisMonth)} spent</span>
+          }
+        >
+          Spending, last 30 days
+        </CardTitle>
+        {spending.data ? (
+          <BarChart
+            label="Credits spent per day over the last 30 days"
+            data={spending.data.map((day) => ({
+              key: day.day,
+              label: formatDate(new Date(`${day.day}T00:00:00Z`)),
+              value: day.spent,
+            }))}
+            valueLabel={(value) => formatCredits(value)}
+          />
+        ) : (
+          <Skeleton className="h-32" />
+        )}
+      </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>

@@ -11,6 +11,7 @@ export default async function DashboardPage() {
     queryClient.prefetchQuery(trpc.credits.balance.queryOptions()),
     queryClient.prefetchQuery(trpc.credits.grants.queryOptions()),
     queryClient.prefetchQuery(trpc.credits.history.queryOptions({ limit: 8 })),
+    queryClient.prefetchQuery(trpc.credits.spendingByDay.queryOptions({ days: 30 })),
   ]);
   return (
     <HydrateClient>
