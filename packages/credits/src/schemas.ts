@@ -319,3 +319,34 @@ export const PurchasesOutput = z.object({
   purchases: z.array(PurchaseRecord),
   nextCursor: z.string().nullable(),
 });
+
+// ─── Admin ───────────────────────────────────────────────────────────────────────────────────
+
+export const SearchUsersInput = z.object({
+  query: z.string().trim().max(200).default(""),
+  cursor: z.string().max(320).nullish(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+
+export const UserIdInput = z.object({ userId: UserId });
+
+export const UserHistoryInput = z.object({ userId: UserId }).and(HistoryInput);
+
+export const SetRoleInput = z.object({
+  userId: UserId,
+  role: z.enum(["USER", "ADMIN"], { error: "must be USER or ADMIN" }),
+  reason: Reason,
+});
+
+export const AuditListInput = z.object({
+  actorId: UserId.optional(),
+  targetUserId: UserId.optional(),
+  action: z.string().max(100).optional(),
+  from: z.coerce.date({ error: "must be a date" }).optional(),
+  to: z.coerce.date({ error: "must be a date" }).optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,19}$/, { error: "must be a cursor from a previous page" })
+    .nullish(),
+  limit: z.number().int().min(1).max(100).default(50),
+});

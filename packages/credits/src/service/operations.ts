@@ -15,6 +15,7 @@ import type {
   TransferResult,
 } from "../schemas.ts";
 import { GrantCreditsInput as GrantCreditsSchema } from "../schemas.ts";
+import { type AuditEntry, recordAudit } from "./audit.ts";
 import {
   type Actor,
   creditAccount,
@@ -24,6 +25,15 @@ import {
   runIdempotent,
   type Tx,
 } from "./ledger.ts";
+
+/** Operators' actions go to the audit log, in the transaction that makes them. */
+async function auditOperator(
+  tx: Tx,
+  actor: Actor,
+  entry: Omit<AuditEntry, "actorId">,
+): Promise<void> {
+  if (actor.type === "ADMIN" && actor.id) await recordAudit(tx, { ...entry, actorId: actor.id });
+}
 
 function ledgerResult(movement: Movement): LedgerResult {
   return {
@@ -160,6 +170,24 @@ export function refundPurchase(
           links: { purchaseId: input.purchaseId },
         },
       );
+      const refundedBefore = Number(purchase.refunded_credits);
+      await auditOperator(tx, actor, {
+        action: "purchase.refund",
+        targetUserId: owner.user_id,
+        before: {
+          purchaseId: input.purchaseId,
+          refundedCredits: refundedBefore,
+          balance: movement.account.balance,
+        },
+        after: {
+          purchaseId: input.purchaseId,
+          refundedCredits: refundedBefore + amount,
+          status,
+          balance: movement.entry.balance,
+          transactionId: movement.entry.transactionId,
+        },
+        reason: input.reason,
+      });
       return { ...ledgerResult(movement), purchaseId: input.purchaseId, refunded: amount, status };
     },
   );
@@ -308,6 +336,19 @@ export function adjustCredits(
               entry,
             )
           : await debitAccount(tx, { ...target, amount: input.amount }, entry);
+      await auditOperator(tx, actor, {
+        action: `credits.${input.direction}`,
+        targetUserId: input.userId,
+        before: { appId: input.appId, balance: movement.account.balance },
+        after: {
+          appId: input.appId,
+          balance: movement.entry.balance,
+          amount: input.amount,
+          expiresAt: "expiresAt" in input ? (input.expiresAt?.toISOString() ?? null) : null,
+          transactionId: movement.entry.transactionId,
+        },
+        reason: input.reason,
+      });
       return ledgerResult(movement);
     },
   );

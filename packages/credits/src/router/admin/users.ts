@@ -1,0 +1,30 @@
+import {
+  HistoryOutput,
+  SearchUsersInput,
+  SetRoleInput,
+  UserHistoryInput,
+  UserIdInput,
+} from "../../schemas.ts";
+import { listHistory } from "../../service/queries.ts";
+import { getUserOverview, searchUsers, setUserRole } from "../../service/users.ts";
+import { adminProcedure } from "../../trpc.ts";
+
+/** Finding and inspecting users; changing roles. */
+export const adminUsersRouter = {
+  search: adminProcedure
+    .input(SearchUsersInput)
+    .query(({ ctx, input }) => searchUsers(ctx.db, input)),
+
+  get: adminProcedure
+    .input(UserIdInput)
+    .query(({ ctx, input }) => getUserOverview(ctx.db, input.userId)),
+
+  history: adminProcedure
+    .input(UserHistoryInput)
+    .output(HistoryOutput)
+    .query(({ ctx, input }) => listHistory(ctx.db, input.userId, input)),
+
+  setRole: adminProcedure
+    .input(SetRoleInput)
+    .mutation(({ ctx, input }) => setUserRole(ctx.db, ctx.actor, input)),
+};

@@ -1,0 +1,115 @@
+// Operators' view of users: search, one user's whole picture, and roles.
+import type { Database } from "@credits/db";
+import { InvalidRequestError, NotFoundError, StateConflictError } from "../errors.ts";
+import { recordAudit } from "./audit.ts";
+import type { Actor } from "./ledger.ts";
+import { getBalances, listActiveGrants, listPurchases } from "./queries.ts";
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Users whose email or name starts with `query` (case-insensitive), or whose id is `query`; ordered
+ * by email, keyset-paginated by it. Prefix matches use the lower(...) text_pattern_ops indexes.
+ */
+export async function searchUsers(
+  db: Database,
+  input: { query: string; cursor?: string | null; limit: number },
+) {
+  const query = input.query.trim().toLowerCase();
+  const pattern = `${query.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
+  const rows = await db.$queryRaw<
+    { id: string; email: string; name: string | null; role: "USER" | "ADMIN"; created_at: Date }[]
+  >`
+    SELECT id, email, name, role, created_at FROM users
+    WHERE (${query} = '' OR lower(email) LIKE ${pattern} OR lower(name) LIKE ${pattern}
+           OR (${uuidPattern.test(query)} AND id::text = ${query}))
+      AND (${input.cursor ?? null}::text IS NULL OR email > ${input.cursor ?? null})
+    ORDER BY email
+    LIMIT ${input.limit + 1}`;
+  const page = rows.slice(0, input.limit);
+  return {
+    users: page.map((row) => ({
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      createdAt: row.created_at,
+    })),
+    nextCursor: rows.length > input.limit ? (page.at(-1)?.email ?? null) : null,
+  };
+}
+
+/** Everything support needs about one user: balances, live grants, active holds, recent purchases. */
+export async function getUserOverview(db: Database, userId: string) {
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, name: true, role: true, createdAt: true },
+  });
+  if (!user) throw new NotFoundError("user", userId);
+  const [balances, grants, purchases, holds] = await Promise.all([
+    getBalances(db, userId),
+    listActiveGrants(db, userId),
+    listPurchases(db, userId, { limit: 20 }),
+    db.creditHold.findMany({
+      where: { account: { userId }, status: "ACTIVE", expiresAt: { gt: new Date() } },
+      orderBy: { expiresAt: "asc" },
+      select: {
+        id: true,
+        amount: true,
+        description: true,
+        expiresAt: true,
+        createdAt: true,
+        account: { select: { appId: true } },
+      },
+    }),
+  ]);
+  return {
+    user,
+    balances,
+    grants,
+    purchases: purchases.purchases,
+    holds: holds.map(({ account, ...hold }) => ({
+      ...hold,
+      appId: account.appId,
+      amount: Number(hold.amount),
+    })),
+  };
+}
+
+/**
+ * Promotes or demotes a user. The last admin cannot be demoted (nobody could undo it), which the
+ * lock on the admins' rows makes true even when two admins demote each other at once.
+ */
+export async function setUserRole(
+  db: Database,
+  actor: Actor,
+  input: { userId: string; role: "USER" | "ADMIN"; reason: string },
+) {
+  if (actor.type !== "ADMIN" || !actor.id)
+    throw new InvalidRequestError("Only an administrator can change roles.");
+  const actorId = actor.id;
+  return db.$transaction(async (tx) => {
+    const admins = await tx.$queryRaw<
+      { id: string }[]
+    >`SELECT id FROM users WHERE role = 'ADMIN' ORDER BY id FOR UPDATE`;
+    const target = await tx.user.findUnique({
+      where: { id: input.userId },
+      select: { id: true, role: true },
+    });
+    if (!target) throw new NotFoundError("user", input.userId);
+    if (target.role === input.role) return { userId: target.id, role: target.role };
+    if (input.role === "USER" && admins.length <= 1) {
+      throw new StateConflictError("This is the last administrator; promote someone else first.");
+    }
+    await tx.user.update({ where: { id: target.id }, data: { role: input.role } });
+    await recordAudit(tx, {
+      actorId,
+      action: "user.role",
+      targetUserId: target.id,
+      before: { role: target.role },
+      after: { role: input.role },
+      reason: input.reason,
+    });
+    return { userId: target.id, role: input.role };
+  });
+}

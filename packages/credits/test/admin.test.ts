@@ -1,0 +1,219 @@
+import { randomUUID } from "node:crypto";
+import { createDatabaseClient } from "@credits/db";
+import { migrateDeploy } from "@credits/db/migrate";
+import { createScratchDatabase } from "@credits/db/testing";
+import { describe, expect, it } from "vitest";
+import { createCaller } from "../src/root.ts";
+import { callerFor, createUser, db, fundedUser, newKey, trpcErrorOf } from "./fixtures.ts";
+
+describe("admin authorization", () => {
+  it("refuses every admin procedure to anonymous callers (UNAUTHORIZED) and to users (FORBIDDEN)", async () => {
+    const { user, caller: userCaller } = await fundedUser(20);
+    const purchase = await userCaller.purchases.create({
+      itemId: "x",
+      itemName: "X",
+      credits: 5,
+      idempotencyKey: newKey(),
+    });
+    const calls = (caller: ReturnType<typeof callerFor>) => [
+      () =>
+        caller.admin.credits.adjust({
+          direction: "grant",
+          userId: user.id,
+          amount: 1,
+          reason: "r",
+          idempotencyKey: newKey(),
+        }),
+      () =>
+        caller.admin.purchases.refund({
+          purchaseId: purchase.purchaseId,
+          reason: "r",
+          idempotencyKey: newKey(),
+        }),
+      () => caller.admin.users.search({ query: "" }),
+      () => caller.admin.users.get({ userId: user.id }),
+      () => caller.admin.users.history({ userId: user.id }),
+      () => caller.admin.users.setRole({ userId: user.id, role: "ADMIN", reason: "r" }),
+      () => caller.admin.audit.list({}),
+    ];
+    for (const call of calls(callerFor(null)))
+      expect((await trpcErrorOf(call())).code).toBe("UNAUTHORIZED");
+    for (const call of calls(userCaller))
+      expect((await trpcErrorOf(call())).code).toBe("FORBIDDEN");
+    expect((await userCaller.credits.balance()).total).toBe(15);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("USER");
+  });
+});
+
+describe("audit log", () => {
+  it("records grants, debits and refunds with before, after and reason, in the same transaction", async () => {
+    const { user, caller, admin, adminCaller } = await fundedUser(100);
+    const purchase = await caller.purchases.create({
+      itemId: "x",
+      itemName: "X",
+      credits: 30,
+      idempotencyKey: newKey(),
+    });
+    await adminCaller.admin.credits.adjust({
+      direction: "debit",
+      userId: user.id,
+      amount: 20,
+      reason: "chargeback",
+      idempotencyKey: newKey(),
+    });
+    await adminCaller.admin.purchases.refund({
+      purchaseId: purchase.purchaseId,
+      amount: 10,
+      reason: "late",
+      idempotencyKey: newKey(),
+    });
+
+    const { entries } = await adminCaller.admin.audit.list({ targetUserId: user.id });
+    expect(entries.map((entry) => [entry.action, entry.reason, entry.actor.id])).toEqual([
+      ["purchase.refund", "late", admin.id],
+      ["credits.debit", "chargeback", admin.id],
+      ["credits.grant", "test funding", admin.id],
+    ]);
+    expect(entries[0]).toMatchObject({
+      before: { refundedCredits: 0, balance: 50 },
+      after: { refundedCredits: 10, status: "PARTIALLY_REFUNDED", balance: 60 },
+      targetUser: { id: user.id, email: user.email },
+    });
+    expect(entries[1]).toMatchObject({
+      before: { balance: 70 },
+      after: { balance: 50, amount: 20 },
+    });
+
+    const byAction = await adminCaller.admin.audit.list({
+      targetUserId: user.id,
+      action: "credits.debit",
+    });
+    expect(byAction.entries).toHaveLength(1);
+    const page = await adminCaller.admin.audit.list({ targetUserId: user.id, limit: 2 });
+    const next = await adminCaller.admin.audit.list({
+      targetUserId: user.id,
+      limit: 2,
+      cursor: page.nextCursor,
+    });
+    expect(next.entries.map((entry) => entry.action)).toEqual(["credits.grant"]);
+  });
+
+  it("writes no audit entry when the action fails, and refuses edits of the log", async () => {
+    const { user, adminCaller } = await fundedUser(10);
+    await trpcErrorOf(
+      adminCaller.admin.credits.adjust({
+        direction: "debit",
+        userId: user.id,
+        amount: 11,
+        reason: "too much",
+        idempotencyKey: newKey(),
+      }),
+    );
+    expect(await db.auditLog.count({ where: { targetUserId: user.id } })).toBe(1);
+    await expect(
+      db.$executeRaw`UPDATE audit_log SET reason = 'edited' WHERE target_user_id = ${user.id}::uuid`,
+    ).rejects.toThrow(/append-only/);
+    await expect(
+      db.$executeRaw`DELETE FROM audit_log WHERE target_user_id = ${user.id}::uuid`,
+    ).rejects.toThrow(/append-only/);
+  });
+});
+
+describe("users", () => {
+  it("finds users by the start of their email or name, or by id, case-insensitively, page by page", async () => {
+    const admin = callerFor(await createUser("ADMIN"));
+    const tag = randomUUID().slice(0, 8);
+    const users = await Promise.all(
+      ["a", "b", "c"].map((letter) =>
+        db.user.create({
+          data: { email: `${tag}-${letter}@example.com`, name: `Zed ${tag} ${letter}` },
+        }),
+      ),
+    );
+    const byEmail = await admin.admin.users.search({ query: tag.toUpperCase(), limit: 2 });
+    expect(byEmail.users.map((user) => user.email)).toEqual([
+      `${tag}-a@example.com`,
+      `${tag}-b@example.com`,
+    ]);
+    const rest = await admin.admin.users.search({
+      query: tag,
+      limit: 2,
+      cursor: byEmail.nextCursor,
+    });
+    expect(rest.users.map((user) => user.email)).toEqual([`${tag}-c@example.com`]);
+    expect(rest.nextCursor).toBeNull();
+    const byName = await admin.admin.users.search({ query: `zed ${tag} b` });
+    expect(byName.users.map((user) => user.id)).toEqual([users[1]?.id]);
+    const byId = await admin.admin.users.search({ query: users[2]?.id ?? "" });
+    expect(byId.users.map((user) => user.email)).toEqual([`${tag}-c@example.com`]);
+    expect((await admin.admin.users.search({ query: `${tag}%` })).users).toEqual([]);
+  });
+
+  it("shows one user's balances, grants, holds, purchases and ledger", async () => {
+    const { user, caller, adminCaller } = await fundedUser(90);
+    await caller.purchases.create({
+      itemId: "x",
+      itemName: "Thing",
+      credits: 15,
+      idempotencyKey: newKey(),
+    });
+    const overview = await adminCaller.admin.users.get({ userId: user.id });
+    expect(overview.user).toMatchObject({ id: user.id, email: user.email, role: "USER" });
+    expect(overview.balances.total).toBe(75);
+    expect(overview.grants.map((grant) => grant.remaining)).toEqual([75]);
+    expect(overview.purchases.map((purchase) => purchase.itemName)).toEqual(["Thing"]);
+    expect(overview.holds).toEqual([]);
+    const history = await adminCaller.admin.users.history({ userId: user.id, types: ["PURCHASE"] });
+    expect(history.entries.map((entry) => entry.amount)).toEqual([-15]);
+    const missing = await trpcErrorOf(adminCaller.admin.users.get({ userId: randomUUID() }));
+    expect(missing.code).toBe("NOT_FOUND");
+  });
+
+  it("promotes and demotes with an audit entry, and never demotes the last admin", async () => {
+    // A database of its own, where the number of admins is known.
+    const scratch = await createScratchDatabase(
+      process.env.DATABASE_URL ?? "",
+      "credits_roles_test",
+    );
+    const scratchDb = createDatabaseClient(scratch.url, { poolMax: 4 });
+    try {
+      await migrateDeploy({ databaseUrl: scratch.url });
+      const [first, second] = await Promise.all([
+        scratchDb.user.create({ data: { email: "first@example.com", role: "ADMIN" } }),
+        scratchDb.user.create({ data: { email: "second@example.com" } }),
+      ]);
+      const asFirst = createCaller({
+        db: scratchDb,
+        session: { user: { id: first.id, email: first.email, role: "ADMIN" } },
+      });
+      expect(
+        await asFirst.admin.users.setRole({ userId: second.id, role: "ADMIN", reason: "on call" }),
+      ).toEqual({
+        userId: second.id,
+        role: "ADMIN",
+      });
+      const asSecond = createCaller({
+        db: scratchDb,
+        session: { user: { id: second.id, email: second.email, role: "ADMIN" } },
+      });
+      // Both demote each other at once: one wins, the other finds itself the last admin.
+      const results = await Promise.allSettled([
+        asFirst.admin.users.setRole({ userId: second.id, role: "USER", reason: "rotation" }),
+        asSecond.admin.users.setRole({ userId: first.id, role: "USER", reason: "rotation" }),
+      ]);
+      expect(results.filter((result) => result.status === "fulfilled")).toHaveLength(1);
+      expect(await scratchDb.user.count({ where: { role: "ADMIN" } })).toBe(1);
+      const audit = await scratchDb.auditLog.findMany({
+        where: { action: "user.role" },
+        orderBy: { id: "asc" },
+      });
+      expect(audit.map((entry) => [entry.before, entry.after])).toEqual([
+        [{ role: "USER" }, { role: "ADMIN" }],
+        [{ role: "ADMIN" }, { role: "USER" }],
+      ]);
+    } finally {
+      await scratchDb.$disconnect();
+      await scratch.drop();
+    }
+  });
+});
