@@ -1,6 +1,7 @@
 "use client";
 
 import { useTRPC } from "@credits/credits/react";
+import { EntryRow } from "@credits/credits/react/entry-row";
 import {
   BarChart,
   Card,
@@ -12,7 +13,6 @@ import {
 } from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { EntryRow } from "~/components/entry-row.tsx";
 
 export function Dashboard() {
   const trpc = useTRPC();

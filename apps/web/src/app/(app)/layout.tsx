@@ -1,9 +1,9 @@
 import { getSessionUser } from "@credits/auth/next";
+import { AppHeader } from "@credits/auth/react";
 import { LiveCreditUpdates } from "@credits/credits/react/live-updates";
 import { ToastProvider } from "@credits/ui";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
-import { AppNav } from "~/components/app-nav.tsx";
 
 export const dynamic = "force-dynamic";
 
@@ -14,7 +14,16 @@ export default async function SignedInLayout({ children }: { children: ReactNode
   return (
     <ToastProvider>
       <LiveCreditUpdates />
-      <AppNav email={user.email} />
+      <AppHeader
+        brand="Credits"
+        email={user.email}
+        links={[
+          { href: "/", label: "Dashboard" },
+          { href: "/history", label: "History" },
+          { href: "/purchases", label: "Purchases" },
+          { href: "/transfer", label: "Transfer" },
+        ]}
+      />
       <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">{children}</main>
     </ToastProvider>
   );

@@ -1,9 +1,8 @@
 import { getSessionUser } from "@credits/auth/next";
+import { AuthCard, SignInForm } from "@credits/auth/react";
 import { SystemStatus } from "@credits/credits/react/system-status";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { AuthCard } from "~/components/auth-card.tsx";
-import { SignInForm } from "./sign-in-form.tsx";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -17,7 +16,7 @@ export default async function SignInPage({
   const { error } = await searchParams;
   return (
     <AuthCard title="Sign in to your credits" footer={<SystemStatus />}>
-      <SignInForm initialError={error ?? null} />
+      <SignInForm initialError={error ?? null} signUpHref="/sign-up" />
     </AuthCard>
   );
 }

@@ -1,7 +1,7 @@
 import { getSessionUser } from "@credits/auth/next";
+import { AuthCard } from "@credits/auth/react";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { AuthCard } from "~/components/auth-card.tsx";
 import { SignUpForm } from "./sign-up-form.tsx";
 
 export const metadata: Metadata = { title: "Create an account" };

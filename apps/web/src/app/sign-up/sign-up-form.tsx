@@ -1,13 +1,13 @@
 "use client";
 
 import { useTRPC } from "@credits/credits/react";
+import { describeError } from "@credits/credits/react/client";
 import { Alert, Button, Field } from "@credits/ui";
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
-import { describeError } from "~/lib/client.ts";
 
 export function SignUpForm() {
   const router = useRouter();

@@ -2,11 +2,11 @@
 
 import type { TransactionType } from "@credits/credits";
 import { useTRPC } from "@credits/credits/react";
+import { describeError } from "@credits/credits/react/client";
+import { EntryRow, typeLabel } from "@credits/credits/react/entry-row";
 import { Alert, Button, Card, EmptyState, Skeleton } from "@credits/ui";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { EntryRow, typeLabel } from "~/components/entry-row.tsx";
-import { describeError } from "~/lib/client.ts";
 
 const types: TransactionType[] = [
   "GRANT",

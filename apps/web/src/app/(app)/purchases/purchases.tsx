@@ -1,6 +1,7 @@
 "use client";
 
 import { useTRPC } from "@credits/credits/react";
+import { describeError, useIdempotencyKey } from "@credits/credits/react/client";
 import {
   Alert,
   Button,
@@ -15,7 +16,6 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { catalog } from "~/lib/catalog.ts";
-import { describeError, useIdempotencyKey } from "~/lib/client.ts";
 
 const statusLabels = {
   COMPLETED: "Completed",

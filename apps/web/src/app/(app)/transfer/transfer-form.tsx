@@ -1,10 +1,10 @@
 "use client";
 
 import { useTRPC } from "@credits/credits/react";
+import { describeError, useIdempotencyKey } from "@credits/credits/react/client";
 import { Alert, Button, Card, ConfirmDialog, Field, formatCredits, useToast } from "@credits/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
-import { describeError, useIdempotencyKey } from "~/lib/client.ts";
 
 interface Draft {
   email: string;

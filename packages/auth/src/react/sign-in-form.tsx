@@ -13,7 +13,14 @@ const messages: Record<string, string> = {
   AccessDenied: "That account cannot sign in here.",
 };
 
-export function SignInForm({ initialError }: { initialError: string | null }) {
+/** Email and password sign-in, shared by both apps; `signUpHref` offers account creation. */
+export function SignInForm({
+  initialError,
+  signUpHref,
+}: {
+  initialError: string | null;
+  signUpHref?: "/sign-up";
+}) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(
     initialError ? (messages[initialError] ?? "Signing in failed. Please try again.") : null,
@@ -53,12 +60,14 @@ export function SignInForm({ initialError }: { initialError: string | null }) {
       <Button type="submit" busy={busy}>
         Sign in
       </Button>
-      <p className="text-center text-sm text-zinc-600">
-        New here?{" "}
-        <Link href="/sign-up" className="font-semibold text-brand-600 hover:underline">
-          Create an account
-        </Link>
-      </p>
+      {signUpHref && (
+        <p className="text-center text-sm text-zinc-600">
+          New here?{" "}
+          <Link href={signUpHref} className="font-semibold text-brand-600 hover:underline">
+            Create an account
+          </Link>
+        </p>
+      )}
     </form>
   );
 }

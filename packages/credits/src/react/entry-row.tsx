@@ -1,5 +1,5 @@
-import type { RouterOutputs } from "@credits/credits";
 import { cn, formatDateTime, formatSigned } from "@credits/ui";
+import type { RouterOutputs } from "../index.ts";
 
 type Entry = RouterOutputs["credits"]["history"]["entries"][number];
 

@@ -23,14 +23,6 @@ export function describeError(error: unknown): { message: string; code?: string;
   return { message: "Something went wrong. Please try again.", data: {} };
 }
 
-/** The first error of a field, from a BAD_REQUEST's field errors. */
-export function fieldError(error: unknown, field: string): string | null {
-  const message = describeError(error).data.fieldErrors?.[field]?.[0];
-  return message
-    ? `${field === "credits" || field === "amount" ? "Amount" : "This field"} ${message}.`
-    : null;
-}
-
 /**
  * One idempotency key per intended action: kept while the action is retried or double-clicked,
  * renewed once it has succeeded, so the next action is a new one.

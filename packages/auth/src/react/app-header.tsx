@@ -6,14 +6,21 @@ import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import { signOut } from "next-auth/react";
 
-const links: { href: Route; label: string }[] = [
-  { href: "/", label: "Dashboard" },
-  { href: "/history", label: "History" },
-  { href: "/purchases", label: "Purchases" },
-  { href: "/transfer", label: "Transfer" },
-];
+export interface NavLink {
+  href: Route;
+  label: string;
+}
 
-export function AppNav({ email }: { email: string }) {
+/** The signed-in header of both apps: brand, the user's email, sign-out and the main navigation. */
+export function AppHeader({
+  brand,
+  email,
+  links,
+}: {
+  brand: string;
+  email: string;
+  links: NavLink[];
+}) {
   const pathname = usePathname();
   const router = useRouter();
   async function leave() {
@@ -26,7 +33,7 @@ export function AppNav({ email }: { email: string }) {
     <header className="border-b border-zinc-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-3">
         <Link href="/" className="font-bold text-brand-600">
-          Credits
+          {brand}
         </Link>
         <div className="flex items-center gap-3 text-sm">
           <span className="hidden text-zinc-600 sm:inline">{email}</span>

@@ -1,0 +1,79 @@
+import { saveScreenshot } from "@credits/playwright-config/screenshots";
+import { expect, type Page, test } from "@playwright/test";
+
+const admin = { email: "admin@example.com", password: "demo-password" };
+const demoUser = { email: "user@example.com", password: "demo-password" };
+
+async function signIn(page: Page, credentials: { email: string; password: string }) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(credentials.email);
+  await page.getByLabel("Password").fill(credentials.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("[ADMIN][ACCESS] a signed-in non-admin gets a clear 403 page", async ({ page }, testInfo) => {
+  await signIn(page, demoUser);
+  await expect(page.getByRole("heading", { name: "Administrators only" })).toBeVisible();
+  await expect(page.getByText("403 · Forbidden")).toBeVisible();
+  await saveScreenshot(page, testInfo, "admin-forbidden");
+});
+
+test("[ADMIN][CREDITS] find the demo user, grant with expiry, debit, refund, and read the audit log", async ({
+  page,
+}, testInfo) => {
+  await signIn(page, admin);
+  await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
+  await page.getByLabel("Search by email, name or id").fill("user@");
+  await page.getByTestId("user-results").getByRole("link", { name: demoUser.email }).click();
+  await expect(page.getByRole("heading", { name: demoUser.email })).toBeVisible();
+  // Adjustments go to the default app; its line shows that app's balance.
+  const balance = page.getByTestId("app-balance-default");
+  const before = Number((await balance.textContent())?.replaceAll(",", ""));
+
+  // Grant 250 expiring at the end of next year, through the confirmation.
+  const expiry = `${new Date().getFullYear() + 1}-12-31`;
+  await page.getByLabel("Amount", { exact: true }).fill("250");
+  await page.getByLabel("Expires on (optional)").fill(expiry);
+  await page.getByLabel("Reason", { exact: true }).fill("Goodwill for the outage");
+  await page.getByRole("button", { name: "Review" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText(`Balance before${before.toLocaleString("en-US")} credits`);
+  await expect(dialog).toContainText(
+    `Balance after${(before + 250).toLocaleString("en-US")} credits`,
+  );
+  await saveScreenshot(page, testInfo, "admin-adjust-confirm");
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await expect(balance).toHaveText((before + 250).toLocaleString("en-US"));
+  await expect(page.getByTestId("user-ledger").getByRole("listitem").first()).toContainText(
+    "Goodwill for the outage",
+  );
+  await expect(page.getByTestId("user-grants")).toContainText("expires Dec 31");
+
+  // Debit 40.
+  await page.getByLabel("Debit").check();
+  await page.getByLabel("Amount", { exact: true }).fill("40");
+  await page.getByLabel("Reason", { exact: true }).fill("Duplicate grant");
+  await page.getByRole("button", { name: "Review" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Confirm" }).click();
+  await expect(balance).toHaveText((before + 210).toLocaleString("en-US"));
+
+  // Refund 20 of the seeded purchase (which had 40 of 120 refunded already).
+  await page.getByRole("button", { name: "Refund Market report 2026" }).click();
+  const refundDialog = page.getByRole("dialog");
+  await refundDialog.getByLabel("Amount (empty: all of it)").fill("20");
+  await refundDialog.getByLabel("Refund reason").fill("Partial outage");
+  await refundDialog.getByRole("button", { name: "Refund" }).click();
+  await expect(balance).toHaveText((before + 230).toLocaleString("en-US"));
+  await expect(page.getByTestId("user-purchases")).toContainText("60 credits refunded");
+  await saveScreenshot(page, testInfo, "admin-user");
+
+  await page.getByRole("link", { name: "Audit log" }).click();
+  const audit = page.getByTestId("audit-entries");
+  await expect(audit.getByRole("listitem").nth(0)).toContainText(
+    "purchase.refund by admin@example.com",
+  );
+  await expect(audit.getByRole("listitem").nth(1)).toContainText("credits.debit");
+  await expect(audit.getByRole("listitem").nth(1)).toContainText("“Duplicate grant”");
+  await expect(audit.getByRole("listitem").nth(2)).toContainText("credits.grant");
+  await saveScreenshot(page, testInfo, "admin-audit");
+});

@@ -1,0 +1,102 @@
+"use client";
+
+import { useTRPC } from "@credits/credits/react";
+import { describeError } from "@credits/credits/react/client";
+import { Alert, Button, Card, EmptyState, formatDateTime, Skeleton } from "@credits/ui";
+import { useInfiniteQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+
+const actions = ["credits.grant", "credits.debit", "purchase.refund", "user.role"];
+const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
+
+function changes(before: unknown, after: unknown): string {
+  const was = (before ?? {}) as Record<string, unknown>;
+  const now = (after ?? {}) as Record<string, unknown>;
+  return Object.keys(now)
+    .filter((key) => key in was && was[key] !== now[key])
+    .map((key) => `${key}: ${String(was[key])} → ${String(now[key])}`)
+    .join(", ");
+}
+
+export function AuditLog() {
+  const trpc = useTRPC();
+  const [action, setAction] = useState("");
+  const log = useInfiniteQuery(
+    trpc.admin.audit.list.infiniteQueryOptions(
+      { action: action || undefined, limit: 50 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+  const entries = log.data?.pages.flatMap((page) => page.entries) ?? [];
+  return (
+    <div className="flex flex-col gap-6">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h1 className="text-2xl font-bold">Audit log</h1>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Action
+          <select
+            className={selectClass}
+            value={action}
+            onChange={(event) => setAction(event.target.value)}
+          >
+            <option value="">All actions</option>
+            {actions.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <Card>
+        {log.isError ? (
+          <Alert>{describeError(log.error).message}</Alert>
+        ) : log.isPending ? (
+          <Skeleton className="h-32" />
+        ) : entries.length === 0 ? (
+          <EmptyState title="Nothing recorded yet">
+            Every operator action will appear here.
+          </EmptyState>
+        ) : (
+          <ul className="divide-y divide-zinc-100" data-testid="audit-entries">
+            {entries.map((entry) => (
+              <li key={entry.id} className="py-3 text-sm">
+                <p>
+                  <span className="font-semibold">{entry.action}</span> by {entry.actor.email}
+                  {entry.targetUser && (
+                    <>
+                      {" "}
+                      on{" "}
+                      <Link
+                        href={`/users/${entry.targetUser.id}`}
+                        className="text-brand-600 hover:underline"
+                      >
+                        {entry.targetUser.email}
+                      </Link>
+                    </>
+                  )}
+                </p>
+                <p className="text-xs text-zinc-600">
+                  {formatDateTime(entry.createdAt)} · {changes(entry.before, entry.after)}
+                  {entry.reason && ` · “${entry.reason}”`}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+        {log.hasNextPage && (
+          <div className="mt-4 flex justify-center">
+            <Button
+              variant="secondary"
+              busy={log.isFetchingNextPage}
+              onClick={() => log.fetchNextPage()}
+            >
+              Load more
+            </Button>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}

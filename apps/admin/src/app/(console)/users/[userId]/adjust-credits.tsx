@@ -1,0 +1,175 @@
+"use client";
+
+import { useTRPC } from "@credits/credits/react";
+import { describeError, useIdempotencyKey } from "@credits/credits/react/client";
+import {
+  Alert,
+  Button,
+  Card,
+  CardTitle,
+  ConfirmDialog,
+  Field,
+  formatCredits,
+  useToast,
+} from "@credits/ui";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useRef, useState } from "react";
+
+interface Draft {
+  direction: "grant" | "debit";
+  appId: string;
+  amount: number;
+  reason: string;
+  expiresAt?: Date;
+}
+
+const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
+
+/** Grant or debit credits, behind a confirmation showing the balance before and after. */
+export function AdjustCredits({
+  userId,
+  apps,
+}: {
+  userId: string;
+  apps: { appId: string; appName: string; balance: number }[];
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [idempotencyKey, renewKey] = useIdempotencyKey();
+  const [direction, setDirection] = useState<Draft["direction"]>("grant");
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const adjust = useMutation(
+    trpc.admin.credits.adjust.mutationOptions({
+      onSuccess: async (result) => {
+        renewKey();
+        setDraft(null);
+        formRef.current?.reset();
+        setDirection("grant");
+        toast.success(`Done. The balance is now ${formatCredits(result.balance)}.`);
+        await queryClient.invalidateQueries({ queryKey: trpc.admin.pathKey() });
+      },
+      onError: (error) => {
+        setDraft(null);
+        setProblem(describeError(error).message);
+      },
+    }),
+  );
+  const balanceOf = (appId: string) => apps.find((app) => app.appId === appId)?.balance ?? 0;
+
+  function review(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const amount = Number(form.get("amount"));
+    const reason = String(form.get("reason") ?? "").trim();
+    const expires = String(form.get("expiresAt") ?? "");
+    setProblem(null);
+    if (!Number.isInteger(amount) || amount <= 0)
+      return setProblem("Enter a whole number of credits greater than zero.");
+    if (!reason)
+      return setProblem("Give a reason: it goes into the audit log and the user's history.");
+    setDraft({
+      direction,
+      appId: String(form.get("appId") ?? "default"),
+      amount,
+      reason,
+      expiresAt: direction === "grant" && expires ? new Date(`${expires}T23:59:59`) : undefined,
+    });
+  }
+
+  const before = draft ? balanceOf(draft.appId) : 0;
+  const after = draft ? before + (draft.direction === "grant" ? draft.amount : -draft.amount) : 0;
+  return (
+    <Card>
+      <CardTitle>Adjust credits</CardTitle>
+      <form ref={formRef} onSubmit={review} className="flex flex-col gap-4" noValidate>
+        {problem && <Alert>{problem}</Alert>}
+        <fieldset className="flex gap-4 text-sm">
+          <legend className="mb-1 font-medium">Direction</legend>
+          {(["grant", "debit"] as const).map((value) => (
+            <label key={value} className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="direction"
+                value={value}
+                checked={direction === value}
+                onChange={() => setDirection(value)}
+              />
+              {value === "grant" ? "Grant" : "Debit"}
+            </label>
+          ))}
+        </fieldset>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          App
+          <select name="appId" className={selectClass} defaultValue="default">
+            {(apps.length ? apps : [{ appId: "default", appName: "Default", balance: 0 }]).map(
+              (app) => (
+                <option key={app.appId} value={app.appId}>
+                  {app.appName}
+                </option>
+              ),
+            )}
+          </select>
+        </label>
+        <Field
+          label="Amount"
+          name="amount"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          step={1}
+          required
+        />
+        {direction === "grant" && (
+          <Field label="Expires on (optional)" name="expiresAt" type="date" />
+        )}
+        <Field
+          label="Reason"
+          name="reason"
+          required
+          maxLength={500}
+          hint="Shown in the audit log and the user's history."
+        />
+        <Button type="submit">Review</Button>
+      </form>
+      <ConfirmDialog
+        open={draft !== null}
+        title={draft?.direction === "debit" ? "Debit these credits?" : "Grant these credits?"}
+        onClose={() => setDraft(null)}
+        actions={
+          <>
+            <Button variant="secondary" onClick={() => setDraft(null)} disabled={adjust.isPending}>
+              Cancel
+            </Button>
+            <Button
+              variant={draft?.direction === "debit" ? "danger" : "primary"}
+              busy={adjust.isPending}
+              onClick={() => draft && adjust.mutate({ ...draft, userId, idempotencyKey })}
+            >
+              Confirm
+            </Button>
+          </>
+        }
+      >
+        {draft && (
+          <dl className="grid grid-cols-2 gap-y-1">
+            <dt>Balance before</dt>
+            <dd className="text-right font-semibold tabular-nums">{formatCredits(before)}</dd>
+            <dt>{draft.direction === "grant" ? "Grant" : "Debit"}</dt>
+            <dd className="text-right font-semibold tabular-nums">{formatCredits(draft.amount)}</dd>
+            <dt>Balance after</dt>
+            <dd className="text-right font-semibold tabular-nums">{formatCredits(after)}</dd>
+            {draft.expiresAt && (
+              <>
+                <dt>Expires</dt>
+                <dd className="text-right">{draft.expiresAt.toLocaleDateString("en-US")}</dd>
+              </>
+            )}
+          </dl>
+        )}
+      </ConfirmDialog>
+    </Card>
+  );
+}

@@ -1,0 +1,169 @@
+"use client";
+
+import { useTRPC } from "@credits/credits/react";
+import { describeError } from "@credits/credits/react/client";
+import { EntryRow } from "@credits/credits/react/entry-row";
+import {
+  Alert,
+  Button,
+  Card,
+  CardTitle,
+  EmptyState,
+  formatCredits,
+  formatDate,
+  formatDateTime,
+  Skeleton,
+} from "@credits/ui";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { AdjustCredits } from "./adjust-credits.tsx";
+import { RefundButton } from "./refund-button.tsx";
+
+const statusLabels = {
+  COMPLETED: "Completed",
+  REFUNDED: "Refunded",
+  PARTIALLY_REFUNDED: "Partly refunded",
+} as const;
+
+export function UserDetail({ userId }: { userId: string }) {
+  const trpc = useTRPC();
+  const overview = useQuery(trpc.admin.users.get.queryOptions({ userId }));
+  const ledger = useInfiniteQuery(
+    trpc.admin.users.history.infiniteQueryOptions(
+      { userId, limit: 25 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+  if (overview.isError) return <Alert>{describeError(overview.error).message}</Alert>;
+  if (!overview.data) return <Skeleton className="h-64" />;
+  const { user, balances, grants, holds, purchases } = overview.data;
+  const entries = ledger.data?.pages.flatMap((page) => page.entries) ?? [];
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <h1 className="text-2xl font-bold break-all">{user.email}</h1>
+        <p className="text-sm text-zinc-600">
+          {user.name ?? "No name"} · {user.role === "ADMIN" ? "Administrator" : "User"} · joined{" "}
+          {formatDate(user.createdAt)} · <span className="font-mono text-xs">{user.id}</span>
+        </p>
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardTitle>Balances</CardTitle>
+          <p className="text-3xl font-bold tabular-nums" data-testid="user-balance">
+            {balances.total.toLocaleString("en-US")}
+          </p>
+          <p className="text-sm text-zinc-600">
+            {formatCredits(balances.available)} available · {formatCredits(balances.held)} on hold
+          </p>
+          {balances.apps.length > 0 && (
+            <ul className="mt-3 divide-y divide-zinc-100 text-sm">
+              {balances.apps.map((app) => (
+                <li key={app.appId} className="flex justify-between py-1.5">
+                  <span>{app.appName}</span>
+                  <span className="tabular-nums">
+                    <span data-testid={`app-balance-${app.appId}`}>
+                      {app.balance.toLocaleString("en-US")}
+                    </span>{" "}
+                    credits ({formatCredits(app.held)} held)
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <AdjustCredits userId={user.id} apps={balances.apps} />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardTitle>Active grants</CardTitle>
+          {grants.length === 0 ? (
+            <EmptyState title="No credits left to spend" />
+          ) : (
+            <ul className="divide-y divide-zinc-100 text-sm" data-testid="user-grants">
+              {grants.map((grant) => (
+                <li key={grant.id} className="flex justify-between gap-3 py-2">
+                  <span>
+                    {formatCredits(grant.remaining)} of {grant.amount.toLocaleString("en-US")} ·{" "}
+                    {grant.source.toLowerCase()} · {grant.appId}
+                  </span>
+                  <span className="text-zinc-600">
+                    {grant.expiresAt ? `expires ${formatDate(grant.expiresAt)}` : "no expiry"}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card>
+          <CardTitle>Holds</CardTitle>
+          {holds.length === 0 ? (
+            <EmptyState title="No active holds" />
+          ) : (
+            <ul className="divide-y divide-zinc-100 text-sm">
+              {holds.map((hold) => (
+                <li key={hold.id} className="flex justify-between gap-3 py-2">
+                  <span>
+                    {formatCredits(hold.amount)} · {hold.description}
+                  </span>
+                  <span className="text-zinc-600">until {formatDateTime(hold.expiresAt)}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+      <Card>
+        <CardTitle>Purchases</CardTitle>
+        {purchases.length === 0 ? (
+          <EmptyState title="No purchases" />
+        ) : (
+          <ul className="divide-y divide-zinc-100" data-testid="user-purchases">
+            {purchases.map((purchase) => (
+              <li
+                key={purchase.id}
+                className="flex flex-wrap items-center justify-between gap-3 py-3"
+              >
+                <div>
+                  <p className="font-medium">{purchase.itemName}</p>
+                  <p className="text-xs text-zinc-500">
+                    {formatCredits(purchase.credits)} · {formatDateTime(purchase.createdAt)} ·{" "}
+                    {statusLabels[purchase.status]}
+                    {purchase.refundedCredits > 0 &&
+                      ` · ${formatCredits(purchase.refundedCredits)} refunded`}
+                  </p>
+                </div>
+                <RefundButton purchase={purchase} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <Card>
+        <CardTitle>Ledger</CardTitle>
+        {ledger.isPending ? (
+          <Skeleton className="h-32" />
+        ) : entries.length === 0 ? (
+          <EmptyState title="No ledger entries" />
+        ) : (
+          <ul className="divide-y divide-zinc-100" data-testid="user-ledger">
+            {entries.map((entry) => (
+              <EntryRow key={entry.id} entry={entry} showApp />
+            ))}
+          </ul>
+        )}
+        {ledger.hasNextPage && (
+          <div className="mt-4 flex justify-center">
+            <Button
+              variant="secondary"
+              busy={ledger.isFetchingNextPage}
+              onClick={() => ledger.fetchNextPage()}
+            >
+              Load more
+            </Button>
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}

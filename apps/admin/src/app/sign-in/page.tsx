@@ -1,0 +1,23 @@
+import { getSessionUser } from "@credits/auth/next";
+import { AuthCard, SignInForm } from "@credits/auth/react";
+import { SystemStatus } from "@credits/credits/react/system-status";
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+
+export const metadata: Metadata = { title: "Sign in" };
+export const dynamic = "force-dynamic";
+
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ error?: string }>;
+}) {
+  const user = await getSessionUser();
+  if (user?.role === "ADMIN") redirect("/");
+  const { error } = await searchParams;
+  return (
+    <AuthCard brand="Credits operations" title="Operator sign-in" footer={<SystemStatus />}>
+      <SignInForm initialError={error ?? null} />
+    </AuthCard>
+  );
+}
