@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { grantCredits, systemActor } from "@credits/credits";
+import { getBalances, grantCredits, systemActor } from "@credits/credits";
 import { createDatabaseClient } from "@credits/db";
 import { expect, type Page } from "@playwright/test";
 
@@ -37,6 +37,17 @@ export async function grantTo(email: string, amount: number): Promise<void> {
       description: "E2E credits",
       idempotencyKey: randomUUID(),
     });
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** What the ledger says the user can spend, to compare with what a page shows. */
+export async function availableCreditsOf(email: string): Promise<number> {
+  const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 1 });
+  try {
+    const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
+    return (await getBalances(db, user.id)).available;
   } finally {
     await db.$disconnect();
   }
