@@ -49,7 +49,7 @@ test("[WEB][DASHBOARD] the demo user sees the seeded balance, activity and expir
   await expect(availableBalance(page)).toHaveText(
     (await availableCreditsOf(demoUser.email)).toLocaleString("en-US"),
   );
-  await expect(page.getByText("Holiday promotion")).toBeVisible();
+  await expect(page.getByText("Credits expired")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Expiring credits" })).toBeVisible();
   await expect(page.getByText(/^expire /)).toBeVisible();
   // The seeded purchase (120), spend (30), transfer (100) and capture (65), all today.
