@@ -350,3 +350,19 @@ export const AuditListInput = z.object({
     .nullish(),
   limit: z.number().int().min(1).max(100).default(50),
 });
+
+export const BulkGrantChunkInput = z.object({
+  batchKey: IdempotencyKey,
+  emails: z
+    .array(z.email({ error: "must be email addresses" }))
+    .min(1, { error: "must list at least one email" })
+    .max(100, { error: "must list at most 100 emails per batch" }),
+  appId: AppId.default("default"),
+  amount: CreditAmount,
+  expiresAt: FutureDate.optional(),
+  reason: Reason,
+});
+
+export const OverviewInput = z.object({
+  days: z.union([z.literal(30), z.literal(90)]).default(30),
+});

@@ -35,6 +35,14 @@ describe("admin authorization", () => {
       () => caller.admin.users.history({ userId: user.id }),
       () => caller.admin.users.setRole({ userId: user.id, role: "ADMIN", reason: "r" }),
       () => caller.admin.audit.list({}),
+      () => caller.admin.overview({}),
+      () =>
+        caller.admin.credits.bulkGrant({
+          batchKey: newKey(),
+          emails: [user.email],
+          amount: 1,
+          reason: "r",
+        }),
     ];
     for (const call of calls(callerFor(null)))
       expect((await trpcErrorOf(call())).code).toBe("UNAUTHORIZED");
@@ -211,6 +219,103 @@ describe("users", () => {
         [{ role: "USER" }, { role: "ADMIN" }],
         [{ role: "ADMIN" }, { role: "USER" }],
       ]);
+    } finally {
+      await scratchDb.$disconnect();
+      await scratch.drop();
+    }
+  });
+});
+
+describe("bulk grant", () => {
+  it("grants once per user across re-runs of the same batch, and reports unknown emails", async () => {
+    const admin = callerFor(await createUser("ADMIN"));
+    const users = await Promise.all([createUser(), createUser(), createUser()]);
+    const chunk = {
+      batchKey: newKey(),
+      emails: [...users.map((user) => user.email.toUpperCase()), "nobody-here@example.com"],
+      amount: 30,
+      reason: "Goodwill credit",
+    };
+    const first = await admin.admin.credits.bulkGrant(chunk);
+    expect(first.map((outcome) => outcome.status)).toEqual([
+      "granted",
+      "granted",
+      "granted",
+      "unknown-user",
+    ]);
+    // Interrupted and re-sent, plus a later chunk of the same batch repeating a user.
+    const again = await admin.admin.credits.bulkGrant(chunk);
+    expect(again.map((outcome) => outcome.balance)).toEqual([30, 30, 30, undefined]);
+    await admin.admin.credits.bulkGrant({ ...chunk, emails: [users[0]?.email ?? ""] });
+    for (const user of users) expect((await callerFor(user).credits.balance()).total).toBe(30);
+    expect(
+      (await trpcErrorOf(callerFor(users[0] ?? null).admin.credits.bulkGrant(chunk))).code,
+    ).toBe("FORBIDDEN");
+    const invalid = await trpcErrorOf(admin.admin.credits.bulkGrant({ ...chunk, emails: [] }));
+    expect(invalid.code).toBe("BAD_REQUEST");
+  });
+});
+
+describe("overview", () => {
+  it("sums today's grants, spends, expiries and refunds, and the outstanding liability", async () => {
+    const scratch = await createScratchDatabase(
+      process.env.DATABASE_URL ?? "",
+      "credits_overview_test",
+    );
+    const scratchDb = createDatabaseClient(scratch.url, { poolMax: 4 });
+    try {
+      await migrateDeploy({ databaseUrl: scratch.url });
+      const [admin, user] = await Promise.all([
+        scratchDb.user.create({ data: { email: "o-admin@example.com", role: "ADMIN" } }),
+        scratchDb.user.create({ data: { email: "o-user@example.com" } }),
+      ]);
+      const asAdmin = createCaller({
+        db: scratchDb,
+        session: { user: { id: admin.id, email: admin.email, role: "ADMIN" } },
+      });
+      const asUser = createCaller({
+        db: scratchDb,
+        session: { user: { id: user.id, email: user.email, role: "USER" } },
+      });
+      await asAdmin.admin.credits.adjust({
+        direction: "grant",
+        userId: user.id,
+        amount: 500,
+        reason: "r",
+        idempotencyKey: newKey(),
+      });
+      const purchase = await asUser.purchases.create({
+        itemId: "x",
+        itemName: "X",
+        credits: 200,
+        idempotencyKey: newKey(),
+      });
+      await asAdmin.admin.purchases.refund({
+        purchaseId: purchase.purchaseId,
+        amount: 50,
+        reason: "r",
+        idempotencyKey: newKey(),
+      });
+      await asUser.credits.transfer({
+        to: { userId: admin.id },
+        amount: 25,
+        idempotencyKey: newKey(),
+      });
+
+      const overview = await asAdmin.admin.overview({ days: 30 });
+      expect(overview.flows).toHaveLength(30);
+      const totals = overview.flows.reduce(
+        (sum, day) => ({
+          granted: sum.granted + day.granted,
+          spent: sum.spent + day.spent,
+          expired: sum.expired + day.expired,
+          refunded: sum.refunded + day.refunded,
+        }),
+        { granted: 0, spent: 0, expired: 0, refunded: 0 },
+      );
+      expect(totals).toEqual({ granted: 500, spent: 200, expired: 0, refunded: 50 });
+      expect(overview.liability).toEqual({ outstanding: 350, accountsWithCredits: 2 });
+      expect((await asAdmin.admin.overview({ days: 90 })).flows).toHaveLength(90);
     } finally {
       await scratchDb.$disconnect();
       await scratch.drop();

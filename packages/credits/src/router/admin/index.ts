@@ -1,18 +1,26 @@
 import {
   AdjustCreditsInput,
   AuditListInput,
+  BulkGrantChunkInput,
   LedgerResult,
+  OverviewInput,
   RefundPurchaseInput,
   RefundResult,
 } from "../../schemas.ts";
 import { listAudit } from "../../service/audit.ts";
+import { bulkGrantChunk } from "../../service/bulk.ts";
 import { adjustCredits, refundPurchase } from "../../service/operations.ts";
+import { creditFlowsByDay, creditLiability } from "../../service/overview.ts";
 import { adminProcedure } from "../../trpc.ts";
 import { adminUsersRouter } from "./users.ts";
 
 /** Operators' tools; every procedure checks the ADMIN role on the server. */
 export const adminRouter = {
   users: adminUsersRouter,
+  overview: adminProcedure.input(OverviewInput).query(async ({ ctx, input }) => ({
+    flows: await creditFlowsByDay(ctx.db, input.days),
+    liability: await creditLiability(ctx.db),
+  })),
   audit: {
     list: adminProcedure.input(AuditListInput).query(({ ctx, input }) => listAudit(ctx.db, input)),
   },
@@ -21,6 +29,9 @@ export const adminRouter = {
       .input(AdjustCreditsInput)
       .output(LedgerResult)
       .mutation(({ ctx, input }) => adjustCredits(ctx.db, ctx.actor, input)),
+    bulkGrant: adminProcedure
+      .input(BulkGrantChunkInput)
+      .mutation(({ ctx, input }) => bulkGrantChunk(ctx.db, ctx.actor, input)),
   },
   purchases: {
     refund: adminProcedure

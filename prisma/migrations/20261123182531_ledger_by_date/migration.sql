@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "credit_transactions_created_at_idx" ON "credit_transactions"("created_at");
