@@ -22,6 +22,8 @@ test("[ADMIN][CREDITS] find the demo user, grant with expiry, debit, refund, and
   page,
 }, testInfo) => {
   await signIn(page, admin);
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await page.getByRole("link", { name: "Users" }).click();
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
   await page.getByLabel("Search by email, name or id").fill("user@");
   await page.getByTestId("user-results").getByRole("link", { name: demoUser.email }).click();
@@ -76,4 +78,42 @@ test("[ADMIN][CREDITS] find the demo user, grant with expiry, debit, refund, and
   await expect(audit.getByRole("listitem").nth(1)).toContainText("“Duplicate grant”");
   await expect(audit.getByRole("listitem").nth(2)).toContainText("credits.grant");
   await saveScreenshot(page, testInfo, "admin-audit");
+});
+
+test("[ADMIN][OVERVIEW] shows the outstanding liability and the credit flows of 30 and 90 days", async ({
+  page,
+}, testInfo) => {
+  await signIn(page, admin);
+  await expect(page.getByTestId("liability")).not.toHaveText("0");
+  await expect(page.getByRole("heading", { name: "Granted" })).toBeVisible();
+  await expect(
+    page.getByRole("table", { name: "Credits spent per day over the last 30 days" }),
+  ).toBeAttached();
+  await page.getByRole("button", { name: "Last 90 days" }).click();
+  await expect(
+    page.getByRole("table", { name: "Credits spent per day over the last 90 days" }),
+  ).toBeAttached();
+  await saveScreenshot(page, testInfo, "admin-overview");
+});
+
+test("[ADMIN][BULK] grants to a list of users with progress, reporting unknown emails", async ({
+  page,
+}, testInfo) => {
+  await signIn(page, admin);
+  await page.getByRole("link", { name: "Bulk grant" }).click();
+  await page
+    .getByLabel("Emails (one per line, or separated by commas)")
+    .fill(`${demoUser.email}, ${admin.email}\nghost@example.com`);
+  await page.getByLabel("Credits per user").fill("5");
+  await page.getByLabel("Reason").fill("Sorry for the downtime");
+  await page.getByRole("button", { name: "Grant to everyone listed" }).click();
+  await expect(page.getByText("Finished: 3 of 3 users processed, 2 granted.")).toBeVisible();
+  await expect(page.getByText("No account for: ghost@example.com")).toBeVisible();
+  await expect(page.getByRole("progressbar", { name: "Bulk grant progress" })).toHaveAttribute(
+    "value",
+    "3",
+  );
+  await saveScreenshot(page, testInfo, "admin-bulk-grant");
+  await page.getByRole("button", { name: "Start another" }).click();
+  await expect(page.getByRole("button", { name: "Grant to everyone listed" })).toBeVisible();
 });

@@ -38,7 +38,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         brand="Credits operations"
         email={user.email}
         links={[
+          { href: "/overview", label: "Overview" },
           { href: "/users", label: "Users" },
+          { href: "/bulk-grant", label: "Bulk grant" },
           { href: "/audit", label: "Audit log" },
         ]}
       />
