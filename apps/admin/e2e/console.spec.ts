@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { createDatabaseClient } from "@credits/db";
 import { saveScreenshot } from "@credits/playwright-config/screenshots";
 import { expect, type Page, test } from "@playwright/test";
 
@@ -9,6 +11,7 @@ async function signIn(page: Page, credentials: { email: string; password: string
   await page.getByLabel("Email").fill(credentials.email);
   await page.getByLabel("Password").fill(credentials.password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
 }
 
 test("[ADMIN][ACCESS] a signed-in non-admin gets a clear 403 page", async ({ page }, testInfo) => {
@@ -116,4 +119,32 @@ test("[ADMIN][BULK] grants to a list of users with progress, reporting unknown e
   await saveScreenshot(page, testInfo, "admin-bulk-grant");
   await page.getByRole("button", { name: "Start another" }).click();
   await expect(page.getByRole("button", { name: "Grant to everyone listed" })).toBeVisible();
+});
+
+test("[ADMIN][ROLES] promote a user to administrator and back, each step in the audit log", async ({
+  page,
+}) => {
+  const email = `e2e-role-${randomUUID()}@example.com`;
+  const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 1 });
+  const user = await db.user
+    .create({ data: { email, name: "Role Test" } })
+    .finally(() => db.$disconnect());
+
+  await signIn(page, admin);
+  await page.goto(`/users/${user.id}`);
+  await expect(page.getByText("Role Test · User")).toBeVisible();
+  await page.getByRole("button", { name: "Make administrator" }).click();
+  await page.getByRole("dialog").getByLabel("Why").fill("Joins the support team");
+  await page.getByRole("dialog").getByRole("button", { name: "Make administrator" }).click();
+  await expect(page.getByText("Role Test · Administrator")).toBeVisible();
+  await page.getByRole("button", { name: "Remove administrator" }).click();
+  await page.getByRole("dialog").getByLabel("Why").fill("Left the team");
+  await page.getByRole("dialog").getByRole("button", { name: "Remove administrator" }).click();
+  await expect(page.getByText("Role Test · User")).toBeVisible();
+
+  await page.getByRole("link", { name: "Audit entries" }).click();
+  const entries = page.getByTestId("audit-entries").getByRole("listitem");
+  await expect(entries).toHaveCount(2);
+  await expect(entries.nth(0)).toContainText("role: ADMIN → USER");
+  await expect(entries.nth(1)).toContainText("role: USER → ADMIN");
 });

@@ -5,6 +5,7 @@ import { describeError } from "@credits/credits/react/client";
 import { Alert, Button, Card, EmptyState, formatDateTime, Skeleton } from "@credits/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 
 const actions = ["credits.grant", "credits.debit", "purchase.refund", "user.role"];
@@ -21,10 +22,19 @@ function changes(before: unknown, after: unknown): string {
 
 export function AuditLog() {
   const trpc = useTRPC();
+  const targetUserId = useSearchParams().get("user") ?? undefined;
   const [action, setAction] = useState("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
   const log = useInfiniteQuery(
     trpc.admin.audit.list.infiniteQueryOptions(
-      { action: action || undefined, limit: 50 },
+      {
+        action: action || undefined,
+        targetUserId,
+        from: from ? new Date(`${from}T00:00:00`) : undefined,
+        to: to ? new Date(`${to}T23:59:59.999`) : undefined,
+        limit: 50,
+      },
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
@@ -33,22 +43,50 @@ export function AuditLog() {
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h1 className="text-2xl font-bold">Audit log</h1>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          Action
-          <select
-            className={selectClass}
-            value={action}
-            onChange={(event) => setAction(event.target.value)}
-          >
-            <option value="">All actions</option>
-            {actions.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <div className="flex flex-wrap items-end gap-3">
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            From
+            <input
+              type="date"
+              className={selectClass}
+              value={from}
+              onChange={(event) => setFrom(event.target.value)}
+            />
+          </label>
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            To
+            <input
+              type="date"
+              className={selectClass}
+              value={to}
+              onChange={(event) => setTo(event.target.value)}
+            />
+          </label>
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            Action
+            <select
+              className={selectClass}
+              value={action}
+              onChange={(event) => setAction(event.target.value)}
+            >
+              <option value="">All actions</option>
+              {actions.map((name) => (
+                <option key={name} value={name}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
       </div>
+      {targetUserId && (
+        <p className="text-sm text-zinc-600">
+          Showing entries about one user.{" "}
+          <Link href="/audit" className="font-semibold text-brand-600 hover:underline">
+            Show all
+          </Link>
+        </p>
+      )}
       <Card>
         {log.isError ? (
           <Alert>{describeError(log.error).message}</Alert>

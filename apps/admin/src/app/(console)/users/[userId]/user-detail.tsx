@@ -15,8 +15,10 @@ import {
   Skeleton,
 } from "@credits/ui";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { AdjustCredits } from "./adjust-credits.tsx";
 import { RefundButton } from "./refund-button.tsx";
+import { RoleButton } from "./role-button.tsx";
 
 const statusLabels = {
   COMPLETED: "Completed",
@@ -40,12 +42,23 @@ export function UserDetail({ userId }: { userId: string }) {
 
   return (
     <div className="flex flex-col gap-6">
-      <div>
-        <h1 className="text-2xl font-bold break-all">{user.email}</h1>
-        <p className="text-sm text-zinc-600">
-          {user.name ?? "No name"} · {user.role === "ADMIN" ? "Administrator" : "User"} · joined{" "}
-          {formatDate(user.createdAt)} · <span className="font-mono text-xs">{user.id}</span>
-        </p>
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold break-all">{user.email}</h1>
+          <p className="text-sm text-zinc-600">
+            {user.name ?? "No name"} · {user.role === "ADMIN" ? "Administrator" : "User"} · joined{" "}
+            {formatDate(user.createdAt)} · <span className="font-mono text-xs">{user.id}</span>
+          </p>
+        </div>
+        <div className="flex gap-2">
+          <Link
+            href={`/audit?user=${user.id}`}
+            className="rounded-lg px-3 py-2 text-sm font-semibold text-brand-600 ring-1 ring-brand-100 hover:bg-brand-50"
+          >
+            Audit entries
+          </Link>
+          <RoleButton userId={user.id} role={user.role} />
+        </div>
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
