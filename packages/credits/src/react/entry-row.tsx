@@ -23,6 +23,13 @@ const actorLabels: Record<Entry["actorType"], string> = {
   SYSTEM: "the system",
 };
 
+/** How a purchase's status reads to people. */
+export const purchaseStatusLabels = {
+  COMPLETED: "Completed",
+  REFUNDED: "Refunded",
+  PARTIALLY_REFUNDED: "Partly refunded",
+} as const;
+
 export function typeLabel(type: Entry["type"]): string {
   return typeLabels[type];
 }

@@ -2,6 +2,7 @@
 
 import { useTRPC } from "@credits/credits/react";
 import { describeError, useIdempotencyKey } from "@credits/credits/react/client";
+import { purchaseStatusLabels } from "@credits/credits/react/entry-row";
 import {
   Alert,
   Button,
@@ -16,12 +17,6 @@ import {
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { catalog } from "~/lib/catalog.ts";
-
-const statusLabels = {
-  COMPLETED: "Completed",
-  REFUNDED: "Refunded",
-  PARTIALLY_REFUNDED: "Partly refunded",
-} as const;
 
 function BuyButton({ item }: { item: (typeof catalog)[number] }) {
   const trpc = useTRPC();
@@ -126,7 +121,7 @@ export function Purchases() {
                 <div>
                   <p className="font-medium">{purchase.itemName}</p>
                   <p className="text-xs text-zinc-500">
-                    {formatDateTime(purchase.createdAt)} · {statusLabels[purchase.status]}
+                    {formatDateTime(purchase.createdAt)} · {purchaseStatusLabels[purchase.status]}
                     {purchase.refundedCredits > 0 &&
                       ` · ${formatCredits(purchase.refundedCredits)} refunded`}
                   </p>

@@ -2,7 +2,7 @@
 
 import { useTRPC } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
-import { EntryRow } from "@credits/credits/react/entry-row";
+import { EntryRow, purchaseStatusLabels } from "@credits/credits/react/entry-row";
 import {
   Alert,
   Button,
@@ -19,12 +19,6 @@ import Link from "next/link";
 import { AdjustCredits } from "./adjust-credits.tsx";
 import { RefundButton } from "./refund-button.tsx";
 import { RoleButton } from "./role-button.tsx";
-
-const statusLabels = {
-  COMPLETED: "Completed",
-  REFUNDED: "Refunded",
-  PARTIALLY_REFUNDED: "Partly refunded",
-} as const;
 
 export function UserDetail({ userId }: { userId: string }) {
   const trpc = useTRPC();
@@ -141,7 +135,7 @@ export function UserDetail({ userId }: { userId: string }) {
                   <p className="font-medium">{purchase.itemName}</p>
                   <p className="text-xs text-zinc-500">
                     {formatCredits(purchase.credits)} · {formatDateTime(purchase.createdAt)} ·{" "}
-                    {statusLabels[purchase.status]}
+                    {purchaseStatusLabels[purchase.status]}
                     {purchase.refundedCredits > 0 &&
                       ` · ${formatCredits(purchase.refundedCredits)} refunded`}
                   </p>
