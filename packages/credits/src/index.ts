@@ -29,7 +29,6 @@ export { type LedgerViolation, verifyLedger } from "./service/verify.ts";
 export {
   adminProcedure,
   type CreditsContext,
-  createCreditsContext,
   protectedProcedure,
   publicProcedure,
   type SessionUser,

@@ -13,11 +13,6 @@ export interface CreditsContext {
   session: { user: SessionUser } | null;
 }
 
-/** Apps build the context per request: the shared database client and the caller's session. */
-export function createCreditsContext(input: CreditsContext): CreditsContext {
-  return input;
-}
-
 const t = initTRPC.context<CreditsContext>().create({
   transformer: superjson,
   // Subscriptions stream as server-sent events; pings keep proxies from closing idle streams.

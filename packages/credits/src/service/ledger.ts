@@ -358,11 +358,13 @@ export async function debitAccount(
 /** Puts credits into the user's account in the app (created if needed) as a new grant, and posts the entry. */
 export async function creditAccount(
   tx: Tx,
-  target: { userId: string; appId: string },
+  target: { userId: string; appId: string; locked?: LockedAccount | null },
   grant: NewGrant,
   entry: Omit<EntryInput, "amount">,
 ): Promise<Movement> {
-  const account = await lockAccount(tx, target.userId, target.appId, { create: true });
+  // An operation that had to lock the account earlier (lock order) passes it in: no second lock.
+  const account =
+    target.locked ?? (await lockAccount(tx, target.userId, target.appId, { create: true }));
   if (!account) throw new NotFoundError("account", `${target.userId}/${target.appId}`);
   const grantId = await insertGrant(tx, account.id, grant);
   const posted = await postEntry(tx, account, {

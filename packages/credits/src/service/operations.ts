@@ -136,7 +136,7 @@ export function refundPurchase(
         SELECT user_id, app_id FROM purchases WHERE id = ${input.purchaseId}::uuid`;
       if (!owner) throw new NotFoundError("purchase", input.purchaseId);
       // The account lock comes first, as in every operation, then the purchase row.
-      await lockAccount(tx, owner.user_id, owner.app_id, { create: true });
+      const account = await lockAccount(tx, owner.user_id, owner.app_id, { create: true });
       const [purchase] = await tx.$queryRaw<
         { credits: bigint; refunded_credits: bigint; item_name: string }[]
       >`
@@ -159,7 +159,7 @@ export function refundPurchase(
         WHERE id = ${input.purchaseId}::uuid`;
       const movement = await creditAccount(
         tx,
-        { userId: owner.user_id, appId: owner.app_id },
+        { userId: owner.user_id, appId: owner.app_id, locked: account },
         { source: "REFUND", amount, purchaseId: input.purchaseId },
         {
           type: "REFUND",
@@ -227,10 +227,12 @@ export function transferCredits(
       if (toUserId === fromUserId) {
         throw new InvalidRequestError("You cannot transfer credits to yourself.", "to");
       }
-      // Lock the lower user id's account first; debitAccount/creditAccount re-lock (a no-op).
-      for (const userId of [fromUserId, toUserId].sort()) {
-        await lockAccount(tx, userId, input.appId, { create: userId === toUserId });
-      }
+      // Accounts are locked in user-id order, so A→B and B→A cannot deadlock: when the recipient
+      // comes first, its account is locked (and created) before the sender's.
+      const recipientAccount =
+        toUserId < fromUserId
+          ? await lockAccount(tx, toUserId, input.appId, { create: true })
+          : undefined;
       const transferId = randomUUID();
       const sent = await debitAccount(
         tx,
@@ -251,7 +253,7 @@ export function transferCredits(
       );
       await creditAccount(
         tx,
-        { userId: toUserId, appId: input.appId },
+        { userId: toUserId, appId: input.appId, locked: recipientAccount },
         { source: "TRANSFER", amount: input.amount },
         {
           type: "TRANSFER_IN",
