@@ -1,10 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { createDatabaseClient } from "@credits/db";
-import { migrateDeploy } from "@credits/db/migrate";
-import { createScratchDatabase } from "@credits/db/testing";
 import { describe, expect, it } from "vitest";
-import { createCaller } from "../src/root.ts";
-import { callerFor, createUser, db, fundedUser, newKey, trpcErrorOf } from "./fixtures.ts";
+import {
+  callerFor,
+  createUser,
+  db,
+  fundedUser,
+  newKey,
+  trpcErrorOf,
+  withOwnDatabase,
+} from "./fixtures.ts";
 
 describe("admin authorization", () => {
   it("refuses every admin procedure to anonymous callers (UNAUTHORIZED) and to users (FORBIDDEN)", async () => {
@@ -179,31 +183,19 @@ describe("users", () => {
 
   it("promotes and demotes with an audit entry, and never demotes the last admin", async () => {
     // A database of its own, where the number of admins is known.
-    const scratch = await createScratchDatabase(
-      process.env.DATABASE_URL ?? "",
-      "credits_roles_test",
-    );
-    const scratchDb = createDatabaseClient(scratch.url, { poolMax: 4 });
-    try {
-      await migrateDeploy({ databaseUrl: scratch.url });
+    await withOwnDatabase("credits_roles_test", async ({ db: scratchDb, callerAs }) => {
       const [first, second] = await Promise.all([
         scratchDb.user.create({ data: { email: "first@example.com", role: "ADMIN" } }),
         scratchDb.user.create({ data: { email: "second@example.com" } }),
       ]);
-      const asFirst = createCaller({
-        db: scratchDb,
-        session: { user: { id: first.id, email: first.email, role: "ADMIN" } },
-      });
+      const asFirst = callerAs({ id: first.id, email: first.email, role: "ADMIN" });
       expect(
         await asFirst.admin.users.setRole({ userId: second.id, role: "ADMIN", reason: "on call" }),
       ).toEqual({
         userId: second.id,
         role: "ADMIN",
       });
-      const asSecond = createCaller({
-        db: scratchDb,
-        session: { user: { id: second.id, email: second.email, role: "ADMIN" } },
-      });
+      const asSecond = callerAs({ id: second.id, email: second.email, role: "ADMIN" });
       // Both demote each other at once: one wins, the other finds itself the last admin.
       const results = await Promise.allSettled([
         asFirst.admin.users.setRole({ userId: second.id, role: "USER", reason: "rotation" }),
@@ -219,10 +211,7 @@ describe("users", () => {
         [{ role: "USER" }, { role: "ADMIN" }],
         [{ role: "ADMIN" }, { role: "USER" }],
       ]);
-    } finally {
-      await scratchDb.$disconnect();
-      await scratch.drop();
-    }
+    });
   });
 });
 
@@ -258,25 +247,13 @@ describe("bulk grant", () => {
 
 describe("overview", () => {
   it("sums today's grants, spends, expiries and refunds, and the outstanding liability", async () => {
-    const scratch = await createScratchDatabase(
-      process.env.DATABASE_URL ?? "",
-      "credits_overview_test",
-    );
-    const scratchDb = createDatabaseClient(scratch.url, { poolMax: 4 });
-    try {
-      await migrateDeploy({ databaseUrl: scratch.url });
+    await withOwnDatabase("credits_overview_test", async ({ db: scratchDb, callerAs }) => {
       const [admin, user] = await Promise.all([
         scratchDb.user.create({ data: { email: "o-admin@example.com", role: "ADMIN" } }),
         scratchDb.user.create({ data: { email: "o-user@example.com" } }),
       ]);
-      const asAdmin = createCaller({
-        db: scratchDb,
-        session: { user: { id: admin.id, email: admin.email, role: "ADMIN" } },
-      });
-      const asUser = createCaller({
-        db: scratchDb,
-        session: { user: { id: user.id, email: user.email, role: "USER" } },
-      });
+      const asAdmin = callerAs({ id: admin.id, email: admin.email, role: "ADMIN" });
+      const asUser = callerAs({ id: user.id, email: user.email, role: "USER" });
       await asAdmin.admin.credits.adjust({
         direction: "grant",
         userId: user.id,
@@ -316,9 +293,6 @@ describe("overview", () => {
       expect(totals).toEqual({ granted: 500, spent: 200, expired: 0, refunded: 50 });
       expect(overview.liability).toEqual({ outstanding: 350, accountsWithCredits: 2 });
       expect((await asAdmin.admin.overview({ days: 90 })).flows).toHaveLength(90);
-    } finally {
-      await scratchDb.$disconnect();
-      await scratch.drop();
-    }
+    });
   });
 });

@@ -1,7 +1,9 @@
 // Shared set-up for the integration tests: a Prisma client on the test database that `pnpm test`
 // prepared, fresh users per test, and callers of the real router acting as them.
 import { randomUUID } from "node:crypto";
-import { createDatabaseClient } from "@credits/db";
+import { createDatabaseClient, type Database } from "@credits/db";
+import { migrateDeploy } from "@credits/db/migrate";
+import { createScratchDatabase } from "@credits/db/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll } from "vitest";
 import type { CreditsContext, SessionUser } from "../src/index.ts";
@@ -72,4 +74,26 @@ export function entryCount(userId: string): Promise<number> {
 /** Moves a grant's expiry into the past, as if time had passed. */
 export async function expireGrantNow(grantId: string): Promise<void> {
   await db.$executeRaw`UPDATE credit_grants SET expires_at = now() - interval '1 second' WHERE id = ${grantId}::uuid`;
+}
+
+/**
+ * Runs `work` on a migrated database of its own, dropped afterwards: for tests that need exact
+ * global figures (counts of admins, totals) or that break the ledger on purpose.
+ */
+export async function withOwnDatabase(
+  prefix: string,
+  work: (own: {
+    db: Database;
+    callerAs: (user: SessionUser) => ReturnType<typeof createCaller>;
+  }) => Promise<void>,
+): Promise<void> {
+  const scratch = await createScratchDatabase(databaseUrl ?? "", prefix);
+  const own = createDatabaseClient(scratch.url, { poolMax: 4 });
+  try {
+    await migrateDeploy({ databaseUrl: scratch.url });
+    await work({ db: own, callerAs: (user) => createCaller({ db: own, session: { user } }) });
+  } finally {
+    await own.$disconnect();
+    await scratch.drop();
+  }
 }

@@ -1,33 +1,17 @@
-import { createDatabaseClient } from "@credits/db";
-import { migrateDeploy } from "@credits/db/migrate";
-import { createScratchDatabase } from "@credits/db/testing";
 import { describe, expect, it } from "vitest";
-import { createCaller } from "../src/root.ts";
 import { verifyLedger } from "../src/service/verify.ts";
-import { newKey } from "./fixtures.ts";
+import { newKey, withOwnDatabase } from "./fixtures.ts";
 
 describe("ledger:verify", () => {
   it("finds nothing on a healthy ledger and names each broken invariant", async () => {
     // A database of its own: this test breaks it on purpose.
-    const scratch = await createScratchDatabase(
-      process.env.DATABASE_URL ?? "",
-      "credits_verify_test",
-    );
-    const db = createDatabaseClient(scratch.url, { poolMax: 2 });
-    try {
-      await migrateDeploy({ databaseUrl: scratch.url });
+    await withOwnDatabase("credits_verify_test", async ({ db, callerAs }) => {
       const [user, admin] = await Promise.all([
         db.user.create({ data: { email: "v-user@example.com" } }),
         db.user.create({ data: { email: "v-admin@example.com", role: "ADMIN" } }),
       ]);
-      const asAdmin = createCaller({
-        db,
-        session: { user: { id: admin.id, email: admin.email, role: "ADMIN" } },
-      });
-      const asUser = createCaller({
-        db,
-        session: { user: { id: user.id, email: user.email, role: "USER" } },
-      });
+      const asAdmin = callerAs({ id: admin.id, email: admin.email, role: "ADMIN" });
+      const asUser = callerAs({ id: user.id, email: user.email, role: "USER" });
       await asAdmin.admin.credits.adjust({
         direction: "grant",
         userId: user.id,
@@ -54,9 +38,6 @@ describe("ledger:verify", () => {
           "every transfer has both sides, each of its amount",
         ]),
       );
-    } finally {
-      await db.$disconnect();
-      await scratch.drop();
-    }
+    });
   });
 });
