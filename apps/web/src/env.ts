@@ -1,9 +1,11 @@
+import { billingEnvSchema } from "@credits/credits";
 import { databaseEnvSchema, parseEnvironment } from "@credits/db/env";
 import { z } from "zod";
 
 /** The web app's environment, validated once at build and startup. */
 export const env = parseEnvironment(
   databaseEnvSchema.extend({
+    ...billingEnvSchema.shape,
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   }),
   "apps/web",

@@ -3,7 +3,13 @@
  * HTTP statuses by the REST layer. Messages are written for the person who sees them.
  */
 export abstract class CreditsError extends Error {
-  abstract readonly code: "PAYMENT_REQUIRED" | "NOT_FOUND" | "BAD_REQUEST" | "CONFLICT";
+  abstract readonly code:
+    | "PAYMENT_REQUIRED"
+    | "NOT_FOUND"
+    | "BAD_REQUEST"
+    | "CONFLICT"
+    | "TOO_MANY_REQUESTS"
+    | "PRECONDITION_FAILED";
 }
 
 /** The account cannot pay: `available` says how much it could. */
@@ -20,7 +26,14 @@ export class InsufficientCreditsError extends CreditsError {
 export class NotFoundError extends CreditsError {
   readonly code = "NOT_FOUND";
   constructor(
-    readonly entity: "user" | "app" | "purchase" | "hold" | "account",
+    readonly entity:
+      | "user"
+      | "app"
+      | "purchase"
+      | "hold"
+      | "account"
+      | "subscription"
+      | "stripe event",
     readonly id: string,
   ) {
     super(`No ${entity} ${JSON.stringify(id)} exists.`);
@@ -51,4 +64,27 @@ export class IdempotencyConflictError extends CreditsError {
 /** The state of the object forbids the operation (e.g. capturing a released hold). */
 export class StateConflictError extends CreditsError {
   readonly code = "CONFLICT";
+}
+
+/** The feature's quota for this period is used up (or would be by this request). */
+export class QuotaExceededError extends CreditsError {
+  readonly code = "TOO_MANY_REQUESTS";
+  constructor(
+    readonly feature: string,
+    readonly used: number,
+    readonly limit: number,
+    readonly resetsAt: Date,
+  ) {
+    super(
+      `You have used ${used} of the ${limit} ${feature.replaceAll("_", " ")} your plan includes this period; it resets on ${resetsAt.toISOString().slice(0, 10)}. Upgrade your plan for more.`,
+    );
+  }
+}
+
+/** Payments need Stripe keys this deployment does not have. */
+export class BillingNotConfiguredError extends CreditsError {
+  readonly code = "PRECONDITION_FAILED";
+  constructor() {
+    super("Payments are not configured on this server, so plans cannot be bought here yet.");
+  }
 }

@@ -1,7 +1,9 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
+export * from "./billing-schemas.ts";
 export * from "./errors.ts";
+export * from "./plans.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export * from "./schemas.ts";
 export { historyCsv } from "./service/export.ts";
@@ -25,7 +27,16 @@ export {
   listHistory,
   listPurchases,
 } from "./service/queries.ts";
+export { trackUsage } from "./service/usage.ts";
 export { type LedgerViolation, verifyLedger } from "./service/verify.ts";
+export {
+  type BillingConfig,
+  billingConfigFrom,
+  billingEnvSchema,
+  getBillingConfig,
+  paymentsConfigured,
+} from "./stripe/config.ts";
+export { processStripeEvent, receiveStripeWebhook } from "./stripe/webhook.ts";
 export {
   adminProcedure,
   type CreditsContext,

@@ -1,8 +1,11 @@
 import { adminRouter } from "./router/admin/index.ts";
 import { authRouter } from "./router/auth.ts";
+import { billingRouter } from "./router/billing.ts";
 import { creditsRouter } from "./router/credits.ts";
 import { healthRouter } from "./router/health.ts";
 import { purchasesRouter } from "./router/purchases.ts";
+import { subscriptionsRouter } from "./router/subscriptions.ts";
+import { usageRouter } from "./router/usage.ts";
 import { createCallerFactory, createTRPCRouter } from "./trpc.ts";
 
 export const appRouter = createTRPCRouter({
@@ -10,6 +13,9 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   credits: creditsRouter,
   purchases: purchasesRouter,
+  subscriptions: subscriptionsRouter,
+  billing: billingRouter,
+  usage: usageRouter,
   admin: adminRouter,
 });
 

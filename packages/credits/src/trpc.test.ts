@@ -3,6 +3,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createCaller } from "./root.ts";
+import { billingConfigFrom } from "./stripe/config.ts";
 import {
   adminProcedure,
   type CreditsContext,
@@ -15,13 +16,14 @@ import {
 const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 2 });
 afterAll(() => db.$disconnect());
 
-const anonymous: CreditsContext = { db, session: null };
+const base = { db, billing: billingConfigFrom({}), origin: "http://127.0.0.1:3000" };
+const anonymous: CreditsContext = { ...base, session: null };
 const user: CreditsContext = {
-  db,
+  ...base,
   session: { user: { id: "u1", email: "user@example.com", role: "USER" } },
 };
 const admin: CreditsContext = {
-  db,
+  ...base,
   session: { user: { id: "a1", email: "admin@example.com", role: "ADMIN" } },
 };
 

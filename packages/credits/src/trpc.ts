@@ -5,12 +5,16 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { CreditsError, InsufficientCreditsError, InvalidRequestError } from "./errors.ts";
 import type { Actor } from "./service/ledger.ts";
+import type { BillingConfig } from "./stripe/config.ts";
 
 export type { SessionUser };
 
 export interface CreditsContext {
   db: Database;
   session: { user: SessionUser } | null;
+  billing: BillingConfig;
+  /** Where the request came from (scheme and host): the base of links back from Stripe. */
+  origin: string;
 }
 
 const t = initTRPC.context<CreditsContext>().create({

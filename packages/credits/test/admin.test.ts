@@ -47,6 +47,13 @@ describe("admin authorization", () => {
           amount: 1,
           reason: "r",
         }),
+      () => caller.admin.subscriptions.setTier({ userId: user.id, tier: "PRO", reason: "r" }),
+      () => caller.admin.subscriptions.cancel({ userId: user.id, atPeriodEnd: true, reason: "r" }),
+      () => caller.admin.subscriptions.resume({ userId: user.id, reason: "r" }),
+      () => caller.admin.subscriptions.members({ tier: "PRO" }),
+      () => caller.admin.stripeEvents.list({}),
+      () => caller.admin.stripeEvents.get({ eventId: "evt_unknown" }),
+      () => caller.admin.stripeEvents.retry({ eventId: "evt_unknown" }),
     ];
     for (const call of calls(callerFor(null)))
       expect((await trpcErrorOf(call())).code).toBe("UNAUTHORIZED");
@@ -54,6 +61,7 @@ describe("admin authorization", () => {
       expect((await trpcErrorOf(call())).code).toBe("FORBIDDEN");
     expect((await userCaller.credits.balance()).total).toBe(15);
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("USER");
+    expect(await db.subscription.findUnique({ where: { userId: user.id } })).toBeNull();
   });
 });
 

@@ -25,6 +25,17 @@ describe("authorization", () => {
           idempotencyKey: newKey(),
         }),
       () => anonymous.purchases.list({}),
+      () => anonymous.subscriptions.get(),
+      () => anonymous.subscriptions.quotas(),
+      () => anonymous.subscriptions.checkout({ tier: "PRO" }),
+      () => anonymous.subscriptions.change({ tier: "PREMIUM" }),
+      () => anonymous.subscriptions.cancel(),
+      () => anonymous.subscriptions.resume(),
+      () => anonymous.subscriptions.portal(),
+      () => anonymous.billing.buyCredits({ packId: "pack_500" }),
+      () => anonymous.usage.check({ feature: "reports" }),
+      () => anonymous.usage.track({ feature: "reports", idempotencyKey: newKey() }),
+      () => anonymous.usage.byDay({}),
     ];
     for (const call of calls) expect((await trpcErrorOf(call())).code).toBe("UNAUTHORIZED");
   });

@@ -8,6 +8,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll } from "vitest";
 import type { CreditsContext, SessionUser } from "../src/index.ts";
 import { createCaller } from "../src/root.ts";
+import { type BillingConfig, billingConfigFrom } from "../src/stripe/config.ts";
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl)
@@ -32,8 +33,16 @@ export async function createUser(role: SessionUser["role"] = "USER"): Promise<Se
   return { ...user, role };
 }
 
-export function callerFor(user: SessionUser | null) {
-  const context: CreditsContext = { db, session: user ? { user } : null };
+/** Billing as on a server without Stripe keys; Stripe tests pass their own (the fake's). */
+export const unconfiguredBilling = billingConfigFrom({});
+
+export function callerFor(user: SessionUser | null, billing: BillingConfig = unconfiguredBilling) {
+  const context: CreditsContext = {
+    db,
+    session: user ? { user } : null,
+    billing,
+    origin: "http://127.0.0.1:3000",
+  };
   return createCaller(context);
 }
 
@@ -91,7 +100,16 @@ export async function withOwnDatabase(
   const own = createDatabaseClient(scratch.url, { poolMax: 4 });
   try {
     await migrateDeploy({ databaseUrl: scratch.url });
-    await work({ db: own, callerAs: (user) => createCaller({ db: own, session: { user } }) });
+    await work({
+      db: own,
+      callerAs: (user) =>
+        createCaller({
+          db: own,
+          session: { user },
+          billing: unconfiguredBilling,
+          origin: "http://127.0.0.1:3000",
+        }),
+    });
   } finally {
     await own.$disconnect();
     await scratch.drop();

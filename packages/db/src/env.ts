@@ -7,7 +7,7 @@ import { z } from "zod";
 export function parseEnvironment<Schema extends z.ZodType>(
   schema: Schema,
   label: string,
-  source: NodeJS.ProcessEnv = process.env,
+  source: Record<string, string | undefined> = process.env,
 ): z.infer<Schema> {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {

@@ -1,6 +1,7 @@
 import { createDatabaseClient, type Database } from "@credits/db";
 import { startEmbeddedPostgres } from "@credits/db/embedded";
 import { afterAll, describe, expect, it } from "vitest";
+import { billingConfigFrom } from "../stripe/config.ts";
 import { createTrpcRouteHandler, livenessResponse, readinessResponse } from "./handlers.ts";
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -65,7 +66,12 @@ describe("GET /health/ready", () => {
 });
 
 describe("/api/trpc", () => {
-  const handler = createTrpcRouteHandler(async () => ({ db: client(databaseUrl), session: null }));
+  const handler = createTrpcRouteHandler(async () => ({
+    db: client(databaseUrl),
+    session: null,
+    billing: billingConfigFrom({}),
+    origin: "http://localhost",
+  }));
 
   it("serves health.check over HTTP with the database's status", async () => {
     const response = await handler(new Request("http://localhost/api/trpc/health.check"));

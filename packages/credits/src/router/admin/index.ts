@@ -8,10 +8,12 @@ import {
   RefundResult,
 } from "../../schemas.ts";
 import { listAudit } from "../../service/audit.ts";
+import { billingOverview } from "../../service/billing-admin.ts";
 import { bulkGrantChunk } from "../../service/bulk.ts";
 import { adjustCredits, refundPurchase } from "../../service/operations.ts";
 import { creditFlowsByDay, creditLiability } from "../../service/overview.ts";
 import { adminProcedure } from "../../trpc.ts";
+import { adminStripeEventsRouter, adminSubscriptionsRouter } from "./billing.ts";
 import { adminUsersRouter } from "./users.ts";
 
 /** Operators' tools; every procedure checks the ADMIN role on the server. */
@@ -20,7 +22,10 @@ export const adminRouter = {
   overview: adminProcedure.input(OverviewInput).query(async ({ ctx, input }) => ({
     flows: await creditFlowsByDay(ctx.db, input.days),
     liability: await creditLiability(ctx.db),
+    billing: await billingOverview(ctx.db),
   })),
+  subscriptions: adminSubscriptionsRouter,
+  stripeEvents: adminStripeEventsRouter,
   audit: {
     list: adminProcedure.input(AuditListInput).query(({ ctx, input }) => listAudit(ctx.db, input)),
   },

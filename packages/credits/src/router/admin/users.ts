@@ -5,7 +5,9 @@ import {
   UserHistoryInput,
   UserIdInput,
 } from "../../schemas.ts";
+import { getSubscription } from "../../service/billing.ts";
 import { listHistory } from "../../service/queries.ts";
+import { listQuotas } from "../../service/usage.ts";
 import { getUserOverview, searchUsers, setUserRole } from "../../service/users.ts";
 import { adminProcedure } from "../../trpc.ts";
 
@@ -15,9 +17,14 @@ export const adminUsersRouter = {
     .input(SearchUsersInput)
     .query(({ ctx, input }) => searchUsers(ctx.db, input)),
 
-  get: adminProcedure
-    .input(UserIdInput)
-    .query(({ ctx, input }) => getUserOverview(ctx.db, input.userId)),
+  get: adminProcedure.input(UserIdInput).query(async ({ ctx, input }) => {
+    const overview = await getUserOverview(ctx.db, input.userId);
+    const [subscription, quotas] = await Promise.all([
+      getSubscription(ctx.db, ctx.billing, input.userId),
+      listQuotas(ctx.db, ctx.billing, input.userId),
+    ]);
+    return { ...overview, subscription, quotas };
+  }),
 
   history: adminProcedure
     .input(UserHistoryInput)

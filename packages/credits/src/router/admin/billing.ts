@@ -1,0 +1,58 @@
+import { z } from "zod";
+import {
+  AdminCancelInput,
+  AdminResumeInput,
+  AdminSetTierInput,
+  PaidTierName,
+  StripeEventIdInput,
+  StripeEventsListInput,
+  SubscriptionView,
+} from "../../billing-schemas.ts";
+import { cancelByHand, resumeByHand, setTierByHand } from "../../service/billing.ts";
+import { getStripeEvent, listStripeEvents, listTierMembers } from "../../service/billing-admin.ts";
+import { retryStripeEvent } from "../../stripe/webhook.ts";
+import { adminProcedure } from "../../trpc.ts";
+
+/** Operators' subscription tools; with Stripe configured they act through Stripe. */
+export const adminSubscriptionsRouter = {
+  setTier: adminProcedure
+    .input(AdminSetTierInput)
+    .output(SubscriptionView)
+    .mutation(({ ctx, input }) => setTierByHand(ctx.db, ctx.billing, ctx.actor, input)),
+
+  cancel: adminProcedure
+    .input(AdminCancelInput)
+    .output(SubscriptionView)
+    .mutation(({ ctx, input }) => cancelByHand(ctx.db, ctx.billing, ctx.actor, input)),
+
+  resume: adminProcedure
+    .input(AdminResumeInput)
+    .output(SubscriptionView)
+    .mutation(({ ctx, input }) => resumeByHand(ctx.db, ctx.billing, ctx.actor, input)),
+
+  /** Everyone on a paid tier, a page at a time: the recipients of a bulk grant by tier. */
+  members: adminProcedure
+    .input(
+      z.object({
+        tier: PaidTierName,
+        cursor: z.uuid().nullish(),
+        limit: z.number().int().min(1).max(100).default(100),
+      }),
+    )
+    .query(({ ctx, input }) => listTierMembers(ctx.db, input.tier, input.cursor, input.limit)),
+};
+
+/** The received Stripe webhook events, and retrying the ones that failed. */
+export const adminStripeEventsRouter = {
+  list: adminProcedure
+    .input(StripeEventsListInput)
+    .query(({ ctx, input }) => listStripeEvents(ctx.db, input)),
+
+  get: adminProcedure
+    .input(StripeEventIdInput)
+    .query(({ ctx, input }) => getStripeEvent(ctx.db, input.eventId)),
+
+  retry: adminProcedure
+    .input(StripeEventIdInput)
+    .mutation(({ ctx, input }) => retryStripeEvent(ctx.db, ctx.billing, input.eventId)),
+};

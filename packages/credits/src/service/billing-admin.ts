@@ -1,0 +1,132 @@
+// What operators read about billing: received Stripe events, subscriptions by tier, and payments
+// whose credits could not all be taken back.
+import type { Database } from "@credits/db";
+import { NotFoundError } from "../errors.ts";
+import type { Tier } from "../plans.ts";
+
+export interface StripeEventFilters {
+  status?: "PROCESSED" | "IGNORED" | "FAILED";
+  type?: string;
+  cursor?: string | null;
+  limit: number;
+}
+
+interface StripeEventRow {
+  id: string;
+  type: string;
+  status: "PROCESSED" | "IGNORED" | "FAILED";
+  error: string | null;
+  attempts: number;
+  user_id: string | null;
+  email: string | null;
+  event_created_at: Date;
+  received_at: Date;
+  processed_at: Date | null;
+}
+
+function eventSummary(row: StripeEventRow) {
+  return {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    error: row.error,
+    attempts: row.attempts,
+    userId: row.user_id,
+    userEmail: row.email,
+    eventCreatedAt: row.event_created_at,
+    receivedAt: row.received_at,
+    processedAt: row.processed_at,
+  };
+}
+
+/** Received events, newest first, keyset-paginated by (received at, id). */
+export async function listStripeEvents(db: Database, filters: StripeEventFilters) {
+  const [cursorMs, cursorId] = filters.cursor ? filters.cursor.split(":") : [null, null];
+  const cursorAt = cursorMs ? new Date(Number(cursorMs)) : null;
+  const rows = await db.$queryRaw<StripeEventRow[]>`
+    SELECT e.id, e.type, e.status, e.error, e.attempts, e.user_id, u.email, e.event_created_at,
+      e.received_at, e.processed_at
+    FROM stripe_events e LEFT JOIN users u ON u.id = e.user_id
+    WHERE (${filters.status ?? null}::text IS NULL OR e.status = ${filters.status ?? null}::"StripeEventStatus")
+      AND (${filters.type ?? null}::text IS NULL OR e.type = ${filters.type ?? null})
+      AND (${cursorAt}::timestamptz IS NULL OR (e.received_at, e.id) < (${cursorAt}::timestamptz, ${cursorId}))
+    ORDER BY e.received_at DESC, e.id DESC
+    LIMIT ${filters.limit + 1}`;
+  const page = rows.slice(0, filters.limit);
+  const last = page.at(-1);
+  return {
+    events: page.map(eventSummary),
+    nextCursor:
+      rows.length > filters.limit && last ? `${last.received_at.getTime()}:${last.id}` : null,
+  };
+}
+
+/** One event with its payload, as Stripe sent it. */
+export async function getStripeEvent(db: Database, eventId: string) {
+  const [row] = await db.$queryRaw<(StripeEventRow & { payload: unknown })[]>`
+    SELECT e.id, e.type, e.status, e.error, e.attempts, e.user_id, u.email, e.event_created_at,
+      e.received_at, e.processed_at, e.payload
+    FROM stripe_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.id = ${eventId}`;
+  if (!row) throw new NotFoundError("stripe event", eventId);
+  return { ...eventSummary(row), payload: JSON.stringify(row.payload, null, 2) };
+}
+
+/** Billing figures for the overview: live subscriptions by tier and what needs attention. */
+export async function billingOverview(db: Database) {
+  const [byTier, failed, shortfalls] = await Promise.all([
+    db.$queryRaw<{ tier: Tier; status: string; count: bigint }[]>`
+      SELECT tier, status, COUNT(*)::bigint AS count FROM subscriptions
+      WHERE status IN ('ACTIVE', 'TRIALING', 'PAST_DUE')
+      GROUP BY tier, status`,
+    db.$queryRaw<
+      { count: bigint }[]
+    >`SELECT COUNT(*)::bigint AS count FROM stripe_events WHERE status = 'FAILED'`,
+    db.$queryRaw<
+      { id: string; user_id: string; email: string; shortfall: bigint; updated_at: Date }[]
+    >`
+      SELECT p.id, p.user_id, u.email, p.shortfall, p.updated_at
+      FROM stripe_payments p JOIN users u ON u.id = p.user_id
+      WHERE p.shortfall > 0 ORDER BY p.updated_at DESC LIMIT 10`,
+  ]);
+  const tiers = { PRO: 0, PREMIUM: 0, FREE: 0 } satisfies Record<Tier, number>;
+  let pastDue = 0;
+  for (const row of byTier) {
+    tiers[row.tier] += Number(row.count);
+    if (row.status === "PAST_DUE") pastDue += Number(row.count);
+  }
+  return {
+    subscriptionsByTier: tiers,
+    pastDue,
+    failedStripeEvents: Number(failed[0]?.count ?? 0n),
+    shortfalls: shortfalls.map((row) => ({
+      paymentId: row.id,
+      userId: row.user_id,
+      email: row.email,
+      credits: Number(row.shortfall),
+      updatedAt: row.updated_at,
+    })),
+  };
+}
+
+/** Emails of users whose subscription is live on `tier`, a page at a time (for bulk grants). */
+export async function listTierMembers(
+  db: Database,
+  tier: Exclude<Tier, "FREE">,
+  cursor: string | null | undefined,
+  limit: number,
+) {
+  const rows = await db.$queryRaw<{ id: string; email: string }[]>`
+    SELECT u.id, u.email FROM subscriptions s JOIN users u ON u.id = s.user_id
+    WHERE s.tier = ${tier}::"Tier" AND s.status IN ('ACTIVE', 'TRIALING', 'PAST_DUE')
+      AND (${cursor ?? null}::uuid IS NULL OR u.id > ${cursor ?? null}::uuid)
+    ORDER BY u.id LIMIT ${limit + 1}`;
+  const [total] = await db.$queryRaw<{ count: bigint }[]>`
+    SELECT COUNT(*)::bigint AS count FROM subscriptions
+    WHERE tier = ${tier}::"Tier" AND status IN ('ACTIVE', 'TRIALING', 'PAST_DUE')`;
+  const page = rows.slice(0, limit);
+  return {
+    emails: page.map((row) => row.email),
+    nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+    total: Number(total?.count ?? 0n),
+  };
+}

@@ -1,0 +1,90 @@
+// Billing settings, read once from the environment. Without Stripe keys the product still runs:
+// plans and quotas work, payments say they are not configured, and operators set tiers by hand.
+import { parseEnvironment } from "@credits/db/env";
+import Stripe from "stripe";
+import { z } from "zod";
+import type { Tier } from "../plans.ts";
+
+export const billingEnvSchema = z.object({
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_/, "must be a Stripe secret key (sk_test_… or sk_live_…)")
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .startsWith("whsec_", "must be a webhook signing secret (whsec_…)")
+    .optional(),
+  STRIPE_PRICE_PRO: z.string().startsWith("price_", "must be a Stripe price id").optional(),
+  STRIPE_PRICE_PREMIUM: z.string().startsWith("price_", "must be a Stripe price id").optional(),
+  /** Points the SDK at another API host (the local fake Stripe in tests). */
+  STRIPE_API_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  /** The public URL of apps/web, for Checkout's return links; defaults to the request's origin. */
+  APP_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  /** Days a PAST_DUE subscription keeps its tier before falling back to FREE limits. */
+  BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7),
+  /** The share (percent) of unused allowance that rolls into the next period, up to the plan's cap. */
+  BILLING_ROLLOVER_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
+});
+
+export interface BillingConfig {
+  /** The SDK client, or null when STRIPE_SECRET_KEY is not set. */
+  stripe: Stripe | null;
+  webhookSecret: string | null;
+  /** Stripe price of each paid tier. */
+  prices: Partial<Record<Exclude<Tier, "FREE">, string>>;
+  appUrl: string | null;
+  graceDays: number;
+  rolloverPercent: number;
+}
+
+export function createStripeClient(secretKey: string, apiUrl?: string): Stripe {
+  if (!apiUrl) return new Stripe(secretKey, { maxNetworkRetries: 2, timeout: 20_000 });
+  const url = new URL(apiUrl);
+  return new Stripe(secretKey, {
+    host: url.hostname,
+    port: url.port || (url.protocol === "https:" ? 443 : 80),
+    protocol: url.protocol === "https:" ? "https" : "http",
+    maxNetworkRetries: 0,
+    timeout: 10_000,
+  });
+}
+
+export function billingConfigFrom(source: Record<string, string | undefined>): BillingConfig {
+  const env = parseEnvironment(billingEnvSchema, "billing", source);
+  return {
+    stripe: env.STRIPE_SECRET_KEY
+      ? createStripeClient(env.STRIPE_SECRET_KEY, env.STRIPE_API_URL)
+      : null,
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? null,
+    prices: { PRO: env.STRIPE_PRICE_PRO, PREMIUM: env.STRIPE_PRICE_PREMIUM },
+    appUrl: env.APP_URL ?? null,
+    graceDays: env.BILLING_GRACE_DAYS,
+    rolloverPercent: env.BILLING_ROLLOVER_PERCENT,
+  };
+}
+
+let processConfig: BillingConfig | undefined;
+
+/** The process's billing settings (parsed on first use). */
+export function getBillingConfig(): BillingConfig {
+  processConfig ??= billingConfigFrom(process.env);
+  return processConfig;
+}
+
+/** Payments work when the SDK has a key and every paid tier has a price. */
+export function paymentsConfigured(
+  config: BillingConfig,
+): config is BillingConfig & { stripe: Stripe } {
+  return Boolean(config.stripe && config.prices.PRO && config.prices.PREMIUM);
+}
+
+/** The tier a Stripe price stands for, if it is one of ours. */
+export function tierOfPrice(
+  config: BillingConfig,
+  priceId: string | null | undefined,
+): Tier | null {
+  if (!priceId) return null;
+  if (priceId === config.prices.PRO) return "PRO";
+  if (priceId === config.prices.PREMIUM) return "PREMIUM";
+  return null;
+}

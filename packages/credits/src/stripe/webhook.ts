@@ -1,0 +1,142 @@
+// Receiving Stripe events: the signature is checked on the raw body, then the event is recorded by
+// its id and processed in one transaction with the ledger writes it causes, so it takes effect at
+// most once however often Stripe delivers it. A failure rolls everything back, is recorded as
+// FAILED (for operators to see and retry) and answers 500, so Stripe retries too.
+import type { Database } from "@credits/db";
+import Stripe from "stripe";
+import { CreditsError, NotFoundError, StateConflictError } from "../errors.ts";
+import type { BillingConfig } from "./config.ts";
+import { handleStripeEvent } from "./handlers.ts";
+
+export interface WebhookReply {
+  status: number;
+  body: { received: boolean; status?: string; error?: string };
+}
+
+type EventStatus = "PROCESSED" | "IGNORED" | "FAILED";
+
+/** Words for an operator about a failure, without SQL or secrets (database errors carry both). */
+export function describeFailure(error: unknown): string {
+  if (error instanceof CreditsError) return error.message;
+  if (error instanceof Stripe.errors.StripeError) {
+    return `Stripe API error (${error.type}${error.statusCode ? `, HTTP ${error.statusCode}` : ""}): ${error.message}`;
+  }
+  if (error instanceof Error && error.constructor.name.startsWith("Prisma")) {
+    const code = (error as { code?: string }).code;
+    return `Database error${code ? ` ${code}` : ""} while applying the event.`;
+  }
+  return error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : "Unknown error";
+}
+
+function log(level: "info" | "error", msg: string, fields: Record<string, unknown>): void {
+  const line = JSON.stringify({ level, msg, ...fields });
+  if (level === "error") console.error(line);
+  else console.log(line);
+}
+
+/**
+ * Processes a verified event at most once. A concurrent delivery of the same event waits on its
+ * row until the first finishes, then sees it done. Returns what happened.
+ */
+export async function processStripeEvent(
+  db: Database,
+  config: BillingConfig,
+  event: Stripe.Event,
+): Promise<{ status: EventStatus; duplicate: boolean; note?: string }> {
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        const inserted = await tx.$queryRaw<unknown[]>`
+          INSERT INTO stripe_events (id, type, status, payload, event_created_at, attempts)
+          VALUES (${event.id}, ${event.type}, 'FAILED', ${JSON.stringify(event)}::jsonb,
+            to_timestamp(${event.created}), 1)
+          ON CONFLICT (id) DO NOTHING
+          RETURNING 1`;
+        if (inserted.length === 0) {
+          const [existing] = await tx.$queryRaw<{ status: EventStatus }[]>`
+            SELECT status FROM stripe_events WHERE id = ${event.id} FOR UPDATE`;
+          if (existing && existing.status !== "FAILED") {
+            return { status: existing.status, duplicate: true };
+          }
+          await tx.$executeRaw`UPDATE stripe_events SET attempts = attempts + 1 WHERE id = ${event.id}`;
+        }
+        const outcome = await handleStripeEvent(tx, config, event);
+        await tx.$executeRaw`
+          UPDATE stripe_events SET status = ${outcome.status}::"StripeEventStatus",
+            error = ${outcome.note ?? null}, user_id = ${outcome.userId ?? null}::uuid,
+            processed_at = now()
+          WHERE id = ${event.id}`;
+        return { status: outcome.status, duplicate: false, note: outcome.note };
+      },
+      { maxWait: 10_000, timeout: 30_000 },
+    );
+  } catch (error) {
+    const reason = describeFailure(error);
+    // Recorded outside the rolled-back transaction; a success that won meanwhile is kept.
+    await db.$executeRaw`
+      INSERT INTO stripe_events (id, type, status, error, payload, event_created_at, attempts)
+      VALUES (${event.id}, ${event.type}, 'FAILED', ${reason}, ${JSON.stringify(event)}::jsonb,
+        to_timestamp(${event.created}), 1)
+      ON CONFLICT (id) DO UPDATE SET error = EXCLUDED.error,
+        attempts = stripe_events.attempts + CASE WHEN stripe_events.status = 'FAILED' THEN 1 ELSE 0 END
+      WHERE stripe_events.status = 'FAILED'`;
+    log("error", "stripe event failed", { eventId: event.id, type: event.type, reason });
+    return { status: "FAILED", duplicate: false, note: reason };
+  }
+}
+
+/**
+ * `POST /api/webhooks/stripe`: verifies the signature on the raw body (400 and nothing stored when
+ * it is missing or wrong), then processes the event; 500 on failure so Stripe retries.
+ */
+export async function receiveStripeWebhook(
+  db: Database,
+  config: BillingConfig,
+  rawBody: string,
+  signature: string | null,
+): Promise<WebhookReply> {
+  if (!config.webhookSecret) {
+    return {
+      status: 503,
+      body: { received: false, error: "Stripe webhooks are not configured on this server." },
+    };
+  }
+  if (!signature) {
+    return { status: 400, body: { received: false, error: "Missing Stripe-Signature header." } };
+  }
+  let event: Stripe.Event;
+  try {
+    event = Stripe.webhooks.constructEvent(rawBody, signature, config.webhookSecret);
+  } catch {
+    return {
+      status: 400,
+      body: { received: false, error: "Invalid signature: the event was not sent by Stripe." },
+    };
+  }
+  const result = await processStripeEvent(db, config, event);
+  log("info", "stripe event", {
+    eventId: event.id,
+    type: event.type,
+    status: result.status,
+    duplicate: result.duplicate,
+  });
+  if (result.status === "FAILED") {
+    return { status: 500, body: { received: false, error: "Processing failed; retry later." } };
+  }
+  return { status: 200, body: { received: true, status: result.status } };
+}
+
+/** An operator's retry of a FAILED event, from its stored (verified) payload. */
+export async function retryStripeEvent(
+  db: Database,
+  config: BillingConfig,
+  eventId: string,
+): Promise<{ status: EventStatus; note?: string }> {
+  const [row] = await db.$queryRaw<{ status: EventStatus; payload: Stripe.Event }[]>`
+    SELECT status, payload FROM stripe_events WHERE id = ${eventId}`;
+  if (!row) throw new NotFoundError("stripe event", eventId);
+  if (row.status !== "FAILED") {
+    throw new StateConflictError(`This event was already ${row.status.toLowerCase()}.`);
+  }
+  return processStripeEvent(db, config, row.payload);
+}
