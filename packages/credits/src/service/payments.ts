@@ -93,11 +93,12 @@ async function closePreviousAllowances(
   const previous = await tx.$queryRaw<{ grant_id: string }[]>`
     SELECT grant_id FROM stripe_payments
     WHERE stripe_subscription_id = ${stripeSubscriptionId} AND kind = 'SUBSCRIPTION'
-      AND grant_id IS NOT NULL AND period_end IS NOT NULL AND period_end <= ${periodStart} + interval '1 hour'`;
+      AND grant_id IS NOT NULL AND period_end IS NOT NULL AND period_end <= ${periodStart}::timestamptz + interval '1 hour'`;
   if (previous.length === 0) return { account, unused: 0 };
   const grantIds = previous.map((row) => row.grant_id);
+  // Truncated, not rounded, to the column's milliseconds: it must not land after now().
   await tx.$executeRaw`
-    UPDATE credit_grants SET expires_at = now()
+    UPDATE credit_grants SET expires_at = date_trunc('milliseconds', now())
     WHERE id = ANY(${grantIds}::uuid[]) AND remaining > 0 AND expires_at > now()`;
   const balance = await postDueExpiries(tx, account);
   // Unused = what expired (now or at its end) of the latest period's allowance: it was never
@@ -108,7 +109,7 @@ async function closePreviousAllowances(
     WHERE t.type = 'EXPIRE' AND p.stripe_subscription_id = ${stripeSubscriptionId}
       AND p.period_end = (SELECT MAX(period_end) FROM stripe_payments
         WHERE stripe_subscription_id = ${stripeSubscriptionId} AND kind = 'SUBSCRIPTION'
-          AND grant_id IS NOT NULL AND period_end <= ${periodStart} + interval '1 hour')`;
+          AND grant_id IS NOT NULL AND period_end <= ${periodStart}::timestamptz + interval '1 hour')`;
   return { account: { ...account, balance }, unused: Number(last?.unused ?? 0) };
 }
 

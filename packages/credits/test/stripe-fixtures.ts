@@ -1,0 +1,100 @@
+// Billing against the local fake Stripe: the real SDK talks to it over HTTP, events are signed with
+// the SDK's own test-header generator and go through the same entry point as the webhook route.
+import type { SessionUser } from "@credits/auth";
+import { startFakeStripe } from "@credits/stripe-fake";
+import type Stripe from "stripe";
+import { afterAll, expect } from "vitest";
+import { type BillingConfig, billingConfigFrom } from "../src/stripe/config.ts";
+import { receiveStripeWebhook, type WebhookReply } from "../src/stripe/webhook.ts";
+import { callerFor, db } from "./fixtures.ts";
+
+export const webhookSecret = "whsec_test_credits_platform";
+export const prices = { PRO: "price_pro_monthly", PREMIUM: "price_premium_monthly" } as const;
+
+export const fake = await startFakeStripe({
+  prices: { [prices.PRO]: 1_900, [prices.PREMIUM]: 4_900 },
+});
+afterAll(() => fake.close());
+
+export function billingWith(apiUrl: string): BillingConfig {
+  return billingConfigFrom({
+    STRIPE_SECRET_KEY: "sk_test_fake",
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_PRICE_PRO: prices.PRO,
+    STRIPE_PRICE_PREMIUM: prices.PREMIUM,
+    STRIPE_API_URL: apiUrl,
+  });
+}
+
+export const billing = billingWith(fake.url);
+
+export const billedCaller = (user: SessionUser | null) => callerFor(user, billing);
+
+/** Posts one event as Stripe would: the JSON body with a fresh signature header. */
+export function deliver(event: Stripe.Event, options: { timestamp?: number } = {}) {
+  const payload = JSON.stringify(event);
+  return receiveStripeWebhook(
+    db,
+    billing,
+    payload,
+    fake.signatureFor(payload, webhookSecret, options.timestamp),
+  );
+}
+
+/** Delivers events in order, expecting each to be accepted. */
+export async function deliverAll(events: Stripe.Event[]): Promise<WebhookReply[]> {
+  const replies: WebhookReply[] = [];
+  for (const event of events) {
+    const reply = await deliver(event);
+    expect(reply.status, `${event.type}: ${JSON.stringify(reply.body)}`).toBe(200);
+    replies.push(reply);
+  }
+  return replies;
+}
+
+/** Delivers what the fake generated since the last call (events of API calls made meanwhile). */
+export function deliverPending(): Promise<WebhookReply[]> {
+  return deliverAll(fake.takeEvents());
+}
+
+export function sessionIdOf(url: string): string {
+  const id = url.split("/").pop();
+  if (!id) throw new Error(`no session id in ${url}`);
+  return id;
+}
+
+/** Subscribes the user to a tier through Checkout and delivers Stripe's events. */
+export async function subscribe(user: SessionUser, tier: "PRO" | "PREMIUM") {
+  const { url } = await billedCaller(user).subscriptions.checkout({ tier });
+  fake.takeEvents();
+  const events = await fake.completeCheckout(sessionIdOf(url));
+  fake.takeEvents();
+  await deliverAll(events);
+  const row = await db.subscription.findUniqueOrThrow({ where: { userId: user.id } });
+  return { events, subscriptionId: row.stripeSubscriptionId ?? "" };
+}
+
+/** Buys a credit pack through Checkout; returns the paid session's events and its charge. */
+export async function buyPack(user: SessionUser, packId: "pack_500" | "pack_2500") {
+  const { url } = await billedCaller(user).billing.buyCredits({ packId });
+  const sessionId = sessionIdOf(url);
+  const events = await fake.completeCheckout(sessionId);
+  fake.takeEvents();
+  const session = fake.state.checkoutSessions.get(sessionId);
+  const paymentIntent = session?.payment_intent;
+  const charge = [...fake.state.charges.values()].find(
+    (item) => item.payment_intent === paymentIntent,
+  );
+  if (!charge) throw new Error("the fake made no charge for the session");
+  return { events, sessionId, chargeId: charge.id };
+}
+
+export function storedEvent(id: string) {
+  return db.stripeEvent.findUnique({ where: { id } });
+}
+
+export function eventOfType(events: Stripe.Event[], type: string): Stripe.Event {
+  const event = events.find((item) => item.type === type);
+  if (!event) throw new Error(`no ${type} among ${events.map((item) => item.type).join(", ")}`);
+  return event;
+}

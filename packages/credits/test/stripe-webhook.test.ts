@@ -1,0 +1,324 @@
+// The Stripe webhook: signatures, at-most-once processing however events are delivered (twice,
+// concurrently, days later, out of order), failures that are retried, refunds and disputes.
+import { describe, expect, it } from "vitest";
+import { plans } from "../src/plans.ts";
+import { verifyLedger } from "../src/service/verify.ts";
+import { receiveStripeWebhook } from "../src/stripe/webhook.ts";
+import { createUser, db, entryCount, newKey, trpcErrorOf } from "./fixtures.ts";
+import {
+  billedCaller,
+  billing,
+  billingWith,
+  buyPack,
+  deliver,
+  deliverAll,
+  eventOfType,
+  fake,
+  storedEvent,
+  subscribe,
+  webhookSecret,
+} from "./stripe-fixtures.ts";
+
+function disputeIdOf(events: { data: { object: unknown } }[]): string {
+  const dispute = events[0]?.data.object as { id?: string } | undefined;
+  if (!dispute?.id) throw new Error("no dispute among the events");
+  return dispute.id;
+}
+
+async function creditsOf(userId: string): Promise<number> {
+  const account = await db.creditAccount.findUnique({
+    where: { userId_appId: { userId, appId: "default" } },
+    select: { balance: true },
+  });
+  return Number(account?.balance ?? 0);
+}
+
+describe("webhook signature", () => {
+  it("refuses a missing or bad signature with 400 and stores nothing", async () => {
+    const event = fake.event("invoice.paid", { id: "in_unsigned", object: "invoice" });
+    const payload = JSON.stringify(event);
+    const missing = await receiveStripeWebhook(db, billing, payload, null);
+    expect(missing.status).toBe(400);
+    const forged = await receiveStripeWebhook(
+      db,
+      billing,
+      payload,
+      fake.signatureFor(payload, "whsec_someone_else"),
+    );
+    expect(forged.status).toBe(400);
+    const tampered = await receiveStripeWebhook(
+      db,
+      billing,
+      payload.replace("in_unsigned", "in_tampered"),
+      fake.signatureFor(payload, webhookSecret),
+    );
+    expect(tampered.status).toBe(400);
+    expect(tampered.body.error).toContain("Invalid signature");
+    expect(await storedEvent(event.id)).toBeNull();
+  });
+
+  it("answers 503 when no webhook secret is configured", async () => {
+    const event = fake.event("invoice.paid", { id: "in_x", object: "invoice" });
+    const payload = JSON.stringify(event);
+    const reply = await receiveStripeWebhook(
+      db,
+      { ...billing, webhookSecret: null },
+      payload,
+      fake.signatureFor(payload, webhookSecret),
+    );
+    expect(reply.status).toBe(503);
+    expect(await storedEvent(event.id)).toBeNull();
+  });
+
+  it("records unknown event types as ignored, with 200", async () => {
+    const event = fake.event("customer.tax_id.created", { id: "txi_1", object: "tax_id" });
+    const reply = await deliver(event);
+    expect(reply).toEqual({ status: 200, body: { received: true, status: "IGNORED" } });
+    expect(await storedEvent(event.id)).toMatchObject({
+      status: "IGNORED",
+      type: "customer.tax_id.created",
+    });
+  });
+});
+
+describe("subscription checkout", () => {
+  it("gives the tier and one allowance expiring at period end, however often events arrive", async () => {
+    const user = await createUser();
+    const { events, subscriptionId } = await subscribe(user, "PRO");
+    expect(events.map((event) => event.type)).toEqual([
+      "customer.subscription.created",
+      "checkout.session.completed",
+      "invoice.paid",
+    ]);
+    const view = await billedCaller(user).subscriptions.get();
+    expect(view).toMatchObject({ tier: "PRO", status: "ACTIVE", managedBy: "stripe" });
+    expect(await creditsOf(user.id)).toBe(plans.PRO.monthlyCredits);
+    const [grant] = await billedCaller(user).credits.grants();
+    expect(grant?.expiresAt?.getTime()).toBe(view.currentPeriodEnd?.getTime());
+
+    // The same events again, then the invoice 8 times at once: nothing more is granted.
+    const entries = await entryCount(user.id);
+    const again = await deliverAll(events);
+    expect(again.map((reply) => reply.body.status)).toEqual([
+      "PROCESSED",
+      "PROCESSED",
+      "PROCESSED",
+    ]);
+    const invoicePaid = eventOfType(events, "invoice.paid");
+    const racing = await Promise.all(Array.from({ length: 8 }, () => deliver(invoicePaid)));
+    for (const reply of racing) expect(reply.status).toBe(200);
+    expect(await entryCount(user.id)).toBe(entries);
+    expect(await creditsOf(user.id)).toBe(plans.PRO.monthlyCredits);
+    expect(await db.stripePayment.count({ where: { stripeSubscriptionId: subscriptionId } })).toBe(
+      1,
+    );
+  });
+
+  it("accepts a redelivery days later (freshly signed) without effect, and refuses a stale signature", async () => {
+    const user = await createUser();
+    const { events } = await subscribe(user, "PRO");
+    const invoicePaid = eventOfType(events, "invoice.paid");
+    const threeDays = 3 * 86_400;
+    const entries = await entryCount(user.id);
+    const redelivered = await deliver(invoicePaid);
+    expect(redelivered.status).toBe(200);
+    const stale = await deliver(invoicePaid, {
+      timestamp: Math.floor(Date.now() / 1000) - threeDays,
+    });
+    expect(stale.status).toBe(400);
+    expect(await entryCount(user.id)).toBe(entries);
+  });
+
+  it("grants once when the invoice arrives before the subscription and checkout events", async () => {
+    const user = await createUser();
+    const { url } = await billedCaller(user).subscriptions.checkout({ tier: "PREMIUM" });
+    const events = await fake.completeCheckout(url.split("/").pop() ?? "");
+    fake.takeEvents();
+    await deliverAll([...events].reverse());
+    expect((await billedCaller(user).subscriptions.get()).tier).toBe("PREMIUM");
+    expect(await creditsOf(user.id)).toBe(plans.PREMIUM.monthlyCredits);
+  });
+});
+
+describe("out-of-order subscription events", () => {
+  it("ends with Stripe's latest state even when an older event arrives last", async () => {
+    const user = await createUser();
+    const { events, subscriptionId } = await subscribe(user, "PRO");
+    const created = eventOfType(events, "customer.subscription.created");
+    await billedCaller(user).subscriptions.cancel();
+    const updates = fake.takeEvents();
+    expect(updates.map((event) => event.type)).toContain("customer.subscription.updated");
+    // The cancellation's event first, then the stale "created" (which said: not cancelling).
+    await deliverAll(updates);
+    await deliverAll([created]);
+    const row = await db.subscription.findUniqueOrThrow({ where: { userId: user.id } });
+    expect(row).toMatchObject({
+      stripeSubscriptionId: subscriptionId,
+      cancelAtPeriodEnd: true,
+      tier: "PRO",
+    });
+  });
+
+  it("processes events of one subscription delivered concurrently into one final state", async () => {
+    const user = await createUser();
+    const { events } = await subscribe(user, "PRO");
+    await billedCaller(user).subscriptions.cancel();
+    await billedCaller(user).subscriptions.resume();
+    await billedCaller(user).subscriptions.cancel();
+    const updates = [...fake.takeEvents(), ...events];
+    const replies = await Promise.all(updates.map((event) => deliver(event)));
+    for (const reply of replies) expect(reply.status).toBe(200);
+    const row = await db.subscription.findUniqueOrThrow({ where: { userId: user.id } });
+    expect(row.cancelAtPeriodEnd).toBe(true);
+    expect(await creditsOf(user.id)).toBe(plans.PRO.monthlyCredits);
+  });
+});
+
+describe("failures", () => {
+  it("answers 500 and records FAILED when Stripe cannot be reached, then an operator's retry succeeds", async () => {
+    const user = await createUser();
+    const admin = await createUser("ADMIN");
+    await subscribe(user, "PRO");
+    await billedCaller(user).subscriptions.cancel();
+    const [update] = fake.takeEvents();
+    if (!update) throw new Error("no update event");
+    const unreachable = billingWith("http://127.0.0.1:9");
+    const payload = JSON.stringify(update);
+    const reply = await receiveStripeWebhook(
+      db,
+      unreachable,
+      payload,
+      fake.signatureFor(payload, webhookSecret),
+    );
+    expect(reply.status).toBe(500);
+    expect(JSON.stringify(reply.body)).not.toMatch(/127\.0\.0\.1|stack|SELECT/);
+    const failed = await storedEvent(update.id);
+    expect(failed).toMatchObject({ status: "FAILED", attempts: 1 });
+    expect(failed?.error).toContain("Stripe API error");
+    const listed = await billedCaller(admin).admin.stripeEvents.list({ status: "FAILED" });
+    expect(listed.events.map((event) => event.id)).toContain(update.id);
+    expect(
+      (await billedCaller(admin).admin.overview({})).billing.failedStripeEvents,
+    ).toBeGreaterThan(0);
+
+    const retried = await billedCaller(admin).admin.stripeEvents.retry({ eventId: update.id });
+    expect(retried.status).toBe("PROCESSED");
+    expect(await storedEvent(update.id)).toMatchObject({ status: "PROCESSED", attempts: 2 });
+    const again = await trpcErrorOf(
+      billedCaller(admin).admin.stripeEvents.retry({ eventId: update.id }),
+    );
+    expect(again.code).toBe("CONFLICT");
+  });
+});
+
+describe("credit packs", () => {
+  it("grants a pack once for the checkout event and the async-payment event of one payment", async () => {
+    const user = await createUser();
+    const { events, sessionId } = await buyPack(user, "pack_500");
+    await deliverAll(events);
+    const completed = eventOfType(events, "checkout.session.completed");
+    const succeeded = fake.event(
+      "checkout.session.async_payment_succeeded",
+      completed.data.object as object,
+    );
+    await deliverAll([succeeded]);
+    expect(await creditsOf(user.id)).toBe(500);
+    expect(await db.stripePayment.findUnique({ where: { id: sessionId } })).toMatchObject({
+      kind: "CREDIT_PACK",
+      credits: 500n,
+    });
+    const history = await billedCaller(user).credits.history({});
+    expect(history.entries[0]).toMatchObject({
+      type: "GRANT",
+      description: "Bought 500 credits",
+      actorType: "STRIPE",
+    });
+  });
+
+  it("grants nothing for a failed asynchronous payment", async () => {
+    const user = await createUser();
+    const { events } = await buyPack(user, "pack_500");
+    const completed = eventOfType(events, "checkout.session.completed");
+    const failed = fake.event("checkout.session.async_payment_failed", {
+      ...(completed.data.object as object),
+      payment_status: "unpaid",
+    });
+    const unpaid = fake.event("checkout.session.completed", {
+      ...(completed.data.object as object),
+      payment_status: "unpaid",
+    });
+    await deliverAll([unpaid, failed]);
+    expect(await creditsOf(user.id)).toBe(0);
+  });
+});
+
+describe("refunds and disputes", () => {
+  it("takes back credits in proportion to a partial refund, and records what was already spent", async () => {
+    const user = await createUser();
+    const admin = await createUser("ADMIN");
+    const { events, chargeId, sessionId } = await buyPack(user, "pack_500");
+    await deliverAll(events);
+    // Half refunded: 250 credits come back out.
+    await deliverAll(await fake.refundCharge(chargeId, 250));
+    expect(await creditsOf(user.id)).toBe(250);
+    // The user spends 200; the rest of the payment is refunded: only 50 can be taken.
+    await billedCaller(user).usage.track({
+      feature: "ai_generations",
+      quantity: 40,
+      idempotencyKey: newKey(),
+    });
+    const refund = await fake.refundCharge(chargeId, 250);
+    await deliverAll([...refund, ...refund]);
+    expect(await creditsOf(user.id)).toBe(0);
+    expect(await db.stripePayment.findUnique({ where: { id: sessionId } })).toMatchObject({
+      amountRefunded: 500n,
+      creditsClawedBack: 300n,
+      shortfall: 200n,
+    });
+    const overview = await billedCaller(admin).admin.overview({});
+    expect(overview.billing.shortfalls).toContainEqual(
+      expect.objectContaining({ paymentId: sessionId, credits: 200, email: user.email }),
+    );
+  });
+
+  it("holds a disputed payment's credits, releases them when won and takes them when lost", async () => {
+    const winner = await createUser();
+    const won = await buyPack(winner, "pack_500");
+    await deliverAll(won.events);
+    const opened = await fake.openDispute(won.chargeId);
+    await deliverAll(opened);
+    await deliverAll(opened);
+    expect((await billedCaller(winner).credits.balance()).apps[0]).toMatchObject({
+      balance: 500,
+      held: 500,
+      available: 0,
+    });
+    const disputeId = disputeIdOf(opened);
+    await deliverAll(await fake.closeDispute(disputeId, "won"));
+    expect((await billedCaller(winner).credits.balance()).apps[0]).toMatchObject({
+      balance: 500,
+      available: 500,
+    });
+
+    const loser = await createUser();
+    const lost = await buyPack(loser, "pack_500");
+    await deliverAll(lost.events);
+    await billedCaller(loser).usage.track({
+      feature: "ai_generations",
+      quantity: 20,
+      idempotencyKey: newKey(),
+    });
+    const disputed = await fake.openDispute(lost.chargeId);
+    await deliverAll(disputed);
+    const lostId = disputeIdOf(disputed);
+    const closed = await fake.closeDispute(lostId, "lost");
+    await deliverAll([...closed, ...closed]);
+    expect(await creditsOf(loser.id)).toBe(0);
+    expect(await db.stripePayment.findUnique({ where: { id: lost.sessionId } })).toMatchObject({
+      creditsClawedBack: 400n,
+      shortfall: 100n,
+      disputeStatus: "lost",
+    });
+    expect(await verifyLedger(db)).toEqual([]);
+  });
+});
