@@ -119,6 +119,36 @@ async function seedCredits(db: Database, userId: string, adminId: string): Promi
   await runExpirySweep(db);
 }
 
+/**
+ * Two weeks of feature use for the usage page's chart (back-dated, so written directly), within the
+ * current month so that the period's counters agree with the days.
+ */
+async function seedUsage(db: Database, userId: string): Promise<void> {
+  const today = new Date();
+  const monthStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1));
+  const monthEnd = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1));
+  const perDay = {
+    api_calls: [40, 25, 60, 0, 35, 80, 55, 20, 45, 70, 30, 65, 50, 38],
+    reports: [1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0],
+  };
+  for (const [feature, quantities] of Object.entries(perDay)) {
+    let used = 0;
+    for (const [index, quantity] of quantities.entries()) {
+      const day = new Date(today.getTime() - (quantities.length - 1 - index) * 86_400_000);
+      if (quantity === 0 || day < monthStart) continue;
+      used += quantity;
+      await db.$executeRaw`
+        INSERT INTO usage_daily (user_id, feature, day, quantity)
+        VALUES (${userId}::uuid, ${feature}, ${day.toISOString().slice(0, 10)}::date, ${quantity})`;
+    }
+    if (used > 0) {
+      await db.$executeRaw`
+        INSERT INTO usage_counters (user_id, feature, period_start, period_end, used)
+        VALUES (${userId}::uuid, ${feature}, ${monthStart}, ${monthEnd}, ${used})`;
+    }
+  }
+}
+
 /** Creates the demo apps, users and credit history unless they exist. */
 export async function seedDemoData(databaseUrl: string): Promise<void> {
   const db = createDatabaseClient(databaseUrl, { poolMax: 2 });
@@ -141,7 +171,10 @@ export async function seedDemoData(databaseUrl: string): Promise<void> {
     }
     // The history is seeded once: its expiry dates depend on when it was first made.
     const seeded = await db.creditTransaction.count({ where: { userId: users.user } });
-    if (seeded === 0) await seedCredits(db, users.user ?? "", users.admin ?? "");
+    if (seeded === 0) {
+      await seedCredits(db, users.user ?? "", users.admin ?? "");
+      await seedUsage(db, users.user ?? "");
+    }
   } finally {
     await db.$disconnect();
   }

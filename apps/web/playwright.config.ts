@@ -1,3 +1,32 @@
 import { definePlaywrightConfig } from "@credits/playwright-config";
 
-export default definePlaywrightConfig({ app: "web", port: 3100 });
+// Billing runs against the local fake of Stripe's API (tooling/stripe-fake): Checkout pages are
+// served by it, and its "Pay" button sends the signed webhook events to this app, as Stripe does.
+const appPort = 3100;
+const fakeStripeUrl = "http://127.0.0.1:3199";
+const webhookSecret = "whsec_e2e_credits_platform";
+const prices = { pro: "price_e2e_pro", premium: "price_e2e_premium" };
+
+export default definePlaywrightConfig({
+  app: "web",
+  port: appPort,
+  env: {
+    STRIPE_SECRET_KEY: "sk_test_e2e_fake",
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_PRICE_PRO: prices.pro,
+    STRIPE_PRICE_PREMIUM: prices.premium,
+    STRIPE_API_URL: fakeStripeUrl,
+  },
+  servers: [
+    {
+      command: "pnpm --filter @credits/stripe-fake start",
+      url: `${fakeStripeUrl}/_fake/health`,
+      env: {
+        FAKE_STRIPE_PORT: "3199",
+        STRIPE_WEBHOOK_SECRET: webhookSecret,
+        FAKE_STRIPE_WEBHOOK_URL: `http://127.0.0.1:${appPort}/api/webhooks/stripe`,
+        FAKE_STRIPE_PRICES: JSON.stringify({ [prices.pro]: 1900, [prices.premium]: 4900 }),
+      },
+    },
+  ],
+});

@@ -29,6 +29,10 @@ const quietChromiumArgs = [
 export function definePlaywrightConfig(options: {
   app: string;
   port: number;
+  /** Variables the app server gets on top of the test run's own environment. */
+  env?: Record<string, string>;
+  /** Servers to start before the app (e.g. a fake of an outside API it calls). */
+  servers?: { command: string; url: string; env?: Record<string, string> }[];
 }): PlaywrightTestConfig {
   const baseURL = `http://127.0.0.1:${options.port}`;
   const reportDir = process.env.TEST_REPORT_DIR;
@@ -50,13 +54,23 @@ export function definePlaywrightConfig(options: {
       trace: "retain-on-failure",
       launchOptions: { executablePath: chromiumExecutable(), args: quietChromiumArgs },
     },
-    webServer: {
-      command: `pnpm exec next start --port ${options.port} --hostname 127.0.0.1`,
-      url: `${baseURL}/health`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: "ignore",
-      stderr: "pipe",
-    },
+    webServer: [
+      ...(options.servers ?? []).map((server) => ({
+        ...server,
+        reuseExistingServer: false,
+        timeout: 60_000,
+        stdout: "ignore" as const,
+        stderr: "pipe" as const,
+      })),
+      {
+        command: `pnpm exec next start --port ${options.port} --hostname 127.0.0.1`,
+        url: `${baseURL}/health`,
+        env: options.env,
+        reuseExistingServer: false,
+        timeout: 60_000,
+        stdout: "ignore",
+        stderr: "pipe",
+      },
+    ],
   });
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { creditPacks, featureNames, tiers } from "./plans.ts";
+import { creditPacks, featureNames, findCreditPack, tiers } from "./plans.ts";
 import { IdempotencyKey, Reason, UserId } from "./schemas.ts";
 
 /**
@@ -26,10 +26,11 @@ export const CheckoutInput = z.object({ tier: PaidTierName });
 export const ChangePlanInput = z.object({ tier: TierName });
 
 export const BuyCreditsInput = z.object({
-  packId: z.enum(
-    creditPacks.map((pack) => pack.id),
-    { error: `must be one of ${creditPacks.map((pack) => pack.id).join(", ")}` },
-  ),
+  packId: z
+    .string({ error: "must be a credit pack id" })
+    .refine((id) => findCreditPack(id) !== undefined, {
+      error: `must be one of ${creditPacks.map((pack) => pack.id).join(", ")}`,
+    }),
 });
 
 export const UsageTrackInput = z.object({

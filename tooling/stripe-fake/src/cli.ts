@@ -1,7 +1,7 @@
 // Runs the fake Stripe as a process, e.g. as a Playwright webServer:
 //
 //   FAKE_STRIPE_PORT=12111 STRIPE_WEBHOOK_SECRET=whsec_test \
-//   FAKE_STRIPE_WEBHOOK_URL=http://127.0.0.1:3000/api/stripe/webhook node src/cli.ts
+//   FAKE_STRIPE_WEBHOOK_URL=http://127.0.0.1:3000/api/webhooks/stripe pnpm start
 //
 // FAKE_STRIPE_PRICES (optional) is a JSON object of price id → unit amount in cents. Simulations
 // are driven over HTTP through the /_fake/ control endpoints (see README.md).

@@ -41,7 +41,7 @@ export function AppHeader({
             Sign out
           </Button>
         </div>
-        <nav aria-label="Main" className="-mx-1 flex w-full gap-1 overflow-x-auto">
+        <nav aria-label="Main" className="-mx-1 flex w-full flex-wrap gap-1">
           {links.map((link) => {
             const current = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
             return (

@@ -15,6 +15,17 @@ export async function createRequestContext(request?: Request): Promise<CreditsCo
     db: getDb(),
     session: user ? { user } : null,
     billing: getBillingConfig(),
-    origin: request ? new URL(request.url).origin : "http://localhost:3000",
+    origin: request ? requestOrigin(request) : "http://localhost:3000",
   };
+}
+
+/**
+ * The origin the browser used, from the Host header (Next.js reports its own listening address in
+ * `request.url`). Behind a proxy APP_URL should be set, and then links use it instead.
+ */
+function requestOrigin(request: Request): string {
+  const url = new URL(request.url);
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host") ?? url.host;
+  const protocol = request.headers.get("x-forwarded-proto") ?? url.protocol.replace(":", "");
+  return `${protocol === "https" ? "https" : "http"}://${host}`;
 }

@@ -22,6 +22,8 @@ export default async function SignedInLayout({ children }: { children: ReactNode
           { href: "/history", label: "History" },
           { href: "/purchases", label: "Purchases" },
           { href: "/transfer", label: "Transfer" },
+          { href: "/usage", label: "Usage" },
+          { href: "/billing", label: "Billing" },
         ]}
       />
       <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">{children}</main>

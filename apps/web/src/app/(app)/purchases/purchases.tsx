@@ -15,6 +15,7 @@ import {
   useToast,
 } from "@credits/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 import { catalog } from "~/lib/catalog.ts";
 
@@ -64,7 +65,13 @@ function BuyButton({ item }: { item: (typeof catalog)[number] }) {
         Buy for {formatCredits(item.credits)}
       </Button>
       {shortfall && (
-        <Alert>{shortfall} Ask your administrator for more, or buy a smaller item.</Alert>
+        <Alert>
+          {shortfall}{" "}
+          <Link href="/billing" className="font-semibold underline">
+            Get more credits
+          </Link>{" "}
+          or pick a smaller item.
+        </Alert>
       )}
     </div>
   );
