@@ -77,6 +77,8 @@ try {
     // The apps run as production builds, which require a signing secret: one per run.
     AUTH_SECRET: process.env.AUTH_SECRET ?? randomBytes(32).toString("base64"),
     TEST_REPORT_DIR: reportDir,
+    // Request and event logs would drown the test output; warnings and errors still show.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
     NEXT_TELEMETRY_DISABLED: "1",
     TURBO_TELEMETRY_DISABLED: "1",
   };

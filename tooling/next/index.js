@@ -17,7 +17,13 @@ export function createNextConfig({ rootDir }) {
     poweredByHeader: false,
     // Workspace packages ship TypeScript source; Next compiles them with the app.
     transpilePackages: ["@credits/auth", "@credits/credits", "@credits/db", "@credits/ui"],
-    serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg"],
+    serverExternalPackages: [
+      "@prisma/client",
+      "@prisma/adapter-pg",
+      "pg",
+      "prom-client",
+      "ioredis",
+    ],
     typedRoutes: true,
   };
 }

@@ -70,3 +70,20 @@ test("[WEB][BILLING] not enough credits links to where more can be bought", asyn
   await expect(page.getByRole("heading", { name: "Billing" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Buy credits" })).toBeVisible();
 });
+
+test("[WEB][BILLING] the Stripe webhook refuses unsigned and forged events with 400", async ({
+  request,
+}) => {
+  const body = JSON.stringify({ id: "evt_forged", type: "invoice.paid", data: { object: {} } });
+  const unsigned = await request.post("/api/webhooks/stripe", { data: body });
+  expect(unsigned.status()).toBe(400);
+  expect(await unsigned.json()).toEqual({
+    received: false,
+    error: "Missing Stripe-Signature header.",
+  });
+  const forged = await request.post("/api/webhooks/stripe", {
+    data: body,
+    headers: { "stripe-signature": `t=${Math.floor(Date.now() / 1000)},v1=${"0".repeat(64)}` },
+  });
+  expect(forged.status()).toBe(400);
+});

@@ -33,7 +33,8 @@ export class NotFoundError extends CreditsError {
       | "hold"
       | "account"
       | "subscription"
-      | "stripe event",
+      | "stripe event"
+      | "token",
     readonly id: string,
   ) {
     super(`No ${entity} ${JSON.stringify(id)} exists.`);

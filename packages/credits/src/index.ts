@@ -4,6 +4,8 @@ import type { AppRouter } from "./root.ts";
 export * from "./billing-schemas.ts";
 export * from "./errors.ts";
 export * from "./plans.ts";
+export { serviceApiEnvSchema } from "./rest/config.ts";
+export { openApiDocument } from "./rest/openapi.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export * from "./schemas.ts";
 export { historyCsv } from "./service/export.ts";

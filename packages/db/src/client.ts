@@ -1,16 +1,46 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { readDatabaseEnv } from "./env.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 
 export type Database = PrismaClient;
+
+/** Each client's connection pool, kept so its use can be reported (metrics). */
+const pools = new WeakMap<PrismaClient, pg.Pool>();
 
 /** Builds a Prisma client over node-postgres; both a real server and the embedded one speak this. */
 export function createDatabaseClient(
   connectionString: string,
   options: { poolMax?: number } = {},
 ): PrismaClient {
-  const adapter = new PrismaPg({ connectionString, max: options.poolMax ?? 10 });
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({ connectionString, max: options.poolMax ?? 10 });
+  // The adapter ends the pool on $disconnect, as it would a pool of its own.
+  const client = new PrismaClient({
+    adapter: new PrismaPg(pool, { disposeExternalPool: true }),
+  });
+  pools.set(client, pool);
+  return client;
+}
+
+export interface PoolStats {
+  /** Connections open (busy or idle). */
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+  max: number;
+}
+
+/** How the client's connection pool is used right now. */
+export function poolStats(db: PrismaClient): PoolStats | null {
+  const pool = pools.get(db);
+  if (!pool) return null;
+  return {
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+    max: pool.options.max ?? 10,
+  };
 }
 
 const processWide = globalThis as unknown as { __creditsDb?: PrismaClient };

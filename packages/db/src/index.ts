@@ -1,5 +1,5 @@
-export type { Database } from "./client.ts";
-export { createDatabaseClient, disconnectDb, getDb } from "./client.ts";
+export type { Database, PoolStats } from "./client.ts";
+export { createDatabaseClient, disconnectDb, getDb, poolStats } from "./client.ts";
 export {
   databaseEnvSchema,
   loadRootEnvFile,

@@ -321,7 +321,8 @@ async function auditSubscriptionChange(
   before: SubscriptionView,
 ): Promise<SubscriptionView> {
   const after = await getSubscription(db, config, input.userId);
-  if (actor.id) {
+  // The audit log is of operators' actions; a service token's changes are in the request logs.
+  if (actor.type === "ADMIN" && actor.id) {
     await db.$transaction((tx) =>
       recordAudit(tx, {
         actorId: actor.id ?? "",

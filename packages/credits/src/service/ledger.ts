@@ -5,11 +5,13 @@
 import { createHash } from "node:crypto";
 import type { Prisma } from "@credits/db";
 import {
+  CreditsError,
   IdempotencyConflictError,
   InsufficientCreditsError,
   InvalidRequestError,
   NotFoundError,
 } from "../errors.ts";
+import { metrics } from "../observability/metrics.ts";
 import type { ActorType, GrantSource, TransactionType } from "../schemas.ts";
 
 export type Tx = Prisma.TransactionClient;
@@ -290,6 +292,25 @@ export async function runIdempotent<T>(
   call: IdempotentCall,
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
+  const counter = metrics().ledgerOperations;
+  try {
+    const outcome = await runIdempotentOnce(db, call, work);
+    counter.inc({ operation: call.operation, outcome: outcome.replayed ? "replayed" : "ok" });
+    return outcome.result;
+  } catch (error) {
+    counter.inc({
+      operation: call.operation,
+      outcome: error instanceof CreditsError ? "refused" : "failed",
+    });
+    throw error;
+  }
+}
+
+async function runIdempotentOnce<T>(
+  db: { $transaction<R>(work: (tx: Tx) => Promise<R>, options?: object): Promise<R> },
+  call: IdempotentCall,
+  work: (tx: Tx) => Promise<T>,
+): Promise<{ result: T; replayed: boolean }> {
   const scope = `${call.actor.type}:${call.actor.id ?? "-"}`;
   const requestHash = createHash("sha256")
     .update(canonicalJson({ operation: call.operation, request: call.request }))
@@ -307,13 +328,13 @@ export async function runIdempotent<T>(
         if (!first || first.request_hash !== requestHash || first.response === null) {
           throw new IdempotencyConflictError(call.key);
         }
-        return first.response;
+        return { result: first.response, replayed: true };
       }
       const result = await work(tx);
       await tx.$executeRaw`
         UPDATE idempotency_keys SET response = ${JSON.stringify(result)}::jsonb
         WHERE scope = ${scope} AND key = ${call.key}`;
-      return result;
+      return { result, replayed: false };
     },
     { maxWait: 10_000, timeout: 20_000 },
   );

@@ -5,6 +5,8 @@
 import type { Database } from "@credits/db";
 import Stripe from "stripe";
 import { CreditsError, NotFoundError, StateConflictError } from "../errors.ts";
+import { log } from "../observability/logger.ts";
+import { metrics } from "../observability/metrics.ts";
 import type { BillingConfig } from "./config.ts";
 import { handleStripeEvent } from "./handlers.ts";
 
@@ -26,12 +28,6 @@ export function describeFailure(error: unknown): string {
     return `Database error${code ? ` ${code}` : ""} while applying the event.`;
   }
   return error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : "Unknown error";
-}
-
-function log(level: "info" | "error", msg: string, fields: Record<string, unknown>): void {
-  const line = JSON.stringify({ level, msg, ...fields });
-  if (level === "error") console.error(line);
-  else console.log(line);
 }
 
 /**
@@ -108,12 +104,17 @@ export async function receiveStripeWebhook(
   try {
     event = Stripe.webhooks.constructEvent(rawBody, signature, config.webhookSecret);
   } catch {
+    metrics().webhookEvents.inc({ type: "unknown", status: "REJECTED" });
     return {
       status: 400,
       body: { received: false, error: "Invalid signature: the event was not sent by Stripe." },
     };
   }
   const result = await processStripeEvent(db, config, event);
+  metrics().webhookEvents.inc({
+    type: event.type,
+    status: result.duplicate ? "DUPLICATE" : result.status,
+  });
   log("info", "stripe event", {
     eventId: event.id,
     type: event.type,

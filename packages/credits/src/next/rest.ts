@@ -1,0 +1,47 @@
+import "server-only";
+
+import { getDb } from "@credits/db";
+import { renderMetrics } from "../observability/metrics.ts";
+import { type ServiceApiConfig, serviceApiConfigFrom } from "../rest/config.ts";
+import { handleRestRequest, type RestDependencies } from "../rest/handler.ts";
+import { openApiDocument } from "../rest/openapi.ts";
+import { createMemoryRateLimiter, createRedisRateLimiter } from "../rest/rate-limit.ts";
+import { getBillingConfig } from "../stripe/config.ts";
+
+const processWide = globalThis as unknown as { __creditsRest?: RestDependencies };
+
+/** The process's REST dependencies, made on first use (rate limits in Redis when REDIS_URL is set). */
+function restDependencies(): RestDependencies {
+  if (!processWide.__creditsRest) {
+    const config: ServiceApiConfig = serviceApiConfigFrom(process.env);
+    processWide.__creditsRest = {
+      db: getDb(),
+      billing: getBillingConfig(),
+      config,
+      limiter: config.redisUrl
+        ? createRedisRateLimiter(config.redisUrl)
+        : createMemoryRateLimiter(),
+    };
+  }
+  return processWide.__creditsRest;
+}
+
+/** The handler the REST route files export for every method. */
+export function restRouteHandler(request: Request): Promise<Response> {
+  return handleRestRequest(request, restDependencies());
+}
+
+/** `GET /metrics`: Prometheus text. */
+export async function metricsResponse(): Promise<Response> {
+  const { body, contentType } = await renderMetrics(getDb());
+  return new Response(body, {
+    headers: { "content-type": contentType, "cache-control": "no-store" },
+  });
+}
+
+/** `GET /api/openapi.json`. */
+export function openApiResponse(): Response {
+  return Response.json(openApiDocument(), {
+    headers: { "cache-control": "no-store" },
+  });
+}

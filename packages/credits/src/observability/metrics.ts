@@ -1,0 +1,75 @@
+// Prometheus metrics of the process, served at GET /metrics. Counters live in this process: with
+// several instances each reports its own and Prometheus sums them.
+import { type Database, poolStats } from "@credits/db";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+interface Metrics {
+  registry: Registry;
+  httpRequests: Counter<"method" | "route" | "status">;
+  httpDuration: Histogram<"method" | "route">;
+  ledgerOperations: Counter<"operation" | "outcome">;
+  webhookEvents: Counter<"type" | "status">;
+}
+
+function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: "credits_http_requests_total",
+      help: "HTTP requests to the REST API, by method, route template and status.",
+      labelNames: ["method", "route", "status"],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: "credits_http_request_duration_seconds",
+      help: "Time to answer REST API requests, by method and route template.",
+      labelNames: ["method", "route"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    ledgerOperations: new Counter({
+      name: "credits_ledger_operations_total",
+      help: "Ledger mutations by operation (e.g. credits.spend) and outcome (ok, replayed, refused, failed).",
+      labelNames: ["operation", "outcome"],
+      registers: [registry],
+    }),
+    webhookEvents: new Counter({
+      name: "credits_stripe_webhook_events_total",
+      help: "Stripe webhook events by type and status (PROCESSED, IGNORED, FAILED, DUPLICATE, REJECTED).",
+      labelNames: ["type", "status"],
+      registers: [registry],
+    }),
+  };
+}
+
+const processWide = globalThis as unknown as { __creditsMetrics?: Metrics };
+
+/** The process's metrics (kept on globalThis so Next.js hot reloads do not register twice). */
+export function metrics(): Metrics {
+  processWide.__creditsMetrics ??= createMetrics();
+  return processWide.__creditsMetrics;
+}
+
+/** The Prometheus text exposition, with the database pool's use sampled now. */
+export async function renderMetrics(db: Database): Promise<{ body: string; contentType: string }> {
+  const { registry } = metrics();
+  const stats = poolStats(db);
+  const gauge = (name: string, help: string, value: number) => {
+    const existing = registry.getSingleMetric(name) as Gauge | undefined;
+    const metric = existing ?? new Gauge({ name, help, registers: [registry] });
+    metric.set(value);
+  };
+  if (stats) {
+    gauge("credits_db_pool_connections", "Database connections open (busy or idle).", stats.total);
+    gauge("credits_db_pool_idle_connections", "Database connections idle in the pool.", stats.idle);
+    gauge(
+      "credits_db_pool_waiting_queries",
+      "Queries waiting for a free connection.",
+      stats.waiting,
+    );
+    gauge("credits_db_pool_max_connections", "The pool's connection limit.", stats.max);
+  }
+  return { body: await registry.metrics(), contentType: registry.contentType };
+}

@@ -1,0 +1,38 @@
+// Settings of the REST API, read once from the environment.
+import { parseEnvironment } from "@credits/db/env";
+import { z } from "zod";
+
+export const serviceApiEnvSchema = z.object({
+  /** Bootstraps a service token with every scope (e.g. for the first backend, or CI). */
+  CREDITS_SERVICE_TOKEN: z
+    .string()
+    .min(32, { error: "must be at least 32 characters (openssl rand -base64 32)" })
+    .optional(),
+  /** Shared rate-limit counters across instances; in memory (per process) when unset. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { error: "must be a redis:// or rediss:// URL" })
+    .optional(),
+  RATE_LIMIT_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6_000),
+  RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  /** The least severe log level written (observability/logger.ts reads it). */
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export interface ServiceApiConfig {
+  bootstrapToken: string | undefined;
+  redisUrl: string | undefined;
+  limits: { tokenPerMinute: number; userPerMinute: number };
+}
+
+export function serviceApiConfigFrom(source: Record<string, string | undefined>): ServiceApiConfig {
+  const env = parseEnvironment(serviceApiEnvSchema, "the service API", source);
+  return {
+    bootstrapToken: env.CREDITS_SERVICE_TOKEN,
+    redisUrl: env.REDIS_URL,
+    limits: {
+      tokenPerMinute: env.RATE_LIMIT_TOKEN_PER_MINUTE,
+      userPerMinute: env.RATE_LIMIT_USER_PER_MINUTE,
+    },
+  };
+}

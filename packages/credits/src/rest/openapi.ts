@@ -1,0 +1,120 @@
+// The OpenAPI 3.1 document of the REST API, generated from the route table and its zod schemas, so
+// the document cannot drift from what the handlers validate and answer.
+import { z } from "zod";
+import { routes } from "./routes.ts";
+import { ErrorResponse } from "./schemas.ts";
+
+type JsonSchema = Record<string, unknown>;
+
+function schemaOf(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: "any",
+    target: "draft-2020-12",
+  }) as JsonSchema;
+  return rest;
+}
+
+const errorDescriptions: Record<number, string> = {
+  400: "Invalid input: `error.details` names each field and why.",
+  401: "Missing, invalid or revoked token.",
+  402: "Not enough credits: `error.details.available` says how many are available.",
+  403: "The token lacks the scope this endpoint needs.",
+  404: "Unknown user, hold or endpoint.",
+  409: "Conflict: the idempotency key was used for another request, or the object's state forbids it.",
+  412: "Payments are not configured on this server.",
+  413: "The body is larger than 64 KiB.",
+  415: "The body is not JSON.",
+  429: "Rate limited or quota used up; see the Retry-After header.",
+};
+
+function parametersOf(route: (typeof routes)[number]) {
+  const parameters: JsonSchema[] = [];
+  const path = schemaOf(route.params, "input") as { properties?: Record<string, JsonSchema> };
+  for (const [name, schema] of Object.entries(path.properties ?? {})) {
+    parameters.push({ name, in: "path", required: true, schema });
+  }
+  if (route.query) {
+    const query = schemaOf(route.query, "input") as {
+      properties?: Record<string, JsonSchema>;
+      required?: string[];
+    };
+    for (const [name, schema] of Object.entries(query.properties ?? {})) {
+      parameters.push({
+        name,
+        in: "query",
+        required: query.required?.includes(name) ?? false,
+        schema,
+      });
+    }
+  }
+  if (route.method === "POST") {
+    parameters.push({
+      name: "Idempotency-Key",
+      in: "header",
+      required: false,
+      description:
+        "Makes the request safe to retry: the same key and body replay the first response; the same key with another body is a 409. Without it the request runs once with a generated key.",
+      schema: { type: "string", minLength: 8, maxLength: 200 },
+    });
+  }
+  return parameters;
+}
+
+/** The whole document; paths are relative to the server that serves it. */
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const statuses = [...new Set([400, 401, 403, 429, ...route.errors])].sort();
+    const responses: Record<string, unknown> = {
+      "200": {
+        description: "Success.",
+        content: { "application/json": { schema: schemaOf(route.response, "output") } },
+      },
+    };
+    for (const status of statuses) {
+      responses[String(status)] = {
+        description: errorDescriptions[status] ?? "Error.",
+        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      };
+    }
+    paths[route.path] ??= {};
+    const operation: Record<string, unknown> = {
+      operationId: `${route.method.toLowerCase()}${route.path.replace(/\{(\w+)\}/g, "By_$1").replace(/\W+(\w)/g, (_, c: string) => c.toUpperCase())}`,
+      summary: route.summary,
+      tags: [route.tag],
+      security: [{ bearer: [route.scope] }],
+      parameters: parametersOf(route),
+      responses,
+    };
+    if (route.body) {
+      operation.requestBody = {
+        required: true,
+        content: { "application/json": { schema: schemaOf(route.body, "input") } },
+      };
+    }
+    (paths[route.path] as Record<string, unknown>)[route.method.toLowerCase()] = operation;
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Credits service API",
+      version: "1.0.0",
+      description:
+        "Credits, holds, subscriptions and usage for other backends. Authenticate with `Authorization: Bearer <service token>` (scopes `read` and `write`). Every error has the shape `{error: {code, message, details?}}`.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          description: "A service token created in the admin app (or CREDITS_SERVICE_TOKEN).",
+        },
+      },
+      schemas: { Error: schemaOf(ErrorResponse, "output") },
+    },
+  };
+}

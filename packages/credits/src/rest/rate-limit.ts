@@ -1,0 +1,71 @@
+// Fixed-window rate limits. With Redis the counters are shared by every instance (one atomic script
+// per hit); without it each process counts alone, which is right for a single instance.
+import { Redis } from "ioredis";
+
+export interface RateLimitResult {
+  allowed: boolean;
+  remaining: number;
+  /** When the window resets, in milliseconds from now. */
+  resetMs: number;
+}
+
+export interface RateLimiter {
+  hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult>;
+  close(): Promise<void>;
+}
+
+export function createMemoryRateLimiter(): RateLimiter {
+  const windows = new Map<string, { count: number; resetAt: number }>();
+  return {
+    async hit(key, limit, windowMs) {
+      const now = Date.now();
+      let window = windows.get(key);
+      if (!window || window.resetAt <= now) {
+        if (windows.size > 100_000) {
+          for (const [name, old] of windows) if (old.resetAt <= now) windows.delete(name);
+        }
+        window = { count: 0, resetAt: now + windowMs };
+        windows.set(key, window);
+      }
+      window.count += 1;
+      return {
+        allowed: window.count <= limit,
+        remaining: Math.max(0, limit - window.count),
+        resetMs: window.resetAt - now,
+      };
+    },
+    async close() {
+      windows.clear();
+    },
+  };
+}
+
+/** INCR, start the window on the first hit, and report the time left: atomically, in Redis. */
+const hitScript = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {count, ttl}`;
+
+export function createRedisRateLimiter(url: string, prefix = "credits:ratelimit:"): RateLimiter {
+  const redis = new Redis(url, {
+    lazyConnect: false,
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: true,
+  });
+  // Errors surface on the commands that fail; an idle reconnect is not worth a crash.
+  redis.on("error", () => {});
+  return {
+    async hit(key, limit, windowMs) {
+      const [count, ttl] = (await redis.eval(hitScript, 1, `${prefix}${key}`, windowMs)) as [
+        number,
+        number,
+      ];
+      return { allowed: count <= limit, remaining: Math.max(0, limit - count), resetMs: ttl };
+    },
+    async close() {
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,143 @@
+// Service tokens for the REST API: created and revoked by operators, shown once, stored as SHA-256.
+// CREDITS_SERVICE_TOKEN in the environment bootstraps one with every scope before any exists.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Database } from "@credits/db";
+import { NotFoundError, StateConflictError } from "../errors.ts";
+import { recordAudit } from "./audit.ts";
+import type { Actor } from "./ledger.ts";
+
+export const tokenScopes = ["read", "write"] as const;
+export type TokenScope = (typeof tokenScopes)[number];
+
+export interface VerifiedToken {
+  /** The token's row id, or "env" for CREDITS_SERVICE_TOKEN. */
+  id: string;
+  scopes: TokenScope[];
+}
+
+const tokenPrefix = "cst_";
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** How long a verified token is trusted without asking the database again (revocation delay). */
+const cacheMs = 5_000;
+const verified = new Map<string, { token: VerifiedToken | null; until: number }>();
+const lastUsedWrites = new Map<string, number>();
+
+/** Checks a bearer token: the bootstrap token from the environment, or a live stored one. */
+export async function verifyServiceToken(
+  db: Database,
+  token: string,
+  bootstrapToken: string | undefined,
+): Promise<VerifiedToken | null> {
+  if (bootstrapToken) {
+    const given = Buffer.from(hashToken(token));
+    const expected = Buffer.from(hashToken(bootstrapToken));
+    if (timingSafeEqual(given, expected)) return { id: "env", scopes: ["read", "write"] };
+  }
+  if (!token.startsWith(tokenPrefix) || token.length > 200) return null;
+  const hash = hashToken(token);
+  const cached = verified.get(hash);
+  const now = Date.now();
+  if (cached && cached.until > now) return cached.token;
+  const row = await db.serviceToken.findFirst({
+    where: { tokenHash: hash, revokedAt: null },
+    select: { id: true, scopes: true },
+  });
+  const result = row
+    ? {
+        id: row.id,
+        scopes: row.scopes.filter(
+          (scope): scope is TokenScope => scope === "read" || scope === "write",
+        ),
+      }
+    : null;
+  if (verified.size > 10_000) verified.clear();
+  verified.set(hash, { token: result, until: now + cacheMs });
+  if (result && (lastUsedWrites.get(result.id) ?? 0) < now - 60_000) {
+    // Last use is kept to the minute, off the request's path: it is for operators, not for access.
+    lastUsedWrites.set(result.id, now);
+    void db.$executeRaw`UPDATE service_tokens SET last_used_at = now() WHERE id = ${result.id}::uuid`.catch(
+      () => lastUsedWrites.delete(result.id),
+    );
+  }
+  return result;
+}
+
+/** Creates a token; the returned `token` is the only time it is ever shown. */
+export async function createServiceToken(
+  db: Database,
+  actor: Actor,
+  input: { name: string; scopes: TokenScope[] },
+) {
+  const token = `${tokenPrefix}${randomBytes(32).toString("base64url")}`;
+  const scopes = tokenScopes.filter((scope) => input.scopes.includes(scope));
+  return db.$transaction(async (tx) => {
+    const row = await tx.serviceToken.create({
+      data: {
+        name: input.name,
+        tokenHash: hashToken(token),
+        prefix: token.slice(0, tokenPrefix.length + 6),
+        scopes,
+        createdById: actor.type === "ADMIN" ? actor.id : null,
+      },
+      select: { id: true, name: true, prefix: true, scopes: true, createdAt: true },
+    });
+    if (actor.type === "ADMIN" && actor.id) {
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "token.create",
+        after: { tokenId: row.id, name: row.name, scopes },
+        reason: null,
+      });
+    }
+    return { ...row, token };
+  });
+}
+
+/** Revokes a token at once for this process, within seconds for the others (their cache). */
+export async function revokeServiceToken(db: Database, actor: Actor, tokenId: string) {
+  return db.$transaction(async (tx) => {
+    const row = await tx.serviceToken.findUnique({
+      where: { id: tokenId },
+      select: { id: true, name: true, tokenHash: true, revokedAt: true },
+    });
+    if (!row) throw new NotFoundError("token", tokenId);
+    if (row.revokedAt) throw new StateConflictError("This token is already revoked.");
+    const revoked = await tx.serviceToken.update({
+      where: { id: tokenId },
+      data: { revokedAt: new Date() },
+      select: { id: true, revokedAt: true },
+    });
+    if (actor.type === "ADMIN" && actor.id) {
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: "token.revoke",
+        before: { tokenId: row.id, name: row.name },
+        after: { tokenId: row.id, revokedAt: revoked.revokedAt?.toISOString() ?? null },
+      });
+    }
+    verified.delete(row.tokenHash);
+    return revoked;
+  });
+}
+
+/** Every token, newest first, without its hash. */
+export function listServiceTokens(db: Database) {
+  return db.serviceToken.findMany({
+    orderBy: { createdAt: "desc" },
+    take: 200,
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      scopes: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      createdBy: { select: { email: true } },
+    },
+  });
+}

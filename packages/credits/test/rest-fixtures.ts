@@ -1,0 +1,143 @@
+// The REST API served over real HTTP (node:http around the same handler the Next.js routes call),
+// with every response checked against the OpenAPI document.
+import { randomUUID } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { afterAll, expect } from "vitest";
+import { serviceApiConfigFrom } from "../src/rest/config.ts";
+import { handleRestRequest, type RestDependencies } from "../src/rest/handler.ts";
+import { openApiDocument } from "../src/rest/openapi.ts";
+import { createMemoryRateLimiter, type RateLimiter } from "../src/rest/rate-limit.ts";
+import { createServiceToken } from "../src/service/tokens.ts";
+import type { BillingConfig } from "../src/stripe/config.ts";
+import { createUser, db, unconfiguredBilling } from "./fixtures.ts";
+
+export const bootstrapToken = `bootstrap-${randomUUID()}-${randomUUID()}`;
+
+export interface TestApi {
+  url: string;
+  deps: RestDependencies;
+  close(): Promise<void>;
+}
+
+/** Serves the REST handler on a free port. */
+export async function startApi(
+  options: { billing?: BillingConfig; limiter?: RateLimiter; env?: Record<string, string> } = {},
+): Promise<TestApi> {
+  const deps: RestDependencies = {
+    db,
+    billing: options.billing ?? unconfiguredBilling,
+    config: serviceApiConfigFrom({ CREDITS_SERVICE_TOKEN: bootstrapToken, ...options.env }),
+    limiter: options.limiter ?? createMemoryRateLimiter(),
+  };
+  const server: Server = createServer(async (incoming, outgoing) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of incoming) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const request = new Request(`http://${incoming.headers.host}${incoming.url}`, {
+      method: incoming.method,
+      headers: Object.entries(incoming.headers).flatMap(([name, value]) =>
+        value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]],
+      ) as [string, string][],
+      body: incoming.method === "GET" || incoming.method === "HEAD" ? undefined : body,
+    });
+    const response = await handleRestRequest(request, deps);
+    outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+    outgoing.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    deps,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+export const api = await startApi();
+afterAll(() => api.close());
+
+const document = openApiDocument();
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+ajv.addSchema(document, "openapi");
+
+/** Checks a response against what the OpenAPI document says the route answers with that status. */
+export function expectDocumented(path: string, method: string, status: number, body: unknown) {
+  const operation = (
+    document.paths[path] as Record<string, { responses: Record<string, unknown> }>
+  )?.[method.toLowerCase()];
+  expect(operation, `${method} ${path} is documented`).toBeDefined();
+  expect(
+    Object.keys(operation?.responses ?? {}),
+    `${method} ${path} documents status ${status}`,
+  ).toContain(String(status));
+  const pointer = `openapi#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
+  const validate = ajv.getSchema(pointer);
+  if (!validate) throw new Error(`no schema at ${pointer}`);
+  const valid = validate(body);
+  expect(valid, `${method} ${path} ${status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+}
+
+export interface CallResult {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON of many shapes; the document check types it.
+  body: any;
+  headers: Headers;
+}
+
+/**
+ * Calls the API as another backend would, and checks the answer against the document when the
+ * route template is given.
+ */
+export async function call(
+  method: string,
+  path: string,
+  options: {
+    token?: string | null;
+    body?: unknown;
+    rawBody?: string;
+    idempotencyKey?: string;
+    headers?: Record<string, string>;
+    template?: string;
+    base?: string;
+  } = {},
+): Promise<CallResult> {
+  const headers: Record<string, string> = { ...options.headers };
+  const token = options.token === undefined ? bootstrapToken : options.token;
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (options.idempotencyKey) headers["idempotency-key"] = options.idempotencyKey;
+  let body: string | undefined = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const response = await fetch(`${options.base ?? api.url}${path}`, { method, headers, body });
+  const text = await response.text();
+  const parsed = text ? JSON.parse(text) : null;
+  if (options.template) expectDocumented(options.template, method, response.status, parsed);
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+/** A user with `credits` in the default app, granted through the API itself. */
+export async function userWithCredits(credits: number) {
+  const user = await createUser();
+  if (credits > 0) {
+    const added = await call("POST", `/api/credits/${user.id}/add`, {
+      body: { amount: credits, description: "test funding" },
+    });
+    expect(added.status).toBe(200);
+  }
+  return user;
+}
+
+export async function tokenWith(scopes: ("read" | "write")[]) {
+  const admin = await createUser("ADMIN");
+  return createServiceToken(
+    db,
+    { type: "ADMIN", id: admin.id },
+    { name: `test ${scopes}`, scopes },
+  );
+}
