@@ -1,22 +1,30 @@
 import { definePlaywrightConfig } from "@credits/playwright-config";
+import { e2eServiceToken, e2eUserRateLimit, secondInstanceUrl } from "./e2e/environment.ts";
 
 // Billing runs against the local fake of Stripe's API (tooling/stripe-fake): Checkout pages are
 // served by it, and its "Pay" button sends the signed webhook events to this app, as Stripe does.
+//
+// A second instance of the app (port 3102, same database and Redis) proves that instances share
+// everything that matters: e2e/instances.spec.ts uses both.
 const appPort = 3100;
 const fakeStripeUrl = "http://127.0.0.1:3199";
 const webhookSecret = "whsec_e2e_credits_platform";
 const prices = { pro: "price_e2e_pro", premium: "price_e2e_premium" };
 
+const appEnv = {
+  STRIPE_SECRET_KEY: "sk_test_e2e_fake",
+  STRIPE_WEBHOOK_SECRET: webhookSecret,
+  STRIPE_PRICE_PRO: prices.pro,
+  STRIPE_PRICE_PREMIUM: prices.premium,
+  STRIPE_API_URL: fakeStripeUrl,
+  CREDITS_SERVICE_TOKEN: e2eServiceToken,
+  RATE_LIMIT_USER_PER_MINUTE: String(e2eUserRateLimit),
+};
+
 export default definePlaywrightConfig({
   app: "web",
   port: appPort,
-  env: {
-    STRIPE_SECRET_KEY: "sk_test_e2e_fake",
-    STRIPE_WEBHOOK_SECRET: webhookSecret,
-    STRIPE_PRICE_PRO: prices.pro,
-    STRIPE_PRICE_PREMIUM: prices.premium,
-    STRIPE_API_URL: fakeStripeUrl,
-  },
+  env: appEnv,
   servers: [
     {
       command: "pnpm --filter @credits/stripe-fake start",
@@ -27,6 +35,11 @@ export default definePlaywrightConfig({
         FAKE_STRIPE_WEBHOOK_URL: `http://127.0.0.1:${appPort}/api/webhooks/stripe`,
         FAKE_STRIPE_PRICES: JSON.stringify({ [prices.pro]: 1900, [prices.premium]: 4900 }),
       },
+    },
+    {
+      command: "pnpm exec next start --port 3102 --hostname 127.0.0.1",
+      url: `${secondInstanceUrl}/health`,
+      env: appEnv,
     },
   ],
 });

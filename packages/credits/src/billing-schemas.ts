@@ -139,3 +139,21 @@ export const UsageTrackResult = QuotaStatus.extend({
   creditsCharged: z.number(),
 });
 export type UsageTrackResult = z.infer<typeof UsageTrackResult>;
+
+// ─── Service tokens ──────────────────────────────────────────────────────────────────────────
+
+export const CreateServiceTokenInput = z.object({
+  name: z
+    .string({ error: "must be text" })
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(100, { error: "must be at most 100 characters" }),
+  scopes: z
+    .array(z.enum(["read", "write"], { error: "must be read or write" }))
+    .min(1, { error: "must include read, write or both" })
+    .max(2),
+});
+
+export const ServiceTokenIdInput = z.object({
+  tokenId: z.uuid({ error: "must be a token id (a UUID)" }),
+});

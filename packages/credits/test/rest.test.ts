@@ -3,7 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { revokeServiceToken } from "../src/service/tokens.ts";
-import { createUser, db, entryCount } from "./fixtures.ts";
+import { callerFor, createUser, db, entryCount, trpcErrorOf } from "./fixtures.ts";
 import { api, bootstrapToken, call, tokenWith, userWithCredits } from "./rest-fixtures.ts";
 
 const unknownUser = "00000000-0000-4000-8000-000000000000";
@@ -348,6 +348,47 @@ describe("tokens", () => {
     expect((await add()).status).toBe(401);
     const history = await call("GET", `/api/credits/${user.id}/history`, {});
     expect(history.body.transactions[0].created_by).toEqual({ type: "SERVICE", id: writer.id });
+  });
+});
+
+describe("token management", () => {
+  it("lets only admins list, create (shown once) and revoke tokens, with audit entries", async () => {
+    const user = await createUser();
+    const admin = await createUser("ADMIN");
+    for (const caller of [callerFor(null), callerFor(user)]) {
+      for (const attempt of [
+        () => caller.admin.tokens.list(),
+        () => caller.admin.tokens.create({ name: "x", scopes: ["read"] }),
+        () => caller.admin.tokens.revoke({ tokenId: randomUUID() }),
+      ]) {
+        expect(["UNAUTHORIZED", "FORBIDDEN"]).toContain((await trpcErrorOf(attempt())).code);
+      }
+    }
+    const operator = callerFor(admin).admin.tokens;
+    const created = await operator.create({ name: "reports worker", scopes: ["read", "write"] });
+    expect(created.token).toMatch(/^cst_[\w-]{40,}$/);
+    const listed = (await operator.list()).find((token) => token.id === created.id);
+    expect(listed).toMatchObject({
+      name: "reports worker",
+      scopes: ["read", "write"],
+      revokedAt: null,
+    });
+    expect(JSON.stringify(listed)).not.toContain(created.token);
+    expect(
+      (await call("GET", `/api/credits/${user.id}/balance`, { token: created.token })).status,
+    ).toBe(200);
+    await operator.revoke({ tokenId: created.id });
+    expect(
+      (await call("GET", `/api/credits/${user.id}/balance`, { token: created.token })).status,
+    ).toBe(401);
+    expect((await trpcErrorOf(operator.revoke({ tokenId: created.id }))).code).toBe("CONFLICT");
+    const audit = await db.auditLog.findMany({
+      where: { actorId: admin.id },
+      orderBy: { id: "asc" },
+    });
+    expect(audit.map((entry) => entry.action)).toEqual(["token.create", "token.revoke"]);
+    const invalid = await trpcErrorOf(operator.create({ name: "", scopes: [] }));
+    expect(invalid.code).toBe("BAD_REQUEST");
   });
 });
 

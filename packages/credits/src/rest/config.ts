@@ -2,11 +2,17 @@
 import { parseEnvironment } from "@credits/db/env";
 import { z } from "zod";
 
+/** The bootstrap token of development (`pnpm dev`) when none is set; never accepted in production. */
+export const developmentServiceToken = "dev-service-token-for-local-use-only-0000";
+
 export const serviceApiEnvSchema = z.object({
   /** Bootstraps a service token with every scope (e.g. for the first backend, or CI). */
   CREDITS_SERVICE_TOKEN: z
     .string()
     .min(32, { error: "must be at least 32 characters (openssl rand -base64 32)" })
+    .refine((token) => process.env.NODE_ENV !== "production" || token !== developmentServiceToken, {
+      error: "must not be the development token in production",
+    })
     .optional(),
   /** Shared rate-limit counters across instances; in memory (per process) when unset. */
   REDIS_URL: z
@@ -27,8 +33,10 @@ export interface ServiceApiConfig {
 
 export function serviceApiConfigFrom(source: Record<string, string | undefined>): ServiceApiConfig {
   const env = parseEnvironment(serviceApiEnvSchema, "the service API", source);
+  const development = source.NODE_ENV === "development";
   return {
-    bootstrapToken: env.CREDITS_SERVICE_TOKEN,
+    bootstrapToken:
+      env.CREDITS_SERVICE_TOKEN ?? (development ? developmentServiceToken : undefined),
     redisUrl: env.REDIS_URL,
     limits: {
       tokenPerMinute: env.RATE_LIMIT_TOKEN_PER_MINUTE,

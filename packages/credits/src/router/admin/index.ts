@@ -14,6 +14,7 @@ import { adjustCredits, refundPurchase } from "../../service/operations.ts";
 import { creditFlowsByDay, creditLiability } from "../../service/overview.ts";
 import { adminProcedure } from "../../trpc.ts";
 import { adminStripeEventsRouter, adminSubscriptionsRouter } from "./billing.ts";
+import { adminTokensRouter } from "./tokens.ts";
 import { adminUsersRouter } from "./users.ts";
 
 /** Operators' tools; every procedure checks the ADMIN role on the server. */
@@ -26,6 +27,7 @@ export const adminRouter = {
   })),
   subscriptions: adminSubscriptionsRouter,
   stripeEvents: adminStripeEventsRouter,
+  tokens: adminTokensRouter,
   audit: {
     list: adminProcedure.input(AuditListInput).query(({ ctx, input }) => listAudit(ctx.db, input)),
   },
