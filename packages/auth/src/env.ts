@@ -15,6 +15,11 @@ export const authEnvSchema = z
     AUTH_GITHUB_SECRET: z.string().min(1).optional(),
     AUTH_GOOGLE_ID: z.string().min(1).optional(),
     AUTH_GOOGLE_SECRET: z.string().min(1).optional(),
+    /** Failed sign-ins are counted here when set, so every instance sees them. */
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, { error: "must be a redis:// or rediss:// URL" })
+      .optional(),
   })
   .refine((env) => env.NODE_ENV !== "production" || env.AUTH_SECRET, {
     error: "is required in production",

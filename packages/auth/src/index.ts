@@ -1,3 +1,9 @@
+export {
+  createMemoryRateLimiter,
+  createRedisRateLimiter,
+  type RateLimiter,
+  type RateLimitResult,
+} from "./counters.ts";
 export { type AuthEnv, authEnvSchema, readAuthEnv } from "./env.ts";
 export { signInErrors } from "./options.ts";
 export { hashPassword, verifyPassword } from "./password.ts";

@@ -3,12 +3,21 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
+import { createMemoryRateLimiter, createRedisRateLimiter } from "./counters.ts";
 import { readAuthEnv } from "./env.ts";
 import { FailedSignInLimiter } from "./rate-limit.ts";
 import type {} from "./session-types.ts";
 import { authenticate, type SessionUser, TooManySignInAttemptsError } from "./users.ts";
 
-export const signInLimiter = new FailedSignInLimiter();
+let signInLimiter: FailedSignInLimiter | undefined;
+
+/** Failed sign-ins counted in Redis when REDIS_URL is set (shared by instances), else in memory. */
+function getSignInLimiter(redisUrl: string | undefined): FailedSignInLimiter {
+  signInLimiter ??= new FailedSignInLimiter(
+    redisUrl ? createRedisRateLimiter(redisUrl) : createMemoryRateLimiter(),
+  );
+  return signInLimiter;
+}
 
 function clientAddress(headers: Record<string, string | string[] | undefined> | undefined): string {
   const forwarded = headers?.["x-forwarded-for"];
@@ -53,7 +62,7 @@ export function createAuthOptions(db: () => Database = getDb): NextAuthOptions {
         async authorize(credentials, request) {
           const email = credentials?.email ?? "";
           try {
-            return await authenticate(db(), signInLimiter, {
+            return await authenticate(db(), getSignInLimiter(env.REDIS_URL), {
               email,
               password: credentials?.password ?? "",
               limiterKey: `${email.trim().toLowerCase()}|${clientAddress(request?.headers)}`,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createMemoryRateLimiter } from "./counters.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import { FailedSignInLimiter } from "./rate-limit.ts";
 
@@ -19,25 +20,29 @@ describe("passwords", () => {
 });
 
 describe("failed sign-in limiter", () => {
-  it("locks a key out after five failures within the window, and lets it in once the window passes", () => {
+  it("locks a key out after five failures within the window, and lets it in once the window passes", async () => {
     let now = 1_000_000;
-    const limiter = new FailedSignInLimiter(5, 60_000, () => now);
-    for (let attempt = 0; attempt < 4; attempt++) limiter.recordFailure("a");
-    expect(limiter.retryAfterMs("a")).toBe(0);
-    limiter.recordFailure("a");
-    expect(limiter.retryAfterMs("a")).toBe(60_000);
-    expect(limiter.retryAfterMs("b")).toBe(0);
+    const limiter = new FailedSignInLimiter(
+      createMemoryRateLimiter(() => now),
+      5,
+      60_000,
+    );
+    for (let attempt = 0; attempt < 4; attempt++) await limiter.recordFailure("a");
+    expect(await limiter.retryAfterMs("a")).toBe(0);
+    await limiter.recordFailure("a");
+    expect(await limiter.retryAfterMs("a")).toBe(60_000);
+    expect(await limiter.retryAfterMs("b")).toBe(0);
     now += 30_000;
-    expect(limiter.retryAfterMs("a")).toBe(30_000);
+    expect(await limiter.retryAfterMs("a")).toBe(30_000);
     now += 30_001;
-    expect(limiter.retryAfterMs("a")).toBe(0);
+    expect(await limiter.retryAfterMs("a")).toBe(0);
   });
 
-  it("forgets a key's failures after a success", () => {
-    const limiter = new FailedSignInLimiter(2, 60_000);
-    limiter.recordFailure("a");
-    limiter.reset("a");
-    limiter.recordFailure("a");
-    expect(limiter.retryAfterMs("a")).toBe(0);
+  it("forgets a key's failures after a success", async () => {
+    const limiter = new FailedSignInLimiter(createMemoryRateLimiter(), 2, 60_000);
+    await limiter.recordFailure("a");
+    await limiter.reset("a");
+    await limiter.recordFailure("a");
+    expect(await limiter.retryAfterMs("a")).toBe(0);
   });
 });

@@ -1,37 +1,32 @@
+import type { RateLimiter } from "./counters.ts";
+
 /**
- * Counts failed sign-ins per key (email and client address) in a sliding window, and locks the key
- * out once it reaches the limit. Kept in memory per process; a shared store arrives with the
- * service API's Redis-backed limits.
+ * Counts failed sign-ins per key (email and client address) in a fixed window from the first
+ * failure, and locks the key out once it reaches the limit. The counters live in the given store:
+ * Redis when REDIS_URL is set, so every instance sees the same failures.
  */
 export class FailedSignInLimiter {
-  private readonly failures = new Map<string, number[]>();
-
   constructor(
+    private readonly store: RateLimiter,
     private readonly limit = 5,
     private readonly windowMs = 15 * 60 * 1000,
-    private readonly now: () => number = Date.now,
   ) {}
 
-  private recent(key: string): number[] {
-    const since = this.now() - this.windowMs;
-    const times = (this.failures.get(key) ?? []).filter((time) => time > since);
-    if (times.length > 0) this.failures.set(key, times);
-    else this.failures.delete(key);
-    return times;
+  private key(key: string): string {
+    return `signin:${key}`;
   }
 
   /** Milliseconds until the key may try again; 0 when it may try now. */
-  retryAfterMs(key: string): number {
-    const times = this.recent(key);
-    if (times.length < this.limit) return 0;
-    return (times[times.length - this.limit] ?? 0) + this.windowMs - this.now();
+  async retryAfterMs(key: string): Promise<number> {
+    const { count, resetMs } = await this.store.peek(this.key(key));
+    return count >= this.limit ? resetMs : 0;
   }
 
-  recordFailure(key: string): void {
-    this.failures.set(key, [...this.recent(key), this.now()]);
+  async recordFailure(key: string): Promise<void> {
+    await this.store.hit(this.key(key), this.limit, this.windowMs);
   }
 
-  reset(key: string): void {
-    this.failures.delete(key);
+  async reset(key: string): Promise<void> {
+    await this.store.reset(this.key(key));
   }
 }

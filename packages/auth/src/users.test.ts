@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createDatabaseClient } from "@credits/db";
 import { afterAll, describe, expect, it } from "vitest";
+import { createMemoryRateLimiter } from "./counters.ts";
 import { FailedSignInLimiter } from "./rate-limit.ts";
 import {
   authenticate,
@@ -27,7 +28,7 @@ describe("sign-up and sign-in", () => {
     expect(stored.passwordHash).toMatch(/^scrypt\$/);
     expect(stored.passwordHash).not.toContain("long enough pw");
 
-    const limiter = new FailedSignInLimiter();
+    const limiter = new FailedSignInLimiter(createMemoryRateLimiter());
     const signedIn = await authenticate(db, limiter, {
       email: email.toUpperCase(),
       password: "long enough pw",
@@ -63,7 +64,7 @@ describe("sign-up and sign-in", () => {
   it("answers null for a wrong password or an unknown email, and locks out after repeated failures", async () => {
     const email = newEmail();
     await signUp(db, SignUpInput.parse({ name: "Ann", email, password: "long enough pw" }));
-    const limiter = new FailedSignInLimiter(3, 60_000);
+    const limiter = new FailedSignInLimiter(createMemoryRateLimiter(), 3, 60_000);
     const attempt = (password: string, who = email) =>
       authenticate(db, limiter, { email: who, password, limiterKey: "ann|ip" });
     expect(await attempt("wrong password")).toBeNull();

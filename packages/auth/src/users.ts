@@ -68,7 +68,7 @@ export async function authenticate(
   limiter: FailedSignInLimiter,
   credentials: { email: string; password: string; limiterKey: string },
 ): Promise<SessionUser | null> {
-  const retryAfterMs = limiter.retryAfterMs(credentials.limiterKey);
+  const retryAfterMs = await limiter.retryAfterMs(credentials.limiterKey);
   if (retryAfterMs > 0) throw new TooManySignInAttemptsError(retryAfterMs);
   const email = Email.safeParse(credentials.email);
   const user = email.success
@@ -79,10 +79,10 @@ export async function authenticate(
     : null;
   const valid = await verifyPassword(credentials.password, user?.passwordHash ?? (await decoyHash));
   if (!user?.passwordHash || !valid) {
-    limiter.recordFailure(credentials.limiterKey);
+    await limiter.recordFailure(credentials.limiterKey);
     return null;
   }
-  limiter.reset(credentials.limiterKey);
+  await limiter.reset(credentials.limiterKey);
   const { passwordHash: _hash, ...sessionUser } = user;
   return sessionUser;
 }

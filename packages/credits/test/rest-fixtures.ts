@@ -3,13 +3,13 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createMemoryRateLimiter, type RateLimiter } from "@credits/auth";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, expect } from "vitest";
 import { serviceApiConfigFrom } from "../src/rest/config.ts";
 import { handleRestRequest, type RestDependencies } from "../src/rest/handler.ts";
 import { openApiDocument } from "../src/rest/openapi.ts";
-import { createMemoryRateLimiter, type RateLimiter } from "../src/rest/rate-limit.ts";
 import { createServiceToken } from "../src/service/tokens.ts";
 import type { BillingConfig } from "../src/stripe/config.ts";
 import { createUser, db, unconfiguredBilling } from "./fixtures.ts";

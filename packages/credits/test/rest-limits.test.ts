@@ -1,8 +1,8 @@
 // Rate limits per token and per user: 429 with Retry-After, in memory for one process and shared
 // through Redis by several (when REDIS_URL is set, as in CI; without Redis the apps use memory).
 import { randomUUID } from "node:crypto";
+import { createRedisRateLimiter, FailedSignInLimiter } from "@credits/auth";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { createRedisRateLimiter } from "../src/rest/rate-limit.ts";
 import { createUser } from "./fixtures.ts";
 import { call, startApi, tokenWith } from "./rest-fixtures.ts";
 
@@ -57,6 +57,28 @@ if (redisUrl) {
       );
       expect(statuses.filter((status) => status === 200)).toHaveLength(6);
       expect(statuses.filter((status) => status === 429)).toHaveLength(4);
+    });
+
+    it("locks out failed sign-ins on every instance, and forgets them after a success", async () => {
+      const prefix = `credits:test:${randomUUID()}:`;
+      const stores = [
+        createRedisRateLimiter(redisUrl, prefix),
+        createRedisRateLimiter(redisUrl, prefix),
+      ];
+      onTestFinished(async () => {
+        for (const store of stores) await store.close();
+      });
+      const [first, second] = stores.map((store) => new FailedSignInLimiter(store, 3, 60_000));
+      if (!first || !second) throw new Error("two limiters expected");
+      await first.recordFailure("ann|ip");
+      await second.recordFailure("ann|ip");
+      expect(await first.retryAfterMs("ann|ip")).toBe(0);
+      await first.recordFailure("ann|ip");
+      const retryAfter = await second.retryAfterMs("ann|ip");
+      expect(retryAfter).toBeGreaterThan(55_000);
+      expect(retryAfter).toBeLessThanOrEqual(60_000);
+      await second.reset("ann|ip");
+      expect(await first.retryAfterMs("ann|ip")).toBe(0);
     });
   });
 }

@@ -1,11 +1,11 @@
 import "server-only";
 
+import { createMemoryRateLimiter, createRedisRateLimiter } from "@credits/auth";
 import { getDb } from "@credits/db";
 import { renderMetrics } from "../observability/metrics.ts";
 import { type ServiceApiConfig, serviceApiConfigFrom } from "../rest/config.ts";
 import { handleRestRequest, type RestDependencies } from "../rest/handler.ts";
 import { openApiDocument } from "../rest/openapi.ts";
-import { createMemoryRateLimiter, createRedisRateLimiter } from "../rest/rate-limit.ts";
 import { getBillingConfig } from "../stripe/config.ts";
 
 const processWide = globalThis as unknown as { __creditsRest?: RestDependencies };

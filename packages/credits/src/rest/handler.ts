@@ -2,6 +2,7 @@
 // rate limits, validate path, query and body, run the route once per idempotency key, and answer in
 // one JSON shape. Every request gets a request id (in the logs and the `x-request-id` header).
 import { createHash, randomUUID } from "node:crypto";
+import type { RateLimiter } from "@credits/auth";
 import type { Database } from "@credits/db";
 import { ZodError, z } from "zod";
 import {
@@ -16,7 +17,6 @@ import { metrics } from "../observability/metrics.ts";
 import { type VerifiedToken, verifyServiceToken } from "../service/tokens.ts";
 import type { BillingConfig } from "../stripe/config.ts";
 import type { ServiceApiConfig } from "./config.ts";
-import type { RateLimiter } from "./rate-limit.ts";
 import { type Route, routes } from "./routes.ts";
 
 export interface RestDependencies {

@@ -1,5 +1,6 @@
-// Fixed-window rate limits. With Redis the counters are shared by every instance (one atomic script
-// per hit); without it each process counts alone, which is right for a single instance.
+// Fixed-window counters for rate limits (the REST API's, failed sign-ins). With Redis they are
+// shared by every instance (one atomic script per hit); without it each process counts alone, which
+// is right for a single instance.
 import { Redis } from "ioredis";
 
 export interface RateLimitResult {
@@ -10,15 +11,19 @@ export interface RateLimitResult {
 }
 
 export interface RateLimiter {
+  /** Counts one more in the key's window (started by the first hit) and says if it is allowed. */
   hit(key: string, limit: number, windowMs: number): Promise<RateLimitResult>;
+  /** The key's count in its current window, without counting. */
+  peek(key: string): Promise<{ count: number; resetMs: number }>;
+  reset(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createMemoryRateLimiter(): RateLimiter {
+export function createMemoryRateLimiter(clock: () => number = Date.now): RateLimiter {
   const windows = new Map<string, { count: number; resetAt: number }>();
   return {
     async hit(key, limit, windowMs) {
-      const now = Date.now();
+      const now = clock();
       let window = windows.get(key);
       if (!window || window.resetAt <= now) {
         if (windows.size > 100_000) {
@@ -33,6 +38,15 @@ export function createMemoryRateLimiter(): RateLimiter {
         remaining: Math.max(0, limit - window.count),
         resetMs: window.resetAt - now,
       };
+    },
+    async peek(key) {
+      const window = windows.get(key);
+      const now = clock();
+      if (!window || window.resetAt <= now) return { count: 0, resetMs: 0 };
+      return { count: window.count, resetMs: window.resetAt - now };
+    },
+    async reset(key) {
+      windows.delete(key);
     },
     async close() {
       windows.clear();
@@ -63,6 +77,16 @@ export function createRedisRateLimiter(url: string, prefix = "credits:ratelimit:
         number,
       ];
       return { allowed: count <= limit, remaining: Math.max(0, limit - count), resetMs: ttl };
+    },
+    async peek(key) {
+      const [count, ttl] = await Promise.all([
+        redis.get(`${prefix}${key}`),
+        redis.pttl(`${prefix}${key}`),
+      ]);
+      return { count: Number(count ?? 0), resetMs: Math.max(0, ttl) };
+    },
+    async reset(key) {
+      await redis.del(`${prefix}${key}`);
     },
     async close() {
       await redis.quit();
