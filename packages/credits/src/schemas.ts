@@ -340,6 +340,8 @@ export const SetRoleInput = z.object({
 
 export const AuditListInput = z.object({
   actorId: UserId.optional(),
+  /** The acting operator by email, in any case; an email nobody has matches no entries. */
+  actorEmail: z.email({ error: "must be an email address" }).optional(),
   targetUserId: UserId.optional(),
   action: z.string().max(100).optional(),
   from: z.coerce.date({ error: "must be a date" }).optional(),

@@ -109,6 +109,24 @@ describe("audit log", () => {
       action: "credits.debit",
     });
     expect(byAction.entries).toHaveLength(1);
+    const byActor = await adminCaller.admin.audit.list({
+      targetUserId: user.id,
+      actorEmail: admin.email.toUpperCase(),
+    });
+    expect(byActor.entries.map((entry) => entry.action)).toEqual([
+      "purchase.refund",
+      "credits.debit",
+      "credits.grant",
+    ]);
+    const byOtherActor = await adminCaller.admin.audit.list({ actorEmail: user.email });
+    expect(byOtherActor).toEqual({ entries: [], nextCursor: null });
+    const byUnknownActor = await adminCaller.admin.audit.list({
+      actorEmail: `nobody-${randomUUID()}@example.com`,
+    });
+    expect(byUnknownActor).toEqual({ entries: [], nextCursor: null });
+    expect(
+      (await trpcErrorOf(adminCaller.admin.audit.list({ actorEmail: "not an email" }))).code,
+    ).toBe("BAD_REQUEST");
     const page = await adminCaller.admin.audit.list({ targetUserId: user.id, limit: 2 });
     const next = await adminCaller.admin.audit.list({
       targetUserId: user.id,

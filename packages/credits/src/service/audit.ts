@@ -21,6 +21,7 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
 
 export interface AuditFilters {
   actorId?: string;
+  actorEmail?: string;
   targetUserId?: string;
   action?: string;
   from?: Date;
@@ -29,11 +30,20 @@ export interface AuditFilters {
   limit: number;
 }
 
+/** The ids of the users with this email in any case (uniqueness is case-sensitive, so maybe several). */
+async function userIdsByEmail(db: Database, email: string): Promise<string[]> {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM users WHERE lower(email) = lower(${email})`;
+  return rows.map((row) => row.id);
+}
+
 /** The audit log, newest first, keyset-paginated by id. */
 export async function listAudit(db: Database, filters: AuditFilters) {
+  // An email nobody has gives an empty `in`, which matches nothing: an empty page, not an error.
+  const actorIds = filters.actorEmail ? await userIdsByEmail(db, filters.actorEmail) : undefined;
   const rows = await db.auditLog.findMany({
     where: {
-      actorId: filters.actorId,
+      actorId: actorIds ? { in: actorIds, equals: filters.actorId } : filters.actorId,
       targetUserId: filters.targetUserId,
       action: filters.action,
       createdAt: filters.from || filters.to ? { gte: filters.from, lte: filters.to } : undefined,

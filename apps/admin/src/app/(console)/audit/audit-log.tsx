@@ -8,7 +8,16 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useState } from "react";
 
-const actions = ["credits.grant", "credits.debit", "purchase.refund", "user.role"];
+const actions = [
+  "credits.grant",
+  "credits.debit",
+  "purchase.refund",
+  "user.role",
+  "subscription.tier",
+  "subscription.cancel",
+  "subscription.cancel_at_period_end",
+  "subscription.resume",
+];
 const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
 
 function changes(before: unknown, after: unknown): string {
@@ -24,12 +33,15 @@ export function AuditLog() {
   const trpc = useTRPC();
   const targetUserId = useSearchParams().get("user") ?? undefined;
   const [action, setAction] = useState("");
+  // The actor filter applies once the typed address is a whole one, not at every keystroke.
+  const [actorEmail, setActorEmail] = useState("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const log = useInfiniteQuery(
     trpc.admin.audit.list.infiniteQueryOptions(
       {
         action: action || undefined,
+        actorEmail: actorEmail || undefined,
         targetUserId,
         from: from ? new Date(`${from}T00:00:00`) : undefined,
         to: to ? new Date(`${to}T23:59:59.999`) : undefined,
@@ -39,6 +51,7 @@ export function AuditLog() {
     ),
   );
   const entries = log.data?.pages.flatMap((page) => page.entries) ?? [];
+  const filtered = Boolean(action || actorEmail || from || to);
   return (
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -60,6 +73,17 @@ export function AuditLog() {
               className={selectClass}
               value={to}
               onChange={(event) => setTo(event.target.value)}
+            />
+          </label>
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            Actor email
+            <input
+              type="email"
+              className={selectClass}
+              placeholder="admin@example.com"
+              onChange={(event) =>
+                setActorEmail(event.target.validity.valid ? event.target.value.trim() : "")
+              }
             />
           </label>
           <label className="flex flex-col gap-1 text-sm font-medium">
@@ -93,9 +117,17 @@ export function AuditLog() {
         ) : log.isPending ? (
           <Skeleton className="h-32" />
         ) : entries.length === 0 ? (
-          <EmptyState title="Nothing recorded yet">
-            Every operator action will appear here.
-          </EmptyState>
+          filtered ? (
+            <EmptyState title="No entries match these filters">
+              {actorEmail
+                ? `No action by ${actorEmail} matches these filters.`
+                : "Widen the dates or choose another action."}
+            </EmptyState>
+          ) : (
+            <EmptyState title="Nothing recorded yet">
+              Every operator action will appear here.
+            </EmptyState>
+          )
         ) : (
           <ul className="divide-y divide-zinc-100" data-testid="audit-entries">
             {entries.map((entry) => (
