@@ -1,18 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { createDatabaseClient } from "@credits/db";
 import { saveScreenshot } from "@credits/playwright-config/screenshots";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { admin, signIn, withDatabase } from "./session.ts";
 
-const admin = { email: "admin@example.com", password: "demo-password" };
 const demoUser = { email: "user@example.com", password: "demo-password" };
-
-async function signIn(page: Page, credentials: { email: string; password: string }) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(credentials.email);
-  await page.getByLabel("Password").fill(credentials.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
-}
 
 test("[ADMIN][ACCESS] a signed-in non-admin gets a clear 403 page", async ({ page }, testInfo) => {
   await signIn(page, demoUser);
@@ -125,10 +116,7 @@ test("[ADMIN][ROLES] promote a user to administrator and back, each step in the 
   page,
 }) => {
   const email = `e2e-role-${randomUUID()}@example.com`;
-  const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 1 });
-  const user = await db.user
-    .create({ data: { email, name: "Role Test" } })
-    .finally(() => db.$disconnect());
+  const user = await withDatabase((db) => db.user.create({ data: { email, name: "Role Test" } }));
 
   await signIn(page, admin);
   await page.goto(`/users/${user.id}`);

@@ -41,6 +41,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           { href: "/overview", label: "Overview" },
           { href: "/users", label: "Users" },
           { href: "/bulk-grant", label: "Bulk grant" },
+          { href: "/stripe-events", label: "Stripe events" },
           { href: "/audit", label: "Audit log" },
         ]}
       />

@@ -1,26 +1,57 @@
 "use client";
 
-import { useTRPC } from "@credits/credits/react";
+import type { Plan, Tier } from "@credits/credits";
+import { useTRPC, useTRPCClient } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
-import { Alert, Button, Card, Field } from "@credits/ui";
-import { useMutation } from "@tanstack/react-query";
+import { Alert, Button, Card, ConfirmDialog, Field, formatCredits } from "@credits/ui";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 
 const chunkSize = 50;
+/** The members of a tier are read this many at a time, and each page is sent as one chunk. */
+const tierPageSize = 100;
 const storageKey = "credits-admin.bulk-grant";
+const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
+
+type PaidTier = Exclude<Tier, "FREE">;
+
+/** Everyone on a paid tier, read a page at a time as the grant goes. */
+interface TierRecipients {
+  tier: PaidTier;
+  /** How many were on the tier when the last page was read; null before the first. */
+  total: number | null;
+  /** Where the next page starts (null: at the beginning); an interrupted run resumes from here. */
+  cursor: string | null;
+  finished: boolean;
+}
 
 interface Batch {
   batchKey: string;
+  /** The listed recipients; empty when the batch goes to a tier. */
   emails: string[];
+  /** Set for a grant to everyone on a tier (optional, so list batches saved earlier still load). */
+  tier?: TierRecipients;
   amount: number;
   reason: string;
   expiresAt?: string;
-  /** How many emails are done: the next chunk starts here. */
+  /** How many recipients are done: in list mode, the next chunk starts here. */
   done: number;
   granted: number;
   unknown: string[];
   failed: string[];
 }
+
+interface TierDraft {
+  tier: PaidTier;
+  amount: number;
+  reason: string;
+  expiresAt?: string;
+}
+
+const totalOf = (batch: Batch) =>
+  batch.tier ? Math.max(batch.tier.total ?? 0, batch.done) : batch.emails.length;
+const isFinished = (batch: Batch) =>
+  batch.tier ? batch.tier.finished : batch.done >= batch.emails.length;
 
 function parseEmails(text: string): string[] {
   return [
@@ -34,16 +65,24 @@ function parseEmails(text: string): string[] {
 }
 
 /**
- * Grants the same credits to a list of users in chunks, showing progress. The batch (with its key)
- * is kept in this browser, so an interrupted run resumes where it stopped, and the server's
- * per-user idempotency keys make re-sent chunks grant nobody twice.
+ * Grants the same credits to a list of users, or to everyone on a paid tier, in chunks, showing
+ * progress. The batch (with its key) is kept in this browser, so an interrupted run resumes where
+ * it stopped, and the server's per-user idempotency keys make re-sent chunks grant nobody twice.
  */
-export function BulkGrant() {
+export function BulkGrant({ plans }: { plans: Record<Tier, Plan> }) {
   const trpc = useTRPC();
+  const client = useTRPCClient();
   const [batch, setBatch] = useState<Batch | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
+  const [mode, setMode] = useState<"list" | "tier">("list");
+  const [tier, setTier] = useState<PaidTier>("PRO");
+  const [tierDraft, setTierDraft] = useState<TierDraft | null>(null);
   const send = useMutation(trpc.admin.credits.bulkGrant.mutationOptions());
+  const members = useQuery({
+    ...trpc.admin.subscriptions.members.queryOptions({ tier, limit: 1 }),
+    enabled: tierDraft !== null,
+  });
 
   useEffect(() => {
     const saved = localStorage.getItem(storageKey);
@@ -53,22 +92,49 @@ export function BulkGrant() {
     if (batch) localStorage.setItem(storageKey, JSON.stringify(batch));
   }, [batch]);
 
+  /** The next emails to send and, for a tier, where its paging stands once they are sent. */
+  async function nextChunk(current: Batch): Promise<{ emails: string[]; tier?: TierRecipients }> {
+    if (!current.tier) {
+      return { emails: current.emails.slice(current.done, current.done + chunkSize) };
+    }
+    // Read fresh each time (not from the query cache): the tier's members change between runs.
+    const page = await client.admin.subscriptions.members.query({
+      tier: current.tier.tier,
+      cursor: current.tier.cursor,
+      limit: tierPageSize,
+    });
+    return {
+      emails: page.emails,
+      tier: {
+        ...current.tier,
+        total: page.total,
+        cursor: page.nextCursor,
+        finished: page.nextCursor === null,
+      },
+    };
+  }
+
   async function run(start: Batch) {
     setRunning(true);
     setProblem(null);
     let current = start;
     try {
-      while (current.done < current.emails.length) {
-        const emails = current.emails.slice(current.done, current.done + chunkSize);
-        const outcomes = await send.mutateAsync({
-          batchKey: current.batchKey,
-          emails,
-          amount: current.amount,
-          reason: current.reason,
-          expiresAt: current.expiresAt ? new Date(current.expiresAt) : undefined,
-        });
+      while (!isFinished(current)) {
+        const { emails, tier: paging } = await nextChunk(current);
+        // A tier with nobody on it has an empty page, and a chunk must name someone.
+        const outcomes =
+          emails.length === 0
+            ? []
+            : await send.mutateAsync({
+                batchKey: current.batchKey,
+                emails,
+                amount: current.amount,
+                reason: current.reason,
+                expiresAt: current.expiresAt ? new Date(current.expiresAt) : undefined,
+              });
         current = {
           ...current,
+          tier: paging,
           done: current.done + emails.length,
           granted:
             current.granted + outcomes.filter((outcome) => outcome.status === "granted").length,
@@ -90,24 +156,11 @@ export function BulkGrant() {
     }
   }
 
-  function start(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const emails = parseEmails(String(form.get("emails") ?? ""));
-    const amount = Number(form.get("amount"));
-    const reason = String(form.get("reason") ?? "").trim();
-    const expires = String(form.get("expiresAt") ?? "");
-    if (emails.length === 0) return setProblem("List at least one email address.");
-    if (!Number.isInteger(amount) || amount <= 0)
-      return setProblem("Enter a whole number of credits greater than zero.");
-    if (!reason)
-      return setProblem("Give a reason: it goes into every user's history and the audit log.");
+  function begin(recipients: Pick<Batch, "emails" | "tier">, grant: Omit<TierDraft, "tier">) {
     const fresh: Batch = {
       batchKey: crypto.randomUUID(),
-      emails,
-      amount,
-      reason,
-      expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : undefined,
+      ...recipients,
+      ...grant,
       done: 0,
       granted: 0,
       unknown: [],
@@ -117,20 +170,57 @@ export function BulkGrant() {
     void run(fresh);
   }
 
-  const finished = batch && batch.done >= batch.emails.length;
+  function start(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const emails = parseEmails(String(form.get("emails") ?? ""));
+    const amount = Number(form.get("amount"));
+    const reason = String(form.get("reason") ?? "").trim();
+    const expires = String(form.get("expiresAt") ?? "");
+    if (mode === "list" && emails.length === 0)
+      return setProblem("List at least one email address.");
+    if (!Number.isInteger(amount) || amount <= 0)
+      return setProblem("Enter a whole number of credits greater than zero.");
+    if (!reason)
+      return setProblem("Give a reason: it goes into every user's history and the audit log.");
+    setProblem(null);
+    const grant = {
+      amount,
+      reason,
+      expiresAt: expires ? new Date(`${expires}T23:59:59`).toISOString() : undefined,
+    };
+    // The recipients of a tier are not on the screen, so how many there are is confirmed first.
+    if (mode === "tier") return setTierDraft({ tier, ...grant });
+    begin({ emails }, grant);
+  }
+
+  function confirmTier() {
+    if (!tierDraft) return;
+    const { tier: chosen, ...grant } = tierDraft;
+    setTierDraft(null);
+    begin(
+      { emails: [], tier: { tier: chosen, total: null, cursor: null, finished: false } },
+      grant,
+    );
+  }
+
+  const finished = batch && isFinished(batch);
   return (
     <div className="mx-auto flex max-w-2xl flex-col gap-6">
       <h1 className="text-2xl font-bold">Bulk grant</h1>
       {problem && <Alert>{problem}</Alert>}
       {batch && (
         <Card aria-live="polite">
+          {batch.tier && (
+            <p className="text-sm text-zinc-600">Everyone on {plans[batch.tier.tier].name}</p>
+          )}
           <p className="font-medium">
             {finished ? "Finished" : running ? "Granting…" : "Interrupted"}: {batch.done} of{" "}
-            {batch.emails.length} users processed, {batch.granted} granted.
+            {totalOf(batch)} users processed, {batch.granted} granted.
           </p>
           <progress
             className="mt-3 h-2 w-full"
-            max={batch.emails.length}
+            max={totalOf(batch)}
             value={batch.done}
             aria-label="Bulk grant progress"
           />
@@ -159,22 +249,105 @@ export function BulkGrant() {
       {!batch && (
         <Card>
           <form onSubmit={start} className="flex flex-col gap-4" noValidate>
-            <label className="flex flex-col gap-1 text-sm font-medium">
-              Emails (one per line, or separated by commas)
-              <textarea
-                name="emails"
-                rows={6}
-                className="rounded-lg border border-zinc-300 px-3 py-2 text-sm"
-                required
-              />
-            </label>
+            <fieldset className="flex flex-wrap gap-x-4 gap-y-2 text-sm">
+              <legend className="mb-1 font-medium">Recipients</legend>
+              <label className="flex items-center gap-2">
+                <input
+                  type="radio"
+                  name="mode"
+                  checked={mode === "list"}
+                  onChange={() => setMode("list")}
+                />
+                A list of emails
+              </label>
+              <label className="flex items-center gap-2">
+                <input
+                  type="radio"
+                  name="mode"
+                  checked={mode === "tier"}
+                  onChange={() => setMode("tier")}
+                />
+                Everyone on a tier
+              </label>
+            </fieldset>
+            {mode === "list" ? (
+              <label className="flex flex-col gap-1 text-sm font-medium">
+                Emails (one per line, or separated by commas)
+                <textarea
+                  name="emails"
+                  rows={6}
+                  className="rounded-lg border border-zinc-300 px-3 py-2 text-sm"
+                  required
+                />
+              </label>
+            ) : (
+              <label className="flex flex-col gap-1 text-sm font-medium">
+                Tier
+                <select
+                  className={selectClass}
+                  value={tier}
+                  onChange={(event) => setTier(event.target.value as PaidTier)}
+                >
+                  {(["PRO", "PREMIUM"] as const).map((value) => (
+                    <option key={value} value={value}>
+                      {plans[value].name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
             <Field label="Credits per user" name="amount" type="number" min={1} step={1} required />
             <Field label="Expires on (optional)" name="expiresAt" type="date" />
             <Field label="Reason" name="reason" required maxLength={500} />
-            <Button type="submit">Grant to everyone listed</Button>
+            <Button type="submit">
+              {mode === "list"
+                ? "Grant to everyone listed"
+                : `Grant to everyone on ${plans[tier].name}`}
+            </Button>
           </form>
         </Card>
       )}
+      <ConfirmDialog
+        open={tierDraft !== null}
+        title={`Grant to everyone on ${plans[tierDraft?.tier ?? tier].name}?`}
+        onClose={() => setTierDraft(null)}
+        actions={
+          <>
+            <Button variant="secondary" onClick={() => setTierDraft(null)}>
+              Cancel
+            </Button>
+            <Button onClick={confirmTier} disabled={!members.data || members.data.total === 0}>
+              Grant
+            </Button>
+          </>
+        }
+      >
+        {tierDraft && (
+          <dl className="grid grid-cols-2 gap-y-1">
+            <dt>Recipients</dt>
+            <dd className="text-right font-semibold tabular-nums" data-testid="tier-recipients">
+              {members.isError
+                ? "Unknown"
+                : members.data
+                  ? `${members.data.total.toLocaleString("en-US")} users`
+                  : "Counting…"}
+            </dd>
+            <dt>Each gets</dt>
+            <dd className="text-right font-semibold tabular-nums">
+              {formatCredits(tierDraft.amount)}
+            </dd>
+            {members.data && (
+              <>
+                <dt>In all</dt>
+                <dd className="text-right font-semibold tabular-nums">
+                  {formatCredits(tierDraft.amount * members.data.total)}
+                </dd>
+              </>
+            )}
+          </dl>
+        )}
+        {members.isError && <Alert>{describeError(members.error).message}</Alert>}
+      </ConfirmDialog>
     </div>
   );
 }

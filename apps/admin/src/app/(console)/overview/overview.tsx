@@ -1,5 +1,6 @@
 "use client";
 
+import type { Plan, Tier } from "@credits/credits";
 import { useTRPC } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
 import {
@@ -8,11 +9,13 @@ import {
   Button,
   Card,
   CardTitle,
+  EmptyState,
   formatCredits,
   formatDate,
   Skeleton,
 } from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
 
 const series = [
@@ -22,7 +25,7 @@ const series = [
   { key: "refunded", title: "Refunded" },
 ] as const;
 
-export function Overview() {
+export function Overview({ plans }: { plans: Record<Tier, Plan> }) {
   const trpc = useTRPC();
   const [days, setDays] = useState<30 | 90>(30);
   const overview = useQuery(trpc.admin.overview.queryOptions({ days }));
@@ -57,6 +60,89 @@ export function Overview() {
           </p>
         ) : (
           <Skeleton className="h-10 w-64" />
+        )}
+      </Card>
+      <div className="grid gap-6 md:grid-cols-2">
+        <Card>
+          <CardTitle>Active subscriptions</CardTitle>
+          {overview.data ? (
+            <dl className="grid grid-cols-3 gap-3" data-testid="subscriptions-by-tier">
+              {(
+                [
+                  [plans.PRO.name, overview.data.billing.subscriptionsByTier.PRO],
+                  [plans.PREMIUM.name, overview.data.billing.subscriptionsByTier.PREMIUM],
+                  ["Past due", overview.data.billing.pastDue],
+                ] as const
+              ).map(([label, count]) => (
+                <div key={label}>
+                  <dt className="text-sm text-zinc-600">{label}</dt>
+                  <dd className="text-2xl font-bold tabular-nums">
+                    {count.toLocaleString("en-US")}
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          ) : (
+            <Skeleton className="h-14" />
+          )}
+        </Card>
+        <Card>
+          <CardTitle>Failed Stripe events</CardTitle>
+          {overview.data ? (
+            <p className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
+              <span className="text-2xl font-bold tabular-nums" data-testid="failed-stripe-events">
+                {overview.data.billing.failedStripeEvents.toLocaleString("en-US")}
+              </span>
+              {overview.data.billing.failedStripeEvents > 0 ? (
+                <Link
+                  href="/stripe-events?status=FAILED"
+                  className="text-sm font-semibold text-brand-600 hover:underline"
+                >
+                  Review and retry
+                </Link>
+              ) : (
+                <span className="text-sm text-zinc-600">
+                  Every event was processed or ignored.{" "}
+                  <Link href="/stripe-events" className="text-brand-600 hover:underline">
+                    All events
+                  </Link>
+                </span>
+              )}
+            </p>
+          ) : (
+            <Skeleton className="h-14" />
+          )}
+        </Card>
+      </div>
+      <Card>
+        <CardTitle>Credits that could not be taken back</CardTitle>
+        <p className="mb-3 text-sm text-zinc-600">
+          The latest refunded or disputed payments (up to ten) whose credits had already been spent:
+          settle these with the user.
+        </p>
+        {!overview.data ? (
+          <Skeleton className="h-20" />
+        ) : overview.data.billing.shortfalls.length === 0 ? (
+          <EmptyState title="Nothing outstanding">
+            Every refund and dispute took back all of its credits.
+          </EmptyState>
+        ) : (
+          <ul className="divide-y divide-zinc-100 text-sm" data-testid="shortfalls">
+            {overview.data.billing.shortfalls.map((shortfall) => (
+              <li key={shortfall.paymentId} className="flex flex-wrap justify-between gap-x-3 py-2">
+                <Link
+                  href={`/users/${shortfall.userId}`}
+                  className="break-all text-brand-600 hover:underline"
+                >
+                  {shortfall.email}
+                </Link>
+                <span className="tabular-nums">
+                  {formatCredits(shortfall.credits)} ·{" "}
+                  <span className="text-zinc-600">{formatDate(shortfall.updatedAt)}</span>
+                </span>
+              </li>
+            ))}
+          </ul>
         )}
       </Card>
       <div className="grid gap-6 md:grid-cols-2">

@@ -1,8 +1,10 @@
+import { plans } from "@credits/credits";
 import type { Metadata } from "next";
 import { Overview } from "./overview.tsx";
 
 export const metadata: Metadata = { title: "Overview" };
 
 export default function OverviewPage() {
-  return <Overview />;
+  // Plan names come from the catalog here: the package's entry point is server code.
+  return <Overview plans={plans} />;
 }

@@ -19,8 +19,9 @@ import Link from "next/link";
 import { AdjustCredits } from "./adjust-credits.tsx";
 import { RefundButton } from "./refund-button.tsx";
 import { RoleButton } from "./role-button.tsx";
+import { type Plans, SubscriptionCard, UsageCard } from "./subscription-card.tsx";
 
-export function UserDetail({ userId }: { userId: string }) {
+export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) {
   const trpc = useTRPC();
   const overview = useQuery(trpc.admin.users.get.queryOptions({ userId }));
   const ledger = useInfiniteQuery(
@@ -31,7 +32,7 @@ export function UserDetail({ userId }: { userId: string }) {
   );
   if (overview.isError) return <Alert>{describeError(overview.error).message}</Alert>;
   if (!overview.data) return <Skeleton className="h-64" />;
-  const { user, balances, grants, holds, purchases } = overview.data;
+  const { user, balances, grants, holds, purchases, subscription, quotas } = overview.data;
   const entries = ledger.data?.pages.flatMap((page) => page.entries) ?? [];
 
   return (
@@ -80,6 +81,10 @@ export function UserDetail({ userId }: { userId: string }) {
           )}
         </Card>
         <AdjustCredits userId={user.id} apps={balances.apps} />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <SubscriptionCard userId={user.id} subscription={subscription} plans={plans} />
+        <UsageCard quotas={quotas} />
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>

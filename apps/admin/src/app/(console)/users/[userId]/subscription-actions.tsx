@@ -1,0 +1,345 @@
+"use client";
+
+import type { SubscriptionView, Tier } from "@credits/credits";
+import { useTRPC } from "@credits/credits/react";
+import { describeError } from "@credits/credits/react/client";
+import { Alert, Button, ConfirmDialog, Field, formatDate, useToast } from "@credits/ui";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
+import type { Plans } from "./subscription-card.tsx";
+
+interface ActionProps {
+  userId: string;
+  subscription: SubscriptionView;
+  plans: Plans;
+}
+
+const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
+const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+
+/**
+ * After a change, toasts and refreshes what it made stale: this user's page, the audit log and the
+ * overview's subscription counts.
+ */
+function useAfterChange(userId: string) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  return async (message: string) => {
+    toast.success(message);
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.admin.users.get.queryKey({ userId }) }),
+      queryClient.invalidateQueries({ queryKey: trpc.admin.audit.list.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.admin.overview.pathKey() }),
+    ]);
+  };
+}
+
+function reasonOf(event: FormEvent<HTMLFormElement>): string {
+  return String(new FormData(event.currentTarget).get("reason") ?? "").trim();
+}
+
+/** Whether the change goes through the user's Stripe subscription rather than a comp kept here. */
+function billedByStripe(subscription: SubscriptionView): boolean {
+  return (
+    subscription.managedBy === "stripe" &&
+    subscription.paymentsConfigured &&
+    subscription.status !== "CANCELED" &&
+    subscription.status !== "INCOMPLETE"
+  );
+}
+
+/** What setting `tier` does, in the operator's words, before they confirm it. */
+function tierChangeNote(subscription: SubscriptionView, plans: Plans, tier: Tier): string {
+  const plan = plans[tier];
+  if (billedByStripe(subscription)) {
+    return tier === "FREE"
+      ? "This cancels the Stripe subscription at once, without a refund; the free limits apply from now."
+      : `This changes the Stripe subscription to ${plan.name} (${money.format(plan.monthlyPriceCents / 100)} a month) at once, without proration: the next invoice is at the new price.`;
+  }
+  return tier === "FREE"
+    ? "This ends the comp at once; the free limits apply from now."
+    : `A comp: ${plan.name}'s limits without payment, until an operator changes it. It comes with no monthly credits.`;
+}
+
+/** Sets the user's tier: through Stripe when it bills them, otherwise as a comp. */
+export function ChangeTierButton({ userId, subscription, plans }: ActionProps) {
+  const trpc = useTRPC();
+  const afterChange = useAfterChange(userId);
+  const current = subscription.tier;
+  // Suggest a paid tier other than the current one; FREE (which ends a plan) is never the default.
+  const suggested = current === "PRO" ? "PREMIUM" : "PRO";
+  const [open, setOpen] = useState(false);
+  const [tier, setTier] = useState<Tier>(suggested);
+  const [problem, setProblem] = useState<string | null>(null);
+  const setTierMutation = useMutation(
+    trpc.admin.subscriptions.setTier.mutationOptions({
+      onSuccess: async (view) => {
+        setOpen(false);
+        await afterChange(`Now on ${plans[view.tier].name}.`);
+      },
+      onError: (error) => setProblem(describeError(error).message),
+    }),
+  );
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const reason = reasonOf(event);
+    if (tier === current && !subscription.pendingTier) {
+      return setProblem(`The user is on ${plans[tier].name} already: choose another plan.`);
+    }
+    if (!reason) return setProblem("Give a reason for the audit log.");
+    setProblem(null);
+    setTierMutation.mutate({ userId, tier, reason });
+  }
+
+  return (
+    <>
+      <Button
+        variant="secondary"
+        onClick={() => {
+          setTier(suggested);
+          setProblem(null);
+          setOpen(true);
+        }}
+      >
+        Change plan
+      </Button>
+      <ConfirmDialog
+        open={open}
+        title="Change the plan?"
+        onClose={() => setOpen(false)}
+        actions={null}
+      >
+        <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
+          {problem && <Alert>{problem}</Alert>}
+          <label className="flex flex-col gap-1 text-sm font-medium">
+            New plan
+            <select
+              className={selectClass}
+              value={tier}
+              onChange={(event) => setTier(event.target.value as Tier)}
+            >
+              {Object.values(plans).map((plan) => (
+                <option key={plan.tier} value={plan.tier}>
+                  {plan.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <dl className="grid grid-cols-2 gap-y-1" data-testid="tier-change">
+            <dt>Plan now</dt>
+            <dd className="text-right font-semibold">{plans[current].name}</dd>
+            <dt>Plan after</dt>
+            <dd className="text-right font-semibold">{plans[tier].name}</dd>
+          </dl>
+          <p>{tierChangeNote(subscription, plans, tier)}</p>
+          <Field
+            label="Reason for the change"
+            name="reason"
+            required
+            maxLength={500}
+            hint="Shown in the audit log."
+          />
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <Button
+              type="submit"
+              variant={tier === "FREE" ? "danger" : "primary"}
+              busy={setTierMutation.isPending}
+            >
+              Change plan
+            </Button>
+          </div>
+        </form>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+/** Cancels now, or at the end of the period (unless that is already set). */
+export function CancelButton({ userId, subscription, plans }: ActionProps) {
+  const trpc = useTRPC();
+  const afterChange = useAfterChange(userId);
+  const [open, setOpen] = useState(false);
+  const [atPeriodEnd, setAtPeriodEnd] = useState(!subscription.cancelAtPeriodEnd);
+  const [problem, setProblem] = useState<string | null>(null);
+  const cancel = useMutation(
+    trpc.admin.subscriptions.cancel.mutationOptions({
+      onSuccess: async (view) => {
+        setOpen(false);
+        await afterChange(
+          view.cancelAtPeriodEnd && view.status !== "CANCELED" && view.currentPeriodEnd
+            ? `Cancels on ${formatDate(view.currentPeriodEnd)}.`
+            : `Canceled: the ${plans.FREE.name} limits apply now.`,
+        );
+      },
+      onError: (error) => setProblem(describeError(error).message),
+    }),
+  );
+  const end = subscription.currentPeriodEnd;
+  const plan = plans[subscription.tier].name;
+  // A period that is already over ends the plan at once, even "at period end".
+  const endsNow = !atPeriodEnd || !end || end <= new Date();
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const reason = reasonOf(event);
+    if (!reason) return setProblem("Give a reason for the audit log.");
+    setProblem(null);
+    cancel.mutate({ userId, atPeriodEnd, reason });
+  }
+
+  return (
+    <>
+      <Button
+        variant="secondary"
+        onClick={() => {
+          setAtPeriodEnd(!subscription.cancelAtPeriodEnd);
+          setProblem(null);
+          setOpen(true);
+        }}
+      >
+        {subscription.cancelAtPeriodEnd ? "Cancel now" : "Cancel subscription"}
+      </Button>
+      <ConfirmDialog
+        open={open}
+        title="Cancel the subscription?"
+        onClose={() => setOpen(false)}
+        actions={null}
+      >
+        <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
+          {problem && <Alert>{problem}</Alert>}
+          {subscription.cancelAtPeriodEnd ? (
+            <p>It already cancels at the end of the period; this cancels it now.</p>
+          ) : (
+            <fieldset className="flex flex-col gap-2">
+              <legend className="mb-1 font-medium">When</legend>
+              <label className="flex items-center gap-2">
+                <input
+                  type="radio"
+                  name="when"
+                  checked={atPeriodEnd}
+                  onChange={() => setAtPeriodEnd(true)}
+                />
+                At the end of the period{end && ` (${formatDate(end)})`}
+              </label>
+              <label className="flex items-center gap-2">
+                <input
+                  type="radio"
+                  name="when"
+                  checked={!atPeriodEnd}
+                  onChange={() => setAtPeriodEnd(false)}
+                />
+                Now
+              </label>
+            </fieldset>
+          )}
+          <dl className="grid grid-cols-2 gap-y-1">
+            <dt>Plan now</dt>
+            <dd className="text-right font-semibold">{plan}</dd>
+            <dt>Plan after</dt>
+            <dd className="text-right font-semibold">
+              {endsNow || !end
+                ? `${plans.FREE.name}, from now`
+                : `${plan} until ${formatDate(end)}, then ${plans.FREE.name}`}
+            </dd>
+          </dl>
+          {billedByStripe(subscription) && (
+            <p>
+              {atPeriodEnd
+                ? "Stripe stops renewing the subscription; it can be resumed until the period ends."
+                : "Stripe cancels the subscription at once, without a refund."}
+            </p>
+          )}
+          <Field
+            label="Reason for cancelling"
+            name="reason"
+            required
+            maxLength={500}
+            hint="Shown in the audit log."
+          />
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              Keep it
+            </Button>
+            <Button type="submit" variant="danger" busy={cancel.isPending}>
+              Cancel subscription
+            </Button>
+          </div>
+        </form>
+      </ConfirmDialog>
+    </>
+  );
+}
+
+/** Undoes a cancellation at period end, so the plan carries on. */
+export function ResumeButton({ userId, subscription, plans }: ActionProps) {
+  const trpc = useTRPC();
+  const afterChange = useAfterChange(userId);
+  const [open, setOpen] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const plan = plans[subscription.tier].name;
+  const resume = useMutation(
+    trpc.admin.subscriptions.resume.mutationOptions({
+      onSuccess: async () => {
+        setOpen(false);
+        await afterChange(`Resumed: ${plan} carries on.`);
+      },
+      onError: (error) => setProblem(describeError(error).message),
+    }),
+  );
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const reason = reasonOf(event);
+    if (!reason) return setProblem("Give a reason for the audit log.");
+    setProblem(null);
+    resume.mutate({ userId, reason });
+  }
+
+  return (
+    <>
+      <Button
+        onClick={() => {
+          setProblem(null);
+          setOpen(true);
+        }}
+      >
+        Resume
+      </Button>
+      <ConfirmDialog
+        open={open}
+        title="Resume the subscription?"
+        onClose={() => setOpen(false)}
+        actions={null}
+      >
+        <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
+          {problem && <Alert>{problem}</Alert>}
+          <p>
+            {plan} no longer ends
+            {subscription.currentPeriodEnd && ` on ${formatDate(subscription.currentPeriodEnd)}`}
+            {billedByStripe(subscription) ? "; Stripe renews it as before." : "."}
+          </p>
+          <Field
+            label="Reason for resuming"
+            name="reason"
+            required
+            maxLength={500}
+            hint="Shown in the audit log."
+          />
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" busy={resume.isPending}>
+              Resume subscription
+            </Button>
+          </div>
+        </form>
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,205 @@
+"use client";
+
+import type { Plan, QuotaStatus, SubscriptionView, Tier } from "@credits/credits";
+import { Alert, Card, CardTitle, cn, formatCredits, formatDate } from "@credits/ui";
+import { CancelButton, ChangeTierButton, ResumeButton } from "./subscription-actions.tsx";
+
+export type Plans = Record<Tier, Plan>;
+
+const statusLabels: Record<NonNullable<SubscriptionView["status"]>, string> = {
+  ACTIVE: "Active",
+  TRIALING: "Trial",
+  PAST_DUE: "Payment overdue",
+  CANCELED: "Canceled",
+  INCOMPLETE: "Waiting for payment",
+};
+
+const managerLabels: Record<SubscriptionView["managedBy"], string> = {
+  stripe: "Stripe billing",
+  operator: "Operator comp",
+  none: "Nobody (free plan)",
+};
+
+/** The line about when the plan renews or ends, or why it has no date. */
+function renewal(subscription: SubscriptionView): string | null {
+  const end = subscription.currentPeriodEnd;
+  if (!subscription.status || subscription.status === "CANCELED" || !end) return null;
+  if (subscription.cancelAtPeriodEnd) {
+    return end > new Date()
+      ? `Cancels at the end of the period, on ${formatDate(end)}.`
+      : `Ended on ${formatDate(end)}.`;
+  }
+  // A comp is not billed, so its period does not renew: it lasts until an operator changes it.
+  if (subscription.managedBy === "operator") return "No end date: kept until an operator ends it.";
+  return `Renews on ${formatDate(end)}.`;
+}
+
+/** The user's plan as it applies now, who keeps it, what is scheduled, and the operator's actions. */
+export function SubscriptionCard({
+  userId,
+  subscription,
+  plans,
+}: {
+  userId: string;
+  subscription: SubscriptionView;
+  plans: Plans;
+}) {
+  const { status, subscribedTier } = subscription;
+  // Stripe-billed plans can only be changed through Stripe, which needs the keys on this server.
+  const live = status !== null && status !== "CANCELED" && status !== "INCOMPLETE";
+  const stripeUnreachable = subscription.managedBy === "stripe" && !subscription.paymentsConfigured;
+  const cancellable = status !== null && status !== "CANCELED" && !stripeUnreachable;
+  const renewalText = renewal(subscription);
+  return (
+    <Card data-testid="subscription-card">
+      <CardTitle
+        action={
+          status && (
+            <span
+              className={cn(
+                "rounded-full px-2.5 py-0.5 text-xs font-semibold",
+                status === "PAST_DUE"
+                  ? "bg-amber-100 text-amber-900"
+                  : status === "CANCELED" || status === "INCOMPLETE"
+                    ? "bg-zinc-100 text-zinc-700"
+                    : "bg-emerald-100 text-emerald-900",
+              )}
+            >
+              {statusLabels[status]}
+            </span>
+          )
+        }
+      >
+        Subscription
+      </CardTitle>
+      <p className="text-3xl font-bold" data-testid="subscription-tier">
+        {plans[subscription.tier].name}
+      </p>
+      {subscribedTier && status && subscribedTier !== subscription.tier && (
+        <p className="text-sm text-zinc-600">
+          {status === "CANCELED"
+            ? `Was on ${plans[subscribedTier].name} until it was canceled`
+            : `Subscribed to ${plans[subscribedTier].name} (${statusLabels[status].toLowerCase()})`}
+          ; the limits of {plans[subscription.tier].name} apply now.
+        </p>
+      )}
+      <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+        <dt className="text-zinc-600">Managed by</dt>
+        <dd data-testid="subscription-manager">{managerLabels[subscription.managedBy]}</dd>
+        {status !== "CANCELED" &&
+          subscription.currentPeriodStart &&
+          subscription.currentPeriodEnd && (
+            <>
+              <dt className="text-zinc-600">Period</dt>
+              <dd>
+                {formatDate(subscription.currentPeriodStart)} –{" "}
+                {formatDate(subscription.currentPeriodEnd)}
+              </dd>
+            </>
+          )}
+        {renewalText && (
+          <>
+            <dt className="text-zinc-600">Renewal</dt>
+            <dd data-testid="subscription-renewal">{renewalText}</dd>
+          </>
+        )}
+        {subscription.pendingTier && subscription.currentPeriodEnd && (
+          <>
+            <dt className="text-zinc-600">Scheduled</dt>
+            <dd>
+              Moves to {plans[subscription.pendingTier].name} on{" "}
+              {formatDate(subscription.currentPeriodEnd)}
+            </dd>
+          </>
+        )}
+      </dl>
+      {subscription.graceEndsAt && (
+        <div className="mt-3">
+          <Alert>
+            The last payment failed. {plans[subscribedTier ?? subscription.tier].name} limits{" "}
+            {subscription.graceEndsAt > new Date() ? "apply until" : "applied until"}{" "}
+            {formatDate(subscription.graceEndsAt)}, the end of the grace period, unless a payment
+            succeeds.
+          </Alert>
+        </div>
+      )}
+      {stripeUnreachable && live && (
+        <div className="mt-3">
+          <Alert tone="info">
+            Billed through Stripe, which is not configured on this server: change this plan in the
+            Stripe dashboard.
+          </Alert>
+        </div>
+      )}
+      <div className="mt-4 flex flex-wrap gap-2">
+        {!(stripeUnreachable && live) && (
+          <ChangeTierButton userId={userId} subscription={subscription} plans={plans} />
+        )}
+        {cancellable && subscription.cancelAtPeriodEnd && (
+          <ResumeButton userId={userId} subscription={subscription} plans={plans} />
+        )}
+        {cancellable && <CancelButton userId={userId} subscription={subscription} plans={plans} />}
+      </div>
+    </Card>
+  );
+}
+
+const integer = new Intl.NumberFormat("en-US");
+
+/** What the user used of each feature this period, against the limit of the plan that applies. */
+export function UsageCard({ quotas }: { quotas: QuotaStatus[] }) {
+  return (
+    <Card>
+      <CardTitle>Usage this period</CardTitle>
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm" data-testid="user-quotas">
+          <thead className="text-xs text-zinc-600">
+            <tr>
+              <th scope="col" className="py-1.5 pr-3 font-medium">
+                Feature
+              </th>
+              <th scope="col" className="py-1.5 pr-3 text-right font-medium">
+                Used
+              </th>
+              <th scope="col" className="py-1.5 pr-3 text-right font-medium">
+                Limit
+              </th>
+              <th scope="col" className="py-1.5 text-right font-medium">
+                Resets
+              </th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-zinc-100">
+            {quotas.map((quota) => (
+              <tr key={quota.feature}>
+                <th scope="row" className="py-1.5 pr-3 font-normal">
+                  {quota.label}
+                </th>
+                <td
+                  className={cn(
+                    "py-1.5 pr-3 text-right tabular-nums",
+                    quota.limit !== null &&
+                      quota.used >= quota.limit &&
+                      "font-semibold text-red-700",
+                  )}
+                >
+                  {integer.format(quota.used)}
+                </td>
+                <td className="py-1.5 pr-3 text-right tabular-nums">
+                  {quota.kind === "metered"
+                    ? `${formatCredits(quota.creditsPerUnit ?? 0)} each`
+                    : quota.limit === null
+                      ? "Unlimited"
+                      : integer.format(quota.limit)}
+                </td>
+                <td className="py-1.5 text-right whitespace-nowrap text-zinc-600">
+                  {formatDate(quota.resetsAt)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  );
+}
