@@ -1,3 +1,3 @@
-import { definePlaywrightConfig } from "@credits/playwright-config";
+import { definePlaywrightConfig, e2ePort } from "@credits/playwright-config";
 
-export default definePlaywrightConfig({ app: "admin", port: 3101 });
+export default definePlaywrightConfig({ app: "admin", port: e2ePort(3101) });

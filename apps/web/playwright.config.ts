@@ -1,13 +1,19 @@
 import { definePlaywrightConfig } from "@credits/playwright-config";
-import { e2eServiceToken, e2eUserRateLimit, secondInstanceUrl } from "./e2e/environment.ts";
+import {
+  appPort,
+  e2eServiceToken,
+  e2eUserRateLimit,
+  fakeStripePort,
+  fakeStripeUrl,
+  secondInstancePort,
+  secondInstanceUrl,
+} from "./e2e/environment.ts";
 
 // Billing runs against the local fake of Stripe's API (tooling/stripe-fake): Checkout pages are
 // served by it, and its "Pay" button sends the signed webhook events to this app, as Stripe does.
 //
-// A second instance of the app (port 3102, same database and Redis) proves that instances share
+// A second instance of the app (its own port, same database and Redis) proves that instances share
 // everything that matters: e2e/instances.spec.ts uses both.
-const appPort = 3100;
-const fakeStripeUrl = "http://127.0.0.1:3199";
 const webhookSecret = "whsec_e2e_credits_platform";
 const prices = { pro: "price_e2e_pro", premium: "price_e2e_premium" };
 
@@ -30,14 +36,14 @@ export default definePlaywrightConfig({
       command: "pnpm --filter @credits/stripe-fake start",
       url: `${fakeStripeUrl}/_fake/health`,
       env: {
-        FAKE_STRIPE_PORT: "3199",
+        FAKE_STRIPE_PORT: String(fakeStripePort),
         STRIPE_WEBHOOK_SECRET: webhookSecret,
         FAKE_STRIPE_WEBHOOK_URL: `http://127.0.0.1:${appPort}/api/webhooks/stripe`,
         FAKE_STRIPE_PRICES: JSON.stringify({ [prices.pro]: 1900, [prices.premium]: 4900 }),
       },
     },
     {
-      command: "pnpm exec next start --port 3102 --hostname 127.0.0.1",
+      command: `pnpm exec next start --port ${secondInstancePort} --hostname 127.0.0.1`,
       url: `${secondInstanceUrl}/health`,
       env: appEnv,
     },

@@ -11,6 +11,14 @@ export function chromiumExecutable(): string | undefined {
   return existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
 }
 
+/**
+ * A port of the end-to-end setup, shifted by E2E_PORT_OFFSET so that several checkouts on one
+ * machine can run their suites at the same time without taking each other's ports.
+ */
+export function e2ePort(base: number): number {
+  return base + Number(process.env.E2E_PORT_OFFSET ?? 0);
+}
+
 /** Without these, Chromium keeps trying to reach Google's hosts, which a closed network refuses. */
 const quietChromiumArgs = [
   "--no-sandbox",

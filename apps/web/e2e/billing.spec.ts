@@ -1,10 +1,11 @@
 import { saveScreenshot } from "@credits/playwright-config/screenshots";
 import { expect, type Page, test } from "@playwright/test";
+import { fakeStripeUrl } from "./environment.ts";
 import { availableBalance, availableCreditsOf, signUp } from "./helpers.ts";
 
 /** On the fake Stripe Checkout page: pays, and Stripe's webhooks reach the app before returning. */
 async function payOnCheckout(page: Page) {
-  await expect(page).toHaveURL(/127\.0\.0\.1:3199\/checkout\/cs_/);
+  await expect(page).toHaveURL(new RegExp(`^${fakeStripeUrl.replaceAll(".", "\\.")}/checkout/cs_`));
   await expect(page.getByRole("heading", { name: "Fake Stripe Checkout" })).toBeVisible();
   await page.getByRole("button", { name: "Pay" }).click();
   await expect(page).toHaveURL(/\/billing\?(checkout|purchase)=success/);

@@ -1,12 +1,16 @@
 import { verifyLedger } from "@credits/credits";
 import { createDatabaseClient } from "@credits/db";
 import { expect, test } from "@playwright/test";
-import { e2eServiceToken, e2eUserRateLimit, secondInstanceUrl } from "./environment.ts";
+import {
+  e2eServiceToken,
+  e2eUserRateLimit,
+  firstInstanceUrl,
+  secondInstanceUrl,
+} from "./environment.ts";
 import { availableBalance, signUp } from "./helpers.ts";
 
 // Two instances of apps/web on one database (and one Redis when REDIS_URL is set, as in CI): they
 // must behave as one.
-const firstInstanceUrl = "http://127.0.0.1:3100";
 
 async function rest(base: string, method: string, path: string, body?: unknown) {
   const response = await fetch(`${base}${path}`, {
