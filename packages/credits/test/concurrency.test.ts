@@ -111,3 +111,64 @@ describe("concurrent retries", () => {
     expect(await entryCount(user.id)).toBe(1);
   });
 });
+
+describe("a spend that waits for the account's lock", () => {
+  /**
+   * Holds the user's account lock while `during` reserves a hold, starts `spend` meanwhile, and
+   * commits once the spend waits for the lock (on the embedded PGlite, which runs one transaction
+   * at a time, the spend simply runs after the commit). Returns how the spend ended.
+   */
+  async function spendWhileHoldCommits(
+    userId: string,
+    held: number,
+    spend: () => Promise<unknown>,
+  ): Promise<string | undefined> {
+    let outcome: Promise<Settled<unknown>> | undefined;
+    await db.$transaction(async (tx) => {
+      const [account] = await tx.$queryRaw<{ id: string }[]>`
+        SELECT id FROM credit_accounts WHERE user_id = ${userId}::uuid FOR UPDATE`;
+      await tx.$executeRaw`
+        INSERT INTO credit_holds (id, account_id, amount, description, expires_at)
+        VALUES (gen_random_uuid(), ${account?.id}::uuid, ${held}, 'reserved meanwhile', now() + interval '1 hour')`;
+      outcome = Promise.allSettled([spend()]).then(([result]) => result as Settled<unknown>);
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const [waiting] = await tx.$queryRaw<{ count: bigint }[]>`
+          SELECT COUNT(*) AS count FROM pg_stat_activity
+          WHERE wait_event_type = 'Lock' AND datname = current_database()`;
+        if (Number(waiting?.count ?? 0) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    return outcome ? codeOf(await outcome) : undefined;
+  }
+
+  it("sees the hold committed while it waited, in one statement (a purchase)", async () => {
+    const { user, caller } = await fundedUser(100);
+    const code = await spendWhileHoldCommits(user.id, 100, () =>
+      caller.purchases.create({
+        itemId: "late",
+        itemName: "Late",
+        credits: 100,
+        idempotencyKey: newKey(),
+      }),
+    );
+    expect(code).toBe("PAYMENT_REQUIRED");
+    expect((await caller.credits.balance()).total).toBe(100);
+    expect(await db.purchase.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("sees the hold committed while it waited, across statements (a transfer)", async () => {
+    const { user, caller } = await fundedUser(100);
+    const recipient = await createUser();
+    const code = await spendWhileHoldCommits(user.id, 60, () =>
+      caller.credits.transfer({
+        to: { userId: recipient.id },
+        amount: 50,
+        idempotencyKey: newKey(),
+      }),
+    );
+    expect(code).toBe("PAYMENT_REQUIRED");
+    expect((await callerFor(recipient).credits.balance()).total).toBe(0);
+    expect(await verifyLedger(db)).toEqual([]);
+  });
+});

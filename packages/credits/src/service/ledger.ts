@@ -82,59 +82,43 @@ export async function lockAccount(
         AND EXISTS (SELECT 1 FROM apps WHERE id = ${appId})
       ON CONFLICT (user_id, app_id) DO UPDATE SET updated_at = credit_accounts.updated_at`;
   }
-  const [row] = await tx.$queryRaw<{ id: string; balance: bigint; held: bigint }[]>`
-    SELECT a.id, a.balance,
-      (SELECT COALESCE(SUM(h.amount), 0) FROM credit_holds h
-        WHERE h.account_id = a.id AND h.status = 'ACTIVE' AND h.expires_at > now())::bigint AS held
-    FROM credit_accounts a
-    WHERE a.user_id = ${userId}::uuid AND a.app_id = ${appId}
-    FOR UPDATE OF a`;
+  // The lock alone: what holds reserve is read by the next statement, whose snapshot is taken
+  // after the lock was granted (this one's predates any wait, so it could miss a hold committed
+  // meanwhile).
+  const [row] = await tx.$queryRaw<{ id: string; balance: bigint }[]>`
+    SELECT id, balance FROM credit_accounts
+    WHERE user_id = ${userId}::uuid AND app_id = ${appId}
+    FOR UPDATE`;
   if (!row) {
     await assertUserAndAppExist(tx, userId, appId);
     return null;
   }
-  const account = {
-    id: row.id,
-    userId,
-    appId,
-    balance: Number(row.balance),
-    held: Number(row.held),
-  };
-  account.balance = await postDueExpiries(tx, account);
-  return account;
+  const account = { id: row.id, userId, appId, balance: Number(row.balance) };
+  return { ...account, ...(await settleAccount(tx, account)) };
 }
 
 /**
  * Posts an EXPIRE entry for every grant of the (locked) account whose expiry has come, zeroes those
- * grants and lowers the balance, all in one statement; returns the new balance. Usually there is
- * nothing to expire and the statement touches no row.
+ * grants and lowers the balance, all in one statement (the database's `credits_settle_account`);
+ * returns the balance and what active holds reserve. Usually there is nothing to expire.
  */
+async function settleAccount(
+  tx: Tx,
+  account: Pick<LockedAccount, "id" | "userId" | "appId" | "balance">,
+): Promise<{ balance: number; held: number }> {
+  const [row] = await tx.$queryRaw<{ balance: bigint; held: bigint }[]>`
+    SELECT balance, held FROM credits_settle_account(${account.id}::uuid, ${account.userId}::uuid,
+      ${account.appId}, ${account.balance}::bigint)`;
+  if (!row) throw new NotFoundError("account", account.id);
+  return { balance: Number(row.balance), held: Number(row.held) };
+}
+
+/** Posts the (locked) account's due expiries and returns its new balance. */
 export async function postDueExpiries(
   tx: Tx,
   account: Pick<LockedAccount, "id" | "userId" | "appId" | "balance">,
 ): Promise<number> {
-  const [row] = await tx.$queryRaw<{ balance: bigint }[]>`
-    WITH due AS (
-      SELECT id, remaining, expires_at, created_at FROM credit_grants
-      WHERE account_id = ${account.id}::uuid AND remaining > 0 AND expires_at <= now()
-      FOR UPDATE
-    ), zeroed AS (
-      UPDATE credit_grants g SET remaining = 0, expired_at = now()
-      FROM due WHERE g.id = due.id
-      RETURNING g.id, due.remaining, due.expires_at, due.created_at
-    ), entries AS (
-      INSERT INTO credit_transactions
-        (account_id, user_id, app_id, type, amount, balance_after, description, actor_type, grant_id)
-      SELECT ${account.id}::uuid, ${account.userId}::uuid, ${account.appId}, 'EXPIRE', -remaining,
-        ${account.balance} - SUM(remaining) OVER (ORDER BY expires_at, created_at, id),
-        'Credits expired', 'SYSTEM', id
-      FROM zeroed ORDER BY expires_at, created_at, id
-      RETURNING amount
-    )
-    UPDATE credit_accounts SET balance = balance + (SELECT SUM(amount) FROM entries), updated_at = now()
-    WHERE id = ${account.id}::uuid AND EXISTS (SELECT 1 FROM entries)
-    RETURNING balance`;
-  return row ? Number(row.balance) : account.balance;
+  return (await settleAccount(tx, account)).balance;
 }
 
 /**
@@ -165,26 +149,11 @@ export async function burnGrants(
   accountId: string,
   amount: number,
 ): Promise<{ grantId: string; amount: number }[]> {
-  const rows = await tx.$queryRaw<{ id: string; taken: bigint }[]>`
-    WITH live AS (
-      SELECT id, remaining,
-        SUM(remaining) OVER (ORDER BY priority, expires_at NULLS LAST, created_at, id) AS running
-      FROM credit_grants
-      WHERE account_id = ${accountId}::uuid AND remaining > 0 AND (expires_at IS NULL OR expires_at > now())
-    ), taken AS (
-      SELECT id, LEAST(remaining, ${amount}::bigint - (running - remaining)) AS taken
-      FROM live WHERE running - remaining < ${amount}::bigint
-    )
-    UPDATE credit_grants g SET remaining = g.remaining - taken.taken
-    FROM taken WHERE g.id = taken.id
-    RETURNING g.id, taken.taken`;
-  const allocations = rows.map((row) => ({ grantId: row.id, amount: Number(row.taken) }));
-  const total = allocations.reduce((sum, allocation) => sum + allocation.amount, 0);
-  if (total !== amount) {
-    // Balance and grants disagree: an invariant is broken. Abort rather than post a wrong entry.
-    throw new Error(`grants of account ${accountId} cover ${total} of ${amount}`);
-  }
-  return allocations;
+  // The database's credits_burn_grants raises rather than burn less than asked: balance and grants
+  // would disagree, an invariant broken, and no entry may be posted on top of it.
+  const [row] = await tx.$queryRaw<{ allocations: { grantId: string; amount: number }[] }[]>`
+    SELECT credits_burn_grants(${accountId}::uuid, ${amount}::bigint) AS allocations`;
+  return row?.allocations ?? [];
 }
 
 export interface EntryInput {
@@ -292,18 +261,33 @@ export async function runIdempotent<T>(
   call: IdempotentCall,
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
+  return counted(call.operation, () => runIdempotentOnce(db, call, work));
+}
+
+/** Counts the operation's outcome (ok, replayed, refused, failed) in the ledger metrics. */
+async function counted<T>(
+  operation: string,
+  run: () => Promise<{ result: T; replayed: boolean }>,
+): Promise<T> {
   const counter = metrics().ledgerOperations;
   try {
-    const outcome = await runIdempotentOnce(db, call, work);
-    counter.inc({ operation: call.operation, outcome: outcome.replayed ? "replayed" : "ok" });
+    const outcome = await run();
+    counter.inc({ operation, outcome: outcome.replayed ? "replayed" : "ok" });
     return outcome.result;
   } catch (error) {
-    counter.inc({
-      operation: call.operation,
-      outcome: error instanceof CreditsError ? "refused" : "failed",
-    });
+    counter.inc({ operation, outcome: error instanceof CreditsError ? "refused" : "failed" });
     throw error;
   }
+}
+
+/** Where the call's key lives (its caller's scope) and the fingerprint of its request. */
+function claimOf(call: IdempotentCall): { scope: string; requestHash: string } {
+  return {
+    scope: `${call.actor.type}:${call.actor.id ?? "-"}`,
+    requestHash: createHash("sha256")
+      .update(canonicalJson({ operation: call.operation, request: call.request }))
+      .digest("hex"),
+  };
 }
 
 async function runIdempotentOnce<T>(
@@ -311,10 +295,7 @@ async function runIdempotentOnce<T>(
   call: IdempotentCall,
   work: (tx: Tx) => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {
-  const scope = `${call.actor.type}:${call.actor.id ?? "-"}`;
-  const requestHash = createHash("sha256")
-    .update(canonicalJson({ operation: call.operation, request: call.request }))
-    .digest("hex");
+  const { scope, requestHash } = claimOf(call);
   return db.$transaction(
     async (tx) => {
       const claimed = await tx.$queryRaw<unknown[]>`
@@ -338,6 +319,59 @@ async function runIdempotentOnce<T>(
     },
     { maxWait: 10_000, timeout: 20_000 },
   );
+}
+
+/** A debit that links to nothing but, optionally, the purchase it records. */
+export interface SimpleDebit {
+  userId: string;
+  appId: string;
+  amount: number;
+  type: "SPEND" | "PURCHASE";
+  description: string;
+  metadata?: Record<string, unknown>;
+  /** Records a purchase of this item, linked to the entry; its id comes back as `purchaseId`. */
+  purchase?: { itemId: string; itemName: string };
+}
+
+/**
+ * The hot path: a spend or a purchase as one statement (the database's `credits_debit`), at most
+ * once per (caller, key), with the same steps, rules and stored response as `runIdempotent` around
+ * `debitAccount`. One round trip means the account's row lock is held only while the statement
+ * runs, not across round trips to this process, which is what bounds spends on a busy account.
+ */
+export async function runSimpleDebit<T extends { transactionId: string; balance: number }>(
+  db: Tx,
+  call: IdempotentCall,
+  debit: SimpleDebit,
+): Promise<T> {
+  const { scope, requestHash } = claimOf(call);
+  return counted(call.operation, async () => {
+    const [row] = await db.$queryRaw<
+      { outcome: string; response: T | null; available: bigint | null }[]
+    >`
+      SELECT outcome, response, available FROM credits_debit(
+        ${scope}, ${call.key}, ${call.operation}, ${requestHash},
+        ${debit.userId}::uuid, ${debit.appId}, ${debit.amount}::bigint,
+        ${debit.type}::"CreditTransactionType", ${debit.description},
+        ${debit.metadata ? JSON.stringify(debit.metadata) : null}::jsonb,
+        ${call.actor.type}::"ActorType", ${call.actor.id},
+        ${debit.purchase?.itemId ?? null}, ${debit.purchase?.itemName ?? null})`;
+    switch (row?.outcome) {
+      case "ok":
+      case "replayed":
+        if (!row.response) break;
+        return { result: row.response, replayed: row.outcome === "replayed" };
+      case "conflict":
+        throw new IdempotencyConflictError(call.key);
+      case "insufficient":
+        throw new InsufficientCreditsError(debit.amount, Number(row.available ?? 0));
+      case "unknown_user":
+        throw new NotFoundError("user", debit.userId);
+      case "unknown_app":
+        throw new NotFoundError("app", debit.appId);
+    }
+    throw new Error(`credits_debit answered ${row?.outcome ?? "nothing"}`);
+  });
 }
 
 // ─── The two movements every operation is made of ────────────────────────────────────────────

@@ -23,6 +23,7 @@ import {
   lockAccount,
   type Movement,
   runIdempotent,
+  runSimpleDebit,
   type Tx,
 } from "./ledger.ts";
 
@@ -55,7 +56,7 @@ export function spendCredits(
   userId: string,
   input: SpendCreditsInput,
 ): Promise<LedgerResult> {
-  return runIdempotent(
+  return runSimpleDebit<LedgerResult>(
     db,
     {
       actor,
@@ -63,20 +64,14 @@ export function spendCredits(
       operation: "credits.spend",
       request: { userId, ...withoutKey(input) },
     },
-    async (tx) =>
-      ledgerResult(
-        await debitAccount(
-          tx,
-          { userId, appId: input.appId, amount: input.amount },
-          {
-            type: "SPEND",
-            description: input.description,
-            actor,
-            idempotencyKey: input.idempotencyKey,
-            metadata: input.metadata,
-          },
-        ),
-      ),
+    {
+      userId,
+      appId: input.appId,
+      amount: input.amount,
+      type: "SPEND",
+      description: input.description,
+      metadata: input.metadata,
+    },
   );
 }
 
@@ -87,7 +82,7 @@ export function createPurchase(
   userId: string,
   input: CreatePurchaseInput,
 ): Promise<PurchaseResult> {
-  return runIdempotent(
+  return runSimpleDebit<PurchaseResult>(
     db,
     {
       actor,
@@ -95,26 +90,13 @@ export function createPurchase(
       operation: "purchases.create",
       request: { userId, ...withoutKey(input) },
     },
-    async (tx) => {
-      const purchaseId = randomUUID();
-      const movement = await debitAccount(
-        tx,
-        { userId, appId: input.appId, amount: input.credits },
-        {
-          type: "PURCHASE",
-          description: `Purchase: ${input.itemName}`,
-          actor,
-          idempotencyKey: input.idempotencyKey,
-        },
-        async (account) => {
-          await tx.$executeRaw`
-            INSERT INTO purchases (id, account_id, user_id, app_id, item_id, item_name, credits, created_by_type, created_by_id)
-            VALUES (${purchaseId}::uuid, ${account.id}::uuid, ${userId}::uuid, ${input.appId}, ${input.itemId},
-              ${input.itemName}, ${input.credits}::bigint, ${actor.type}::"ActorType", ${actor.id})`;
-          return { purchaseId };
-        },
-      );
-      return { ...ledgerResult(movement), purchaseId };
+    {
+      userId,
+      appId: input.appId,
+      amount: input.credits,
+      type: "PURCHASE",
+      description: `Purchase: ${input.itemName}`,
+      purchase: { itemId: input.itemId, itemName: input.itemName },
     },
   );
 }
