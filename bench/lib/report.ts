@@ -1,0 +1,206 @@
+// The benchmark's output: a table on stdout, the same as JSON, and bench/RESULTS.md regenerated
+// with the machine and the date, the targets, and the analysis kept by hand in bench/analysis.md.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { repoRoot } from "../../scripts/run.ts";
+import type { LoadResult } from "./load.ts";
+
+export interface Row {
+  id: string;
+  name: string;
+  detail: string;
+  load: LoadResult;
+  /** Ledger invariant violations found right after the scenario (must be 0). */
+  violations: number;
+  /** The web server's peak resident memory during the scenario, in MB. */
+  peakRssMb: number;
+  /** ops/s as a share of the ceiling's, measured in the same run. */
+  ceilingRatio?: number;
+  /** ops/s as a multiple of the naive design's at the same history. */
+  naiveRatio?: number;
+}
+
+export interface BenchReport {
+  quick: boolean;
+  rows: Row[];
+  growth: { operation: string; entries: number; p50: number; opsPerSec: number }[];
+  overspend: {
+    balance: number;
+    attempts: number;
+    naive: { accepted: number; overspent: number };
+    ledger: { accepted: number; overspent: number };
+  };
+  correctness: { name: string; ok: boolean; detail: string }[];
+  settings: Record<string, unknown>;
+}
+
+export interface Machine {
+  date: string;
+  cores: number;
+  cpu: string;
+  memoryGb: number;
+  node: string;
+  postgres: string;
+}
+
+export function describeMachine(postgres: string): Machine {
+  const cpu = cpus();
+  return {
+    date: new Date().toISOString(),
+    cores: cpu.length,
+    cpu: cpu[0]?.model.trim() ?? "unknown",
+    memoryGb: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    postgres,
+  };
+}
+
+const fmt = (value: number) => value.toLocaleString("en-US");
+
+function table(header: string[], body: string[][]): string {
+  const lines = [header, header.map(() => "---"), ...body];
+  return lines.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+
+function scenarioTable(report: BenchReport): string {
+  return table(
+    [
+      "scenario",
+      "ops/s",
+      "p50 ms",
+      "p95 ms",
+      "p99 ms",
+      "errors",
+      "vs ceiling",
+      "vs naive",
+      "violations",
+      "peak RSS MB",
+    ],
+    report.rows
+      .filter((row) => !row.id.startsWith("growth-"))
+      .map((row) => [
+        `${row.name} — ${row.detail}`,
+        fmt(row.load.opsPerSec),
+        String(row.load.p50),
+        String(row.load.p95),
+        String(row.load.p99),
+        fmt(row.load.errors),
+        row.ceilingRatio === undefined ? "" : `${Math.round(row.ceilingRatio * 100)}%`,
+        row.naiveRatio === undefined ? "" : `${row.naiveRatio}x`,
+        String(row.violations),
+        String(row.peakRssMb),
+      ]),
+  );
+}
+
+function growthTable(report: BenchReport): string {
+  const sizes = [...new Set(report.growth.map((item) => item.entries))];
+  const operations = [...new Set(report.growth.map((item) => item.operation))];
+  const smallest = sizes[0] ?? 0;
+  return table(
+    ["operation", ...sizes.map((size) => `p50 ms @ ${fmt(size)}`), "ratio (largest ÷ smallest)"],
+    operations.map((operation) => {
+      const of = (size: number) =>
+        report.growth.find((item) => item.operation === operation && item.entries === size);
+      const base = of(smallest)?.p50 ?? 0;
+      const largest = of(sizes.at(-1) ?? smallest)?.p50 ?? 0;
+      return [
+        operation,
+        ...sizes.map((size) => {
+          const p50 = of(size)?.p50 ?? 0;
+          return size === smallest || base === 0
+            ? String(p50)
+            : `${p50} (${(p50 / base).toFixed(2)}x)`;
+        }),
+        base === 0 ? "" : `${(largest / base).toFixed(2)}x`,
+      ];
+    }),
+  );
+}
+
+function targetsTable(report: BenchReport): string {
+  const row = (id: string) => report.rows.find((item) => item.id === id);
+  const growthRatio = (operation: string) => {
+    const items = report.growth.filter((item) => item.operation === operation);
+    const first = items[0]?.p50 ?? 0;
+    const last = items.at(-1)?.p50 ?? 0;
+    return first > 0 ? last / first : 0;
+  };
+  const peak = Math.max(...report.rows.map((item) => item.peakRssMb));
+  const checks: [string, string, boolean][] = [
+    [
+      "spend, spread ≥ 40% of the ceiling",
+      `${Math.round((row("spend-spread")?.ceilingRatio ?? 0) * 100)}%`,
+      (row("spend-spread")?.ceilingRatio ?? 0) >= 0.4,
+    ],
+    [
+      "spend, hot ≥ 60% of the ceiling",
+      `${Math.round((row("spend-hot")?.ceilingRatio ?? 0) * 100)}%`,
+      (row("spend-hot")?.ceilingRatio ?? 0) >= 0.6,
+    ],
+    ...["balance", "spend", "history, deep page"].map((operation): [string, string, boolean] => [
+      `growth: ${operation} at the largest history within 1.2x`,
+      `${growthRatio(operation).toFixed(2)}x`,
+      growthRatio(operation) <= 1.2,
+    ]),
+    [
+      "≥ 10x the naive design's spends at a long history",
+      `${row("ledger-history")?.naiveRatio ?? 0}x`,
+      (row("ledger-history")?.naiveRatio ?? 0) >= 10,
+    ],
+    [
+      "zero over-spends (the naive design shows some)",
+      `${report.overspend.ledger.overspent} (naive: ${report.overspend.naive.overspent})`,
+      report.overspend.ledger.overspent === 0,
+    ],
+    ["web server peak RSS < 400 MB", `${peak} MB`, peak < 400],
+  ];
+  return table(
+    ["target", "measured", "met"],
+    checks.map(([name, value, met]) => [name, value, met ? "yes" : "no"]),
+  );
+}
+
+function overspendText(report: BenchReport): string {
+  const { balance, attempts, naive, ledger } = report.overspend;
+  return [
+    `${attempts} deductions of 1 credit raced (${report.settings.concurrency} clients) for an account holding ${balance}:`,
+    `- naive design: ${naive.accepted} accepted, ${naive.overspent} credits spent that did not exist;`,
+    `- this ledger: ${ledger.accepted} accepted, ${ledger.overspent} over-spent.`,
+  ].join("\n");
+}
+
+/** Prints the results and writes them as JSON and Markdown (under bench/, or bench/.quick/). */
+export function writeReport(report: BenchReport, machine: Machine): void {
+  const sections = [
+    `## Scenarios\n\n${scenarioTable(report)}`,
+    `## Growth (one client; the p50 of each operation as history grows)\n\n${growthTable(report)}`,
+    `## Over-spending under concurrency\n\n${overspendText(report)}`,
+    `## Targets\n\n${targetsTable(report)}`,
+  ];
+  console.log(`\n${sections.join("\n\n")}\n`);
+  const dir = report.quick ? join(repoRoot, "bench/.quick") : join(repoRoot, "bench");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "results.json"), `${JSON.stringify({ machine, ...report }, null, 2)}\n`);
+  const analysisFile = join(repoRoot, "bench/analysis.md");
+  const analysis = existsSync(analysisFile) ? readFileSync(analysisFile, "utf8").trim() : "";
+  const markdown = [
+    "# Benchmark results",
+    "",
+    "Generated by `pnpm bench`" +
+      (report.quick ? " --quick (short runs: check the harness, not the numbers)" : "") +
+      `; do not edit by hand (the analysis comes from \`bench/analysis.md\`).`,
+    "",
+    `- date: ${machine.date}`,
+    `- machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB memory`,
+    `- Node ${machine.node}, ${machine.postgres}`,
+    "- the load generator, the web server and PostgreSQL share this machine",
+    "",
+    ...sections.flatMap((section) => [section, ""]),
+    analysis,
+    "",
+  ].join("\n");
+  writeFileSync(join(dir, "RESULTS.md"), markdown);
+  console.log(`results written to ${join(dir, "RESULTS.md")} and results.json`);
+}
