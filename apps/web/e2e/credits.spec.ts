@@ -111,8 +111,14 @@ test("[WEB][TRANSFER] send credits to another user; both see their new balance",
   await page.getByRole("button", { name: "Send 75 credits" }).click();
   await expect(page.getByText("Sent 75 credits. You have 225 credits left.")).toBeVisible();
 
+  // Both dashboards show the new balances, as the ledger has them.
+  await page.goto("/");
+  await expect(availableBalance(page)).toHaveText("225");
+  expect(await availableCreditsOf(sender.email)).toBe(225);
+  await expect(page.getByText("Thanks!")).toBeVisible();
   await recipientPage.reload();
   await expect(availableBalance(recipientPage)).toHaveText("75");
+  expect(await availableCreditsOf(recipient.email)).toBe(75);
   await expect(recipientPage.getByText("Thanks!")).toBeVisible();
   await recipientContext.close();
 });
