@@ -7,7 +7,7 @@ export {
 export { type AuthEnv, authEnvSchema, readAuthEnv } from "./env.ts";
 export { signInErrors } from "./options.ts";
 export { hashPassword, verifyPassword } from "./password.ts";
-export { FailedSignInLimiter } from "./rate-limit.ts";
+export { FailedSignInLimiter, type SignInAttempt, SignInThrottle } from "./rate-limit.ts";
 export {
   authenticate,
   EmailTakenError,

@@ -1,7 +1,7 @@
 import { type Database, Prisma } from "@credits/db";
 import { z } from "zod";
 import { hashPassword, verifyPassword } from "./password.ts";
-import type { FailedSignInLimiter } from "./rate-limit.ts";
+import type { SignInAttempt, SignInThrottle } from "./rate-limit.ts";
 
 /** The signed-in user as every app and procedure sees it. */
 export interface SessionUser {
@@ -61,14 +61,16 @@ const decoyHash = hashPassword("decoy password that matches nothing");
 
 /**
  * Checks an email and password. Returns the user, or null for a wrong email or password; refuses
- * with TooManySignInAttemptsError once `limiterKey` has failed too often.
+ * with TooManySignInAttemptsError while the email, or the address the attempt comes from, has
+ * failed too often (see SignInThrottle).
  */
 export async function authenticate(
   db: Database,
-  limiter: FailedSignInLimiter,
-  credentials: { email: string; password: string; limiterKey: string },
+  throttle: SignInThrottle,
+  credentials: { email: string; password: string; address: string | null },
 ): Promise<SessionUser | null> {
-  const retryAfterMs = await limiter.retryAfterMs(credentials.limiterKey);
+  const attempt: SignInAttempt = { email: credentials.email, address: credentials.address };
+  const retryAfterMs = await throttle.retryAfterMs(attempt);
   if (retryAfterMs > 0) throw new TooManySignInAttemptsError(retryAfterMs);
   const email = Email.safeParse(credentials.email);
   const user = email.success
@@ -79,10 +81,10 @@ export async function authenticate(
     : null;
   const valid = await verifyPassword(credentials.password, user?.passwordHash ?? (await decoyHash));
   if (!user?.passwordHash || !valid) {
-    await limiter.recordFailure(credentials.limiterKey);
+    await throttle.recordFailure(attempt);
     return null;
   }
-  await limiter.reset(credentials.limiterKey);
+  await throttle.recordSuccess(attempt);
   const { passwordHash: _hash, ...sessionUser } = user;
   return sessionUser;
 }
