@@ -5,6 +5,7 @@ import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "./counters.ts";
 import { readAuthEnv } from "./env.ts";
+import { resolveOAuthSignIn, withGitHubVerifiedEmail } from "./oauth.ts";
 import { SignInThrottle } from "./rate-limit.ts";
 import type {} from "./session-types.ts";
 import { authenticate, type SessionUser, TooManySignInAttemptsError } from "./users.ts";
@@ -43,6 +44,7 @@ export function clientAddress(
 export const signInErrors = {
   wrongCredentials: "CredentialsSignin",
   tooManyAttempts: "TooManyAttempts",
+  unverifiedEmail: "UnverifiedEmail",
 } as const;
 
 /**
@@ -59,7 +61,18 @@ export function createAuthOptions(
   const throttle = () => signInThrottleOverride ?? getSignInThrottle(env.REDIS_URL);
   const oauth = [
     env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET
-      ? GitHubProvider({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET })
+      ? GitHubProvider({
+          clientId: env.AUTH_GITHUB_ID,
+          clientSecret: env.AUTH_GITHUB_SECRET,
+          // The profile alone does not say whether GitHub verified its email: ask GitHub.
+          userinfo: {
+            url: "https://api.github.com/user",
+            async request({ client, tokens }) {
+              const accessToken = tokens.access_token ?? "";
+              return withGitHubVerifiedEmail(await client.userinfo(accessToken), accessToken);
+            },
+          },
+        })
       : null,
     env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET
       ? GoogleProvider({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET })
@@ -96,27 +109,32 @@ export function createAuthOptions(
       ...oauth,
     ],
     callbacks: {
-      async signIn({ user, account }) {
+      async signIn({ user, account, profile }) {
         if (!account || account.type === "credentials") return true;
-        // OAuth: the verified email is the identity; the first sign-in creates the user.
-        if (!user.email) return false;
-        await db().user.upsert({
-          where: { email: user.email.toLowerCase() },
-          create: { email: user.email.toLowerCase(), name: user.name ?? null },
-          update: {},
+        // OAuth: only an email the provider verified is an identity (see oauth.ts).
+        const outcome = await resolveOAuthSignIn(db(), {
+          provider: account.provider,
+          profile,
+          name: user.name,
         });
-        return true;
+        if (outcome.allowed) return true;
+        return outcome.reason === "unverified-email"
+          ? `/sign-in?error=${signInErrors.unverifiedEmail}`
+          : false;
       },
-      async jwt({ token, user, account }) {
-        // At sign-in the user comes from authorize (credentials: our id) or the provider (OAuth:
-        // found by email); afterwards from the token's subject.
-        const where = account
-          ? account.type === "credentials"
-            ? { id: user.id }
-            : { email: user.email?.toLowerCase() ?? "" }
-          : token.sub
-            ? { id: token.sub }
-            : null;
+      async jwt({ token, user, account, profile }) {
+        // At sign-in the user comes from authorize (credentials: our id) or from the provider's
+        // verified email (OAuth, as signIn allowed it); afterwards from the token's subject.
+        let where: { id: string } | null = token.sub ? { id: token.sub } : null;
+        if (account?.type === "credentials") where = { id: user.id };
+        else if (account) {
+          const outcome = await resolveOAuthSignIn(db(), {
+            provider: account.provider,
+            profile,
+            name: user.name,
+          });
+          where = outcome.allowed ? { id: outcome.user.id } : null;
+        }
         const current = where
           ? await db().user.findUnique({
               where,

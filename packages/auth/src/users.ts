@@ -39,6 +39,21 @@ export class TooManySignInAttemptsError extends Error {
   }
 }
 
+/**
+ * The users whose email is one of `emails`, in any case (through the lower(email) index). Emails
+ * are unique only case-sensitively, so one address may match several rows; sign-up stores them
+ * lower-cased, but users created otherwise may not be.
+ */
+export async function findUsersByEmail(
+  db: Database,
+  emails: string[],
+): Promise<{ id: string; email: string }[]> {
+  if (emails.length === 0) return [];
+  const lowered = emails.map((email) => email.trim().toLowerCase());
+  return db.$queryRaw<{ id: string; email: string }[]>`
+    SELECT id, email FROM users WHERE lower(email) = ANY(${lowered}::text[])`;
+}
+
 /** Creates a user with an email and password; the email is the identity, case-insensitively. */
 export async function signUp(db: Database, input: SignUpInput): Promise<SessionUser> {
   const passwordHash = await hashPassword(input.password);
