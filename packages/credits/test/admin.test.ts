@@ -269,6 +269,73 @@ describe("bulk grant", () => {
     const invalid = await trpcErrorOf(admin.admin.credits.bulkGrant({ ...chunk, emails: [] }));
     expect(invalid.code).toBe("BAD_REQUEST");
   });
+
+  it("grants nobody twice when another operator resumes the batch", async () => {
+    const [first, second] = [
+      callerFor(await createUser("ADMIN")),
+      callerFor(await createUser("ADMIN")),
+    ];
+    const users = await Promise.all([createUser(), createUser()]);
+    const chunk = {
+      batchKey: newKey(),
+      emails: users.map((user) => user.email),
+      amount: 25,
+      reason: "Outage credit",
+    };
+    await first.admin.credits.bulkGrant({ ...chunk, emails: [users[0]?.email ?? ""] });
+    // The first operator was interrupted; a colleague resumes the same batch from the start.
+    const resumed = await second.admin.credits.bulkGrant(chunk);
+    expect(resumed.map((outcome) => [outcome.status, outcome.balance])).toEqual([
+      ["granted", 25],
+      ["granted", 25],
+    ]);
+    for (const user of users) expect((await callerFor(user).credits.balance()).total).toBe(25);
+  });
+
+  it("finds users whose stored email has capitals", async () => {
+    const admin = callerFor(await createUser("ADMIN"));
+    const stored = await db.user.create({
+      data: { email: `Mixed.Case-${randomUUID()}@Example.COM` },
+    });
+    const [outcome] = await admin.admin.credits.bulkGrant({
+      batchKey: newKey(),
+      emails: [stored.email.toLowerCase()],
+      amount: 12,
+      reason: "Goodwill credit",
+    });
+    expect(outcome).toMatchObject({ status: "granted", balance: 12 });
+    const balance = await callerFor({
+      id: stored.id,
+      email: stored.email,
+      role: "USER",
+    }).credits.balance();
+    expect(balance.total).toBe(12);
+  });
+
+  it("writes one audit entry per user granted, naming the operator and the batch", async () => {
+    const operator = await createUser("ADMIN");
+    const users = await Promise.all([createUser(), createUser()]);
+    const chunk = {
+      batchKey: newKey(),
+      emails: [...users.map((user) => user.email), "nobody-at-all@example.com"],
+      amount: 40,
+      reason: "Birthday credit",
+    };
+    await callerFor(operator).admin.credits.bulkGrant(chunk);
+    await callerFor(await createUser("ADMIN")).admin.credits.bulkGrant(chunk);
+    const audit = callerFor(operator).admin.audit;
+    for (const user of users) {
+      const { entries } = await audit.list({ targetUserId: user.id });
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({
+        action: "credits.bulk_grant",
+        actor: { id: operator.id },
+        reason: "Birthday credit",
+        before: { appId: "default", balance: 0 },
+        after: { appId: "default", balance: 40, amount: 40, batchKey: chunk.batchKey },
+      });
+    }
+  });
 });
 
 describe("overview", () => {

@@ -11,6 +11,7 @@ import { useState } from "react";
 const actions = [
   "credits.grant",
   "credits.debit",
+  "credits.bulk_grant",
   "purchase.refund",
   "user.role",
   "subscription.tier",
