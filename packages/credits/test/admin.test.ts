@@ -157,6 +157,67 @@ describe("audit log", () => {
   });
 });
 
+describe("retrying a Stripe event", () => {
+  /** A received event recorded as FAILED, as a failed delivery leaves it. */
+  async function failedEvent(type: string, object: object, userId: string | null = null) {
+    const id = `evt_${randomUUID().replaceAll("-", "")}`;
+    const payload = { id, object: "event", type, created: 1_800_000_000, data: { object } };
+    await db.$executeRaw`
+      INSERT INTO stripe_events (id, type, status, error, payload, event_created_at, attempts, user_id)
+      VALUES (${id}, ${type}, 'FAILED', 'Stripe API error (timeout)', ${JSON.stringify(payload)}::jsonb,
+        now(), 1, ${userId}::uuid)`;
+    return id;
+  }
+
+  it("records who retried it and how it went, also when it fails again", async () => {
+    const admin = await createUser("ADMIN");
+    const user = await createUser();
+    const ignored = await failedEvent("customer.created", { id: "cus_x" });
+    const failing = await failedEvent("customer.subscription.updated", { id: "sub_x" }, user.id);
+    const adminCaller = callerFor(admin);
+    expect((await adminCaller.admin.stripeEvents.retry({ eventId: ignored })).status).toBe(
+      "IGNORED",
+    );
+    // Billing is not configured here, so re-reading the subscription from Stripe fails.
+    expect((await adminCaller.admin.stripeEvents.retry({ eventId: failing })).status).toBe(
+      "FAILED",
+    );
+
+    const { entries } = await adminCaller.admin.audit.list({
+      actorId: admin.id,
+      action: "stripe_event.retry",
+    });
+    expect(entries.map((entry) => entry.after)).toEqual([
+      {
+        eventId: failing,
+        type: "customer.subscription.updated",
+        status: "FAILED",
+        error: expect.any(String),
+      },
+      {
+        eventId: ignored,
+        type: "customer.created",
+        status: "IGNORED",
+        error: "Events of type customer.created are not used by this platform.",
+      },
+    ]);
+    expect(entries[0]).toMatchObject({
+      actor: { id: admin.id },
+      targetUser: { id: user.id },
+      before: { eventId: failing, status: "FAILED", error: "Stripe API error (timeout)" },
+    });
+    expect(entries[1]?.targetUser).toBeNull();
+
+    // A refused retry (the event is no longer FAILED) changes nothing and records nothing.
+    const refused = await trpcErrorOf(adminCaller.admin.stripeEvents.retry({ eventId: ignored }));
+    expect(refused.code).toBe("CONFLICT");
+    expect(
+      (await adminCaller.admin.audit.list({ actorId: admin.id, action: "stripe_event.retry" }))
+        .entries,
+    ).toHaveLength(2);
+  });
+});
+
 describe("users", () => {
   it("finds users by the start of their email or name, or by id, case-insensitively, page by page", async () => {
     const admin = callerFor(await createUser("ADMIN"));
