@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { grantCredits, spendCredits, systemActor } from "@credits/credits";
 import { saveScreenshot } from "@credits/playwright-config/screenshots";
 import { expect, test } from "@playwright/test";
 import { admin, signIn, withDatabase } from "./session.ts";
@@ -135,4 +136,61 @@ test("[ADMIN][ROLES] promote a user to administrator and back, each step in the 
   await expect(entries).toHaveCount(2);
   await expect(entries.nth(0)).toContainText("role: ADMIN → USER");
   await expect(entries.nth(1)).toContainText("role: USER → ADMIN");
+});
+
+test("[ADMIN][LEDGER] filter a user's ledger by app, type and dates", async ({
+  page,
+}, testInfo) => {
+  const user = await withDatabase(async (db) => {
+    const created = await db.user.create({
+      data: { email: `e2e-ledger-${randomUUID()}@example.com`, name: "Ledger Test" },
+    });
+    const grant = (appId: string, amount: number, description: string) =>
+      grantCredits(db, systemActor, {
+        userId: created.id,
+        appId,
+        amount,
+        source: "PROMOTION",
+        description,
+        idempotencyKey: randomUUID(),
+      });
+    await grant("default", 100, "Welcome credits");
+    await grant("reports", 40, "Reports pack");
+    await spendCredits(db, { type: "USER", id: created.id }, created.id, {
+      appId: "default",
+      amount: 30,
+      description: "API usage",
+      idempotencyKey: randomUUID(),
+    });
+    return created;
+  });
+  const day = (offset: number) => {
+    const date = new Date(Date.now() + offset * 86_400_000);
+    return date.toISOString().slice(0, 10);
+  };
+
+  await signIn(page, admin);
+  await page.goto(`/users/${user.id}`);
+  const ledger = page.getByTestId("user-ledger").getByRole("listitem");
+  await expect(ledger).toHaveCount(3);
+  const filters = page.getByRole("group", { name: "Filter the ledger" });
+  await filters.getByLabel("App").selectOption({ label: "Reports" });
+  await expect(ledger).toHaveCount(1);
+  await expect(ledger).toContainText("Reports pack");
+
+  await filters.getByLabel("App").selectOption("");
+  await filters.getByLabel("Type").selectOption("SPEND");
+  await filters.getByLabel("From").fill(day(-1));
+  await filters.getByLabel("To").fill(day(1));
+  await expect(ledger).toHaveCount(1);
+  await expect(ledger).toContainText("API usage");
+  await saveScreenshot(page, testInfo, "admin-user-ledger-filtered");
+
+  await filters.getByLabel("From").fill("2020-01-01");
+  await filters.getByLabel("To").fill("2020-01-31");
+  await expect(page.getByText("No entries match these filters")).toBeVisible();
+  await filters.getByRole("button", { name: "Clear filters" }).click();
+  await expect(ledger).toHaveCount(3);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await saveScreenshot(page, testInfo, "admin-user-phone");
 });

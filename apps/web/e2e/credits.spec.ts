@@ -1,5 +1,5 @@
 import { saveScreenshot } from "@credits/playwright-config/screenshots";
-import { expect, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import {
   availableBalance,
   availableCreditsOf,
@@ -111,40 +111,87 @@ test("[WEB][TRANSFER] send credits to another user; both see their new balance",
   await page.getByRole("button", { name: "Send 75 credits" }).click();
   await expect(page.getByText("Sent 75 credits. You have 225 credits left.")).toBeVisible();
 
+  // Both dashboards show the new balances, as the ledger has them.
+  await page.goto("/");
+  await expect(availableBalance(page)).toHaveText("225");
+  expect(await availableCreditsOf(sender.email)).toBe(225);
+  await expect(page.getByText("Thanks!")).toBeVisible();
   await recipientPage.reload();
   await expect(availableBalance(recipientPage)).toHaveText("75");
+  expect(await availableCreditsOf(recipient.email)).toBe(75);
   await expect(recipientPage.getByText("Thanks!")).toBeVisible();
   await recipientContext.close();
 });
 
-test("[WEB][HISTORY] filter by type and export the filtered history as CSV", async ({
-  page,
-}, testInfo) => {
-  const user = await signUp(page);
-  await grantTo(user.email, 400);
-  await page.goto("/purchases");
-  await page.getByRole("button", { name: "Buy Competitor analysis for 300 credits" }).click();
-  await expect(availableBalance(page)).toHaveText("100");
+/** The browser's calendar day, `offset` days from today, as a date input holds it. */
+function localDay(page: Page, offset = 0): Promise<string> {
+  return page.evaluate((days) => {
+    const date = new Date();
+    date.setDate(date.getDate() + days);
+    const pad = (value: number) => String(value).padStart(2, "0");
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  }, offset);
+}
 
-  await page.getByRole("link", { name: "History" }).click();
-  const list = page.getByTestId("history-list");
-  await expect(list.getByRole("listitem")).toHaveCount(2);
-  await page.getByLabel("Type").selectOption("PURCHASE");
-  await expect(list.getByRole("listitem")).toHaveCount(1);
-  await expect(list).toContainText("Purchase: Competitor analysis");
-  await saveScreenshot(page, testInfo, "web-history");
-
+async function exportedCsv(page: Page): Promise<string[]> {
   const [download] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("link", { name: "Export CSV" }).click(),
   ]);
   const csv = await (await download.createReadStream()).toArray();
-  const lines = Buffer.concat(csv).toString("utf8").trim().split("\n");
-  expect(lines[0]).toBe(
-    "id,created_at,app_id,type,amount,balance_after,description,actor_type,actor_id",
-  );
-  expect(lines).toHaveLength(2);
-  expect(lines[1]).toContain(",PURCHASE,-300,100,Purchase: Competitor analysis,USER,");
+  return Buffer.concat(csv).toString("utf8").trim().split("\n");
+}
+
+const csvHeader = "id,created_at,app_id,type,amount,balance_after,description,actor_type,actor_id";
+
+test.describe("a viewer in a time zone far from UTC", () => {
+  // Local days there start and end half a day away from UTC's, so a filter that lost the viewer's
+  // time zone on the way to the export would show here.
+  test.use({ timezoneId: "Pacific/Kiritimati" });
+
+  test("[WEB][HISTORY] filter by type, app and dates; the CSV export holds exactly what the page shows", async ({
+    page,
+  }, testInfo) => {
+    const user = await signUp(page);
+    await grantTo(user.email, 400);
+    await page.goto("/purchases");
+    await page.getByRole("button", { name: "Buy Competitor analysis for 300 credits" }).click();
+    await expect(availableBalance(page)).toHaveText("100");
+    await grantTo(user.email, 150, "reports");
+
+    await page.getByRole("link", { name: "History" }).click();
+    const list = page.getByTestId("history-list");
+    await expect(list.getByRole("listitem")).toHaveCount(3);
+    await page.getByLabel("Type").selectOption("PURCHASE");
+    await expect(list.getByRole("listitem")).toHaveCount(1);
+    await expect(list).toContainText("Purchase: Competitor analysis");
+    let lines = await exportedCsv(page);
+    expect(lines[0]).toBe(csvHeader);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(",default,PURCHASE,-300,100,Purchase: Competitor analysis,USER,");
+
+    await page.getByLabel("Type").selectOption("");
+    await page.getByLabel("App").selectOption({ label: "Reports" });
+    await page.getByLabel("From").fill(await localDay(page));
+    await page.getByLabel("To").fill(await localDay(page));
+    await expect(list.getByRole("listitem")).toHaveCount(1);
+    await expect(list).toContainText("E2E credits");
+    await saveScreenshot(page, testInfo, "web-history");
+    lines = await exportedCsv(page);
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(",reports,GRANT,150,150,E2E credits,SYSTEM,");
+
+    // Yesterday had nothing: an empty list, and a file with the header only.
+    await page.getByLabel("From").fill(await localDay(page, -1));
+    await page.getByLabel("To").fill(await localDay(page, -1));
+    await expect(page.getByText("No entries match these filters")).toBeVisible();
+    expect(await exportedCsv(page)).toEqual([csvHeader]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await saveScreenshot(page, testInfo, "web-history-phone");
+
+    await page.getByRole("button", { name: "Clear filters" }).click();
+    await expect(list.getByRole("listitem")).toHaveCount(3);
+  });
 });
 
 test("[WEB][LIVE] the balance updates without a reload when credits are granted from outside the page", async ({

@@ -26,12 +26,13 @@ export async function signIn(page: Page, credentials: { email: string; password:
 }
 
 /** Grants credits from outside the page, as billing or an operator would (the service layer itself). */
-export async function grantTo(email: string, amount: number): Promise<void> {
+export async function grantTo(email: string, amount: number, appId = "default"): Promise<void> {
   const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 1 });
   try {
     const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
     await grantCredits(db, systemActor, {
       userId: user.id,
+      appId,
       amount,
       source: "PROMOTION",
       description: "E2E credits",

@@ -5,12 +5,19 @@ export {
   type RateLimitResult,
 } from "./counters.ts";
 export { type AuthEnv, authEnvSchema, readAuthEnv } from "./env.ts";
+export {
+  type OAuthSignIn,
+  resolveOAuthSignIn,
+  verifiedOAuthEmail,
+  withGitHubVerifiedEmail,
+} from "./oauth.ts";
 export { signInErrors } from "./options.ts";
 export { hashPassword, verifyPassword } from "./password.ts";
-export { FailedSignInLimiter } from "./rate-limit.ts";
+export { FailedSignInLimiter, type SignInAttempt, SignInThrottle } from "./rate-limit.ts";
 export {
   authenticate,
   EmailTakenError,
+  findUsersByEmail,
   type SessionUser,
   SignUpInput,
   signUp,

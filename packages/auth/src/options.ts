@@ -5,30 +5,46 @@ import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "./counters.ts";
 import { readAuthEnv } from "./env.ts";
-import { FailedSignInLimiter } from "./rate-limit.ts";
+import { resolveOAuthSignIn, withGitHubVerifiedEmail } from "./oauth.ts";
+import { SignInThrottle } from "./rate-limit.ts";
 import type {} from "./session-types.ts";
 import { authenticate, type SessionUser, TooManySignInAttemptsError } from "./users.ts";
 
-let signInLimiter: FailedSignInLimiter | undefined;
+let signInThrottle: SignInThrottle | undefined;
 
 /** Failed sign-ins counted in Redis when REDIS_URL is set (shared by instances), else in memory. */
-function getSignInLimiter(redisUrl: string | undefined): FailedSignInLimiter {
-  signInLimiter ??= new FailedSignInLimiter(
+function getSignInThrottle(redisUrl: string | undefined): SignInThrottle {
+  signInThrottle ??= new SignInThrottle(
     redisUrl ? createRedisRateLimiter(redisUrl) : createMemoryRateLimiter(),
   );
-  return signInLimiter;
+  return signInThrottle;
 }
 
-function clientAddress(headers: Record<string, string | string[] | undefined> | undefined): string {
-  const forwarded = headers?.["x-forwarded-for"];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-  return first || "unknown";
+/**
+ * The client's address, from X-Forwarded-For as far as it can be trusted: each of the
+ * `trustedProxies` reverse proxies in front of the app appends the address it was called from, so
+ * the client is the entry that many places from the end; anything before it is whatever the client
+ * sent. With no trusted proxy (the default) the header proves nothing and the answer is null: the
+ * app cannot see its callers' addresses itself (Next.js keeps a header the client sent).
+ */
+export function clientAddress(
+  headers: Record<string, string | string[] | undefined> | undefined,
+  trustedProxies: number,
+): string | null {
+  if (trustedProxies < 1) return null;
+  const header = headers?.["x-forwarded-for"];
+  const hops = (Array.isArray(header) ? header.join(",") : (header ?? ""))
+    .split(",")
+    .map((hop) => hop.trim())
+    .filter(Boolean);
+  return hops.at(-trustedProxies) ?? null;
 }
 
 /** Error codes the sign-in page turns into messages. */
 export const signInErrors = {
   wrongCredentials: "CredentialsSignin",
   tooManyAttempts: "TooManyAttempts",
+  unverifiedEmail: "UnverifiedEmail",
 } as const;
 
 /**
@@ -36,11 +52,27 @@ export const signInErrors = {
  * their keys are set; JWT sessions carrying the user's id and role, the role re-read from the
  * database on every request so a demotion takes effect at once.
  */
-export function createAuthOptions(db: () => Database = getDb): NextAuthOptions {
+export function createAuthOptions(
+  db: () => Database = getDb,
+  /** Tests pass their own; by default one per process, in Redis when REDIS_URL is set. */
+  signInThrottleOverride?: SignInThrottle,
+): NextAuthOptions {
   const env = readAuthEnv();
+  const throttle = () => signInThrottleOverride ?? getSignInThrottle(env.REDIS_URL);
   const oauth = [
     env.AUTH_GITHUB_ID && env.AUTH_GITHUB_SECRET
-      ? GitHubProvider({ clientId: env.AUTH_GITHUB_ID, clientSecret: env.AUTH_GITHUB_SECRET })
+      ? GitHubProvider({
+          clientId: env.AUTH_GITHUB_ID,
+          clientSecret: env.AUTH_GITHUB_SECRET,
+          // The profile alone does not say whether GitHub verified its email: ask GitHub.
+          userinfo: {
+            url: "https://api.github.com/user",
+            async request({ client, tokens }) {
+              const accessToken = tokens.access_token ?? "";
+              return withGitHubVerifiedEmail(await client.userinfo(accessToken), accessToken);
+            },
+          },
+        })
       : null,
     env.AUTH_GOOGLE_ID && env.AUTH_GOOGLE_SECRET
       ? GoogleProvider({ clientId: env.AUTH_GOOGLE_ID, clientSecret: env.AUTH_GOOGLE_SECRET })
@@ -62,10 +94,10 @@ export function createAuthOptions(db: () => Database = getDb): NextAuthOptions {
         async authorize(credentials, request) {
           const email = credentials?.email ?? "";
           try {
-            return await authenticate(db(), getSignInLimiter(env.REDIS_URL), {
+            return await authenticate(db(), throttle(), {
               email,
               password: credentials?.password ?? "",
-              limiterKey: `${email.trim().toLowerCase()}|${clientAddress(request?.headers)}`,
+              address: clientAddress(request?.headers, env.AUTH_TRUSTED_PROXIES),
             });
           } catch (error) {
             if (error instanceof TooManySignInAttemptsError)
@@ -77,27 +109,32 @@ export function createAuthOptions(db: () => Database = getDb): NextAuthOptions {
       ...oauth,
     ],
     callbacks: {
-      async signIn({ user, account }) {
+      async signIn({ user, account, profile }) {
         if (!account || account.type === "credentials") return true;
-        // OAuth: the verified email is the identity; the first sign-in creates the user.
-        if (!user.email) return false;
-        await db().user.upsert({
-          where: { email: user.email.toLowerCase() },
-          create: { email: user.email.toLowerCase(), name: user.name ?? null },
-          update: {},
+        // OAuth: only an email the provider verified is an identity (see oauth.ts).
+        const outcome = await resolveOAuthSignIn(db(), {
+          provider: account.provider,
+          profile,
+          name: user.name,
         });
-        return true;
+        if (outcome.allowed) return true;
+        return outcome.reason === "unverified-email"
+          ? `/sign-in?error=${signInErrors.unverifiedEmail}`
+          : false;
       },
-      async jwt({ token, user, account }) {
-        // At sign-in the user comes from authorize (credentials: our id) or the provider (OAuth:
-        // found by email); afterwards from the token's subject.
-        const where = account
-          ? account.type === "credentials"
-            ? { id: user.id }
-            : { email: user.email?.toLowerCase() ?? "" }
-          : token.sub
-            ? { id: token.sub }
-            : null;
+      async jwt({ token, user, account, profile }) {
+        // At sign-in the user comes from authorize (credentials: our id) or from the provider's
+        // verified email (OAuth, as signIn allowed it); afterwards from the token's subject.
+        let where: { id: string } | null = token.sub ? { id: token.sub } : null;
+        if (account?.type === "credentials") where = { id: user.id };
+        else if (account) {
+          const outcome = await resolveOAuthSignIn(db(), {
+            provider: account.provider,
+            profile,
+            name: user.name,
+          });
+          where = outcome.allowed ? { id: outcome.user.id } : null;
+        }
         const current = where
           ? await db().user.findUnique({
               where,

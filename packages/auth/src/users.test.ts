@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createDatabaseClient } from "@credits/db";
 import { afterAll, describe, expect, it } from "vitest";
 import { createMemoryRateLimiter } from "./counters.ts";
-import { FailedSignInLimiter } from "./rate-limit.ts";
+import { SignInThrottle } from "./rate-limit.ts";
 import {
   authenticate,
   EmailTakenError,
@@ -28,11 +28,11 @@ describe("sign-up and sign-in", () => {
     expect(stored.passwordHash).toMatch(/^scrypt\$/);
     expect(stored.passwordHash).not.toContain("long enough pw");
 
-    const limiter = new FailedSignInLimiter(createMemoryRateLimiter());
-    const signedIn = await authenticate(db, limiter, {
+    const throttle = new SignInThrottle(createMemoryRateLimiter());
+    const signedIn = await authenticate(db, throttle, {
       email: email.toUpperCase(),
       password: "long enough pw",
-      limiterKey: "k",
+      address: null,
     });
     expect(signedIn).toEqual({
       id: user.id,
@@ -64,12 +64,19 @@ describe("sign-up and sign-in", () => {
   it("answers null for a wrong password or an unknown email, and locks out after repeated failures", async () => {
     const email = newEmail();
     await signUp(db, SignUpInput.parse({ name: "Ann", email, password: "long enough pw" }));
-    const limiter = new FailedSignInLimiter(createMemoryRateLimiter(), 3, 60_000);
+    const throttle = new SignInThrottle(createMemoryRateLimiter(), {
+      perEmail: 3,
+      perAddress: 10,
+      windowMs: 60_000,
+    });
     const attempt = (password: string, who = email) =>
-      authenticate(db, limiter, { email: who, password, limiterKey: "ann|ip" });
+      authenticate(db, throttle, { email: who, password, address: null });
     expect(await attempt("wrong password")).toBeNull();
     expect(await attempt("long enough pw", "nobody@example.com")).toBeNull();
     expect(await attempt("wrong again")).toBeNull();
+    expect(await attempt("long enough pw")).not.toBeNull();
+    for (const password of ["wrong 1", "wrong 2", "wrong 3"])
+      expect(await attempt(password, email.toUpperCase())).toBeNull();
     // The right password no longer helps while locked out.
     await expect(attempt("long enough pw")).rejects.toBeInstanceOf(TooManySignInAttemptsError);
   });

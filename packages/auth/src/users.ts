@@ -1,7 +1,7 @@
 import { type Database, Prisma } from "@credits/db";
 import { z } from "zod";
 import { hashPassword, verifyPassword } from "./password.ts";
-import type { FailedSignInLimiter } from "./rate-limit.ts";
+import type { SignInAttempt, SignInThrottle } from "./rate-limit.ts";
 
 /** The signed-in user as every app and procedure sees it. */
 export interface SessionUser {
@@ -39,6 +39,21 @@ export class TooManySignInAttemptsError extends Error {
   }
 }
 
+/**
+ * The users whose email is one of `emails`, in any case (through the lower(email) index). Emails
+ * are unique only case-sensitively, so one address may match several rows; sign-up stores them
+ * lower-cased, but users created otherwise may not be.
+ */
+export async function findUsersByEmail(
+  db: Database,
+  emails: string[],
+): Promise<{ id: string; email: string }[]> {
+  if (emails.length === 0) return [];
+  const lowered = emails.map((email) => email.trim().toLowerCase());
+  return db.$queryRaw<{ id: string; email: string }[]>`
+    SELECT id, email FROM users WHERE lower(email) = ANY(${lowered}::text[])`;
+}
+
 /** Creates a user with an email and password; the email is the identity, case-insensitively. */
 export async function signUp(db: Database, input: SignUpInput): Promise<SessionUser> {
   const passwordHash = await hashPassword(input.password);
@@ -61,14 +76,16 @@ const decoyHash = hashPassword("decoy password that matches nothing");
 
 /**
  * Checks an email and password. Returns the user, or null for a wrong email or password; refuses
- * with TooManySignInAttemptsError once `limiterKey` has failed too often.
+ * with TooManySignInAttemptsError while the email, or the address the attempt comes from, has
+ * failed too often (see SignInThrottle).
  */
 export async function authenticate(
   db: Database,
-  limiter: FailedSignInLimiter,
-  credentials: { email: string; password: string; limiterKey: string },
+  throttle: SignInThrottle,
+  credentials: { email: string; password: string; address: string | null },
 ): Promise<SessionUser | null> {
-  const retryAfterMs = await limiter.retryAfterMs(credentials.limiterKey);
+  const attempt: SignInAttempt = { email: credentials.email, address: credentials.address };
+  const retryAfterMs = await throttle.retryAfterMs(attempt);
   if (retryAfterMs > 0) throw new TooManySignInAttemptsError(retryAfterMs);
   const email = Email.safeParse(credentials.email);
   const user = email.success
@@ -79,10 +96,10 @@ export async function authenticate(
     : null;
   const valid = await verifyPassword(credentials.password, user?.passwordHash ?? (await decoyHash));
   if (!user?.passwordHash || !valid) {
-    await limiter.recordFailure(credentials.limiterKey);
+    await throttle.recordFailure(attempt);
     return null;
   }
-  await limiter.reset(credentials.limiterKey);
+  await throttle.recordSuccess(attempt);
   const { passwordHash: _hash, ...sessionUser } = user;
   return sessionUser;
 }

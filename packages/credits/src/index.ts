@@ -3,6 +3,7 @@ import type { AppRouter } from "./root.ts";
 
 export * from "./billing-schemas.ts";
 export * from "./errors.ts";
+export * from "./history-filter.ts";
 export * from "./plans.ts";
 export { serviceApiEnvSchema } from "./rest/config.ts";
 export { openApiDocument } from "./rest/openapi.ts";

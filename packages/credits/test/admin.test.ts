@@ -10,60 +10,7 @@ import {
   withOwnDatabase,
 } from "./fixtures.ts";
 
-describe("admin authorization", () => {
-  it("refuses every admin procedure to anonymous callers (UNAUTHORIZED) and to users (FORBIDDEN)", async () => {
-    const { user, caller: userCaller } = await fundedUser(20);
-    const purchase = await userCaller.purchases.create({
-      itemId: "x",
-      itemName: "X",
-      credits: 5,
-      idempotencyKey: newKey(),
-    });
-    const calls = (caller: ReturnType<typeof callerFor>) => [
-      () =>
-        caller.admin.credits.adjust({
-          direction: "grant",
-          userId: user.id,
-          amount: 1,
-          reason: "r",
-          idempotencyKey: newKey(),
-        }),
-      () =>
-        caller.admin.purchases.refund({
-          purchaseId: purchase.purchaseId,
-          reason: "r",
-          idempotencyKey: newKey(),
-        }),
-      () => caller.admin.users.search({ query: "" }),
-      () => caller.admin.users.get({ userId: user.id }),
-      () => caller.admin.users.history({ userId: user.id }),
-      () => caller.admin.users.setRole({ userId: user.id, role: "ADMIN", reason: "r" }),
-      () => caller.admin.audit.list({}),
-      () => caller.admin.overview({}),
-      () =>
-        caller.admin.credits.bulkGrant({
-          batchKey: newKey(),
-          emails: [user.email],
-          amount: 1,
-          reason: "r",
-        }),
-      () => caller.admin.subscriptions.setTier({ userId: user.id, tier: "PRO", reason: "r" }),
-      () => caller.admin.subscriptions.cancel({ userId: user.id, atPeriodEnd: true, reason: "r" }),
-      () => caller.admin.subscriptions.resume({ userId: user.id, reason: "r" }),
-      () => caller.admin.subscriptions.members({ tier: "PRO" }),
-      () => caller.admin.stripeEvents.list({}),
-      () => caller.admin.stripeEvents.get({ eventId: "evt_unknown" }),
-      () => caller.admin.stripeEvents.retry({ eventId: "evt_unknown" }),
-    ];
-    for (const call of calls(callerFor(null)))
-      expect((await trpcErrorOf(call())).code).toBe("UNAUTHORIZED");
-    for (const call of calls(userCaller))
-      expect((await trpcErrorOf(call())).code).toBe("FORBIDDEN");
-    expect((await userCaller.credits.balance()).total).toBe(15);
-    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).role).toBe("USER");
-    expect(await db.subscription.findUnique({ where: { userId: user.id } })).toBeNull();
-  });
-});
+// Who may call the admin procedures: the matrix in authorization.test.ts, read from the router.
 
 describe("audit log", () => {
   it("records grants, debits and refunds with before, after and reason, in the same transaction", async () => {
@@ -154,6 +101,67 @@ describe("audit log", () => {
     await expect(
       db.$executeRaw`DELETE FROM audit_log WHERE target_user_id = ${user.id}::uuid`,
     ).rejects.toThrow(/append-only/);
+  });
+});
+
+describe("retrying a Stripe event", () => {
+  /** A received event recorded as FAILED, as a failed delivery leaves it. */
+  async function failedEvent(type: string, object: object, userId: string | null = null) {
+    const id = `evt_${randomUUID().replaceAll("-", "")}`;
+    const payload = { id, object: "event", type, created: 1_800_000_000, data: { object } };
+    await db.$executeRaw`
+      INSERT INTO stripe_events (id, type, status, error, payload, event_created_at, attempts, user_id)
+      VALUES (${id}, ${type}, 'FAILED', 'Stripe API error (timeout)', ${JSON.stringify(payload)}::jsonb,
+        now(), 1, ${userId}::uuid)`;
+    return id;
+  }
+
+  it("records who retried it and how it went, also when it fails again", async () => {
+    const admin = await createUser("ADMIN");
+    const user = await createUser();
+    const ignored = await failedEvent("customer.created", { id: "cus_x" });
+    const failing = await failedEvent("customer.subscription.updated", { id: "sub_x" }, user.id);
+    const adminCaller = callerFor(admin);
+    expect((await adminCaller.admin.stripeEvents.retry({ eventId: ignored })).status).toBe(
+      "IGNORED",
+    );
+    // Billing is not configured here, so re-reading the subscription from Stripe fails.
+    expect((await adminCaller.admin.stripeEvents.retry({ eventId: failing })).status).toBe(
+      "FAILED",
+    );
+
+    const { entries } = await adminCaller.admin.audit.list({
+      actorId: admin.id,
+      action: "stripe_event.retry",
+    });
+    expect(entries.map((entry) => entry.after)).toEqual([
+      {
+        eventId: failing,
+        type: "customer.subscription.updated",
+        status: "FAILED",
+        error: expect.any(String),
+      },
+      {
+        eventId: ignored,
+        type: "customer.created",
+        status: "IGNORED",
+        error: "Events of type customer.created are not used by this platform.",
+      },
+    ]);
+    expect(entries[0]).toMatchObject({
+      actor: { id: admin.id },
+      targetUser: { id: user.id },
+      before: { eventId: failing, status: "FAILED", error: "Stripe API error (timeout)" },
+    });
+    expect(entries[1]?.targetUser).toBeNull();
+
+    // A refused retry (the event is no longer FAILED) changes nothing and records nothing.
+    const refused = await trpcErrorOf(adminCaller.admin.stripeEvents.retry({ eventId: ignored }));
+    expect(refused.code).toBe("CONFLICT");
+    expect(
+      (await adminCaller.admin.audit.list({ actorId: admin.id, action: "stripe_event.retry" }))
+        .entries,
+    ).toHaveLength(2);
   });
 });
 
@@ -268,6 +276,73 @@ describe("bulk grant", () => {
     ).toBe("FORBIDDEN");
     const invalid = await trpcErrorOf(admin.admin.credits.bulkGrant({ ...chunk, emails: [] }));
     expect(invalid.code).toBe("BAD_REQUEST");
+  });
+
+  it("grants nobody twice when another operator resumes the batch", async () => {
+    const [first, second] = [
+      callerFor(await createUser("ADMIN")),
+      callerFor(await createUser("ADMIN")),
+    ];
+    const users = await Promise.all([createUser(), createUser()]);
+    const chunk = {
+      batchKey: newKey(),
+      emails: users.map((user) => user.email),
+      amount: 25,
+      reason: "Outage credit",
+    };
+    await first.admin.credits.bulkGrant({ ...chunk, emails: [users[0]?.email ?? ""] });
+    // The first operator was interrupted; a colleague resumes the same batch from the start.
+    const resumed = await second.admin.credits.bulkGrant(chunk);
+    expect(resumed.map((outcome) => [outcome.status, outcome.balance])).toEqual([
+      ["granted", 25],
+      ["granted", 25],
+    ]);
+    for (const user of users) expect((await callerFor(user).credits.balance()).total).toBe(25);
+  });
+
+  it("finds users whose stored email has capitals", async () => {
+    const admin = callerFor(await createUser("ADMIN"));
+    const stored = await db.user.create({
+      data: { email: `Mixed.Case-${randomUUID()}@Example.COM` },
+    });
+    const [outcome] = await admin.admin.credits.bulkGrant({
+      batchKey: newKey(),
+      emails: [stored.email.toLowerCase()],
+      amount: 12,
+      reason: "Goodwill credit",
+    });
+    expect(outcome).toMatchObject({ status: "granted", balance: 12 });
+    const balance = await callerFor({
+      id: stored.id,
+      email: stored.email,
+      role: "USER",
+    }).credits.balance();
+    expect(balance.total).toBe(12);
+  });
+
+  it("writes one audit entry per user granted, naming the operator and the batch", async () => {
+    const operator = await createUser("ADMIN");
+    const users = await Promise.all([createUser(), createUser()]);
+    const chunk = {
+      batchKey: newKey(),
+      emails: [...users.map((user) => user.email), "nobody-at-all@example.com"],
+      amount: 40,
+      reason: "Birthday credit",
+    };
+    await callerFor(operator).admin.credits.bulkGrant(chunk);
+    await callerFor(await createUser("ADMIN")).admin.credits.bulkGrant(chunk);
+    const audit = callerFor(operator).admin.audit;
+    for (const user of users) {
+      const { entries } = await audit.list({ targetUserId: user.id });
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({
+        action: "credits.bulk_grant",
+        actor: { id: operator.id },
+        reason: "Birthday credit",
+        before: { appId: "default", balance: 0 },
+        after: { appId: "default", balance: 40, amount: 40, batchKey: chunk.batchKey },
+      });
+    }
   });
 });
 

@@ -11,6 +11,8 @@ const messages: Record<string, string> = {
   TooManyAttempts: "Too many failed sign-ins. Wait 15 minutes, then try again.",
   OAuthSignin: "Signing in with that provider failed. Try again or use your email.",
   AccessDenied: "That account cannot sign in here.",
+  UnverifiedEmail:
+    "That provider has not verified your email address. Verify it there, or sign in with your email and password.",
 };
 
 /** Email and password sign-in, shared by both apps; `signUpHref` offers account creation. */

@@ -1,4 +1,5 @@
 // The operators' audit log: every admin action, written in the same transaction as its effect.
+import { findUsersByEmail } from "@credits/auth";
 import type { Database } from "@credits/db";
 import type { Tx } from "./ledger.ts";
 
@@ -30,17 +31,12 @@ export interface AuditFilters {
   limit: number;
 }
 
-/** The ids of the users with this email in any case (uniqueness is case-sensitive, so maybe several). */
-async function userIdsByEmail(db: Database, email: string): Promise<string[]> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM users WHERE lower(email) = lower(${email})`;
-  return rows.map((row) => row.id);
-}
-
 /** The audit log, newest first, keyset-paginated by id. */
 export async function listAudit(db: Database, filters: AuditFilters) {
   // An email nobody has gives an empty `in`, which matches nothing: an empty page, not an error.
-  const actorIds = filters.actorEmail ? await userIdsByEmail(db, filters.actorEmail) : undefined;
+  const actorIds = filters.actorEmail
+    ? (await findUsersByEmail(db, [filters.actorEmail])).map((user) => user.id)
+    : undefined;
   const rows = await db.auditLog.findMany({
     where: {
       actorId: actorIds ? { in: actorIds, equals: filters.actorId } : filters.actorId,

@@ -7,6 +7,8 @@ import Stripe from "stripe";
 import { CreditsError, NotFoundError, StateConflictError } from "../errors.ts";
 import { log } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
+import { recordAudit } from "../service/audit.ts";
+import type { Actor } from "../service/ledger.ts";
 import type { BillingConfig } from "./config.ts";
 import { handleStripeEvent } from "./handlers.ts";
 
@@ -127,17 +129,34 @@ export async function receiveStripeWebhook(
   return { status: 200, body: { received: true, status: result.status } };
 }
 
-/** An operator's retry of a FAILED event, from its stored (verified) payload. */
+/**
+ * An operator's retry of a FAILED event, from its stored (verified) payload, recorded in the audit
+ * log with its outcome (a retry that fails again is recorded too).
+ */
 export async function retryStripeEvent(
   db: Database,
   config: BillingConfig,
+  operator: Actor,
   eventId: string,
 ): Promise<{ status: EventStatus; note?: string }> {
-  const [row] = await db.$queryRaw<{ status: EventStatus; payload: Stripe.Event }[]>`
-    SELECT status, payload FROM stripe_events WHERE id = ${eventId}`;
+  const [row] = await db.$queryRaw<
+    { status: EventStatus; type: string; error: string | null; payload: Stripe.Event }[]
+  >`SELECT status, type, error, payload FROM stripe_events WHERE id = ${eventId}`;
   if (!row) throw new NotFoundError("stripe event", eventId);
   if (row.status !== "FAILED") {
     throw new StateConflictError(`This event was already ${row.status.toLowerCase()}.`);
   }
-  return processStripeEvent(db, config, row.payload);
+  const outcome = await processStripeEvent(db, config, row.payload);
+  if (operator.id) {
+    const [after] = await db.$queryRaw<{ user_id: string | null }[]>`
+      SELECT user_id FROM stripe_events WHERE id = ${eventId}`;
+    await recordAudit(db, {
+      actorId: operator.id,
+      action: "stripe_event.retry",
+      targetUserId: after?.user_id ?? null,
+      before: { eventId, type: row.type, status: row.status, error: row.error },
+      after: { eventId, type: row.type, status: outcome.status, error: outcome.note ?? null },
+    });
+  }
+  return outcome;
 }

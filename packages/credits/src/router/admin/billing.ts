@@ -54,5 +54,5 @@ export const adminStripeEventsRouter = {
 
   retry: adminProcedure
     .input(StripeEventIdInput)
-    .mutation(({ ctx, input }) => retryStripeEvent(ctx.db, ctx.billing, input.eventId)),
+    .mutation(({ ctx, input }) => retryStripeEvent(ctx.db, ctx.billing, ctx.actor, input.eventId)),
 };

@@ -11,12 +11,14 @@ import { useState } from "react";
 const actions = [
   "credits.grant",
   "credits.debit",
+  "credits.bulk_grant",
   "purchase.refund",
   "user.role",
   "subscription.tier",
   "subscription.cancel",
   "subscription.cancel_at_period_end",
   "subscription.resume",
+  "stripe_event.retry",
 ];
 const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
 

@@ -1,49 +1,33 @@
 "use client";
 
-import type { TransactionType } from "@credits/credits";
+import {
+  emptyHistoryFilter,
+  type HistoryFilterFields,
+  historyFilterOf,
+  historyFilterSearchParams,
+  isHistoryFiltered,
+} from "@credits/credits/history-filter";
 import { useTRPC } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
-import { EntryRow, typeLabel } from "@credits/credits/react/entry-row";
+import { EntryRow } from "@credits/credits/react/entry-row";
+import { HistoryFilters, NoMatchingEntries } from "@credits/credits/react/history-filters";
 import { Alert, Button, Card, EmptyState, Skeleton } from "@credits/ui";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
-const types: TransactionType[] = [
-  "GRANT",
-  "PURCHASE",
-  "SPEND",
-  "REFUND",
-  "TRANSFER_IN",
-  "TRANSFER_OUT",
-  "ADJUSTMENT",
-  "EXPIRE",
-  "HOLD_CAPTURE",
-];
-
-interface Filters {
-  app: string;
-  type: string;
-  from: string;
-  to: string;
-}
-
-const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
-
 export function History() {
   const trpc = useTRPC();
-  const [filters, setFilters] = useState<Filters>({ app: "", type: "", from: "", to: "" });
+  const [fields, setFields] = useState<HistoryFilterFields>(emptyHistoryFilter);
   const balance = useQuery(trpc.credits.balance.queryOptions());
-  const input = {
-    appId: filters.app || undefined,
-    types: filters.type ? [filters.type as TransactionType] : undefined,
-    from: filters.from ? new Date(`${filters.from}T00:00:00`) : undefined,
-    to: filters.to ? new Date(`${filters.to}T23:59:59.999`) : undefined,
-    limit: 25,
-  };
+  // The list and the export link are built from this one filter, so the CSV is what is on screen.
+  const filter = historyFilterOf(fields);
   const history = useInfiniteQuery(
-    trpc.credits.history.infiniteQueryOptions(input, {
-      getNextPageParam: (page) => page.nextCursor ?? undefined,
-    }),
+    trpc.credits.history.infiniteQueryOptions(
+      { ...filter, limit: 25 },
+      {
+        getNextPageParam: (page) => page.nextCursor ?? undefined,
+      },
+    ),
   );
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
@@ -59,10 +43,8 @@ export function History() {
     return () => observer.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const exportParams = new URLSearchParams(Object.entries(filters).filter(([, value]) => value));
+  const exportParams = historyFilterSearchParams(filter);
   const entries = history.data?.pages.flatMap((page) => page.entries) ?? [];
-  const update = (key: keyof Filters) => (event: { target: { value: string } }) =>
-    setFilters((current) => ({ ...current, [key]: event.target.value }));
 
   return (
     <div className="flex flex-col gap-6">
@@ -77,44 +59,7 @@ export function History() {
         </a>
       </div>
       <Card>
-        <fieldset className="grid gap-3 sm:grid-cols-4">
-          <legend className="sr-only">Filters</legend>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            App
-            <select className={selectClass} value={filters.app} onChange={update("app")}>
-              <option value="">All apps</option>
-              {balance.data?.apps.map((app) => (
-                <option key={app.appId} value={app.appId}>
-                  {app.appName}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Type
-            <select className={selectClass} value={filters.type} onChange={update("type")}>
-              <option value="">All types</option>
-              {types.map((type) => (
-                <option key={type} value={type}>
-                  {typeLabel(type)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            From
-            <input
-              type="date"
-              className={selectClass}
-              value={filters.from}
-              onChange={update("from")}
-            />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            To
-            <input type="date" className={selectClass} value={filters.to} onChange={update("to")} />
-          </label>
-        </fieldset>
+        <HistoryFilters value={fields} onChange={setFields} apps={balance.data?.apps} />
       </Card>
       <Card aria-live="polite" aria-busy={history.isFetching}>
         {history.isError ? (
@@ -126,9 +71,13 @@ export function History() {
             <Skeleton className="h-10" />
           </div>
         ) : entries.length === 0 ? (
-          <EmptyState title="No entries match these filters">
-            Try another app, type or date range.
-          </EmptyState>
+          isHistoryFiltered(fields) ? (
+            <NoMatchingEntries />
+          ) : (
+            <EmptyState title="No activity yet">
+              Credits you receive, spend or send will show up here.
+            </EmptyState>
+          )
         ) : (
           <ul className="divide-y divide-zinc-100" data-testid="history-list">
             {entries.map((entry) => (

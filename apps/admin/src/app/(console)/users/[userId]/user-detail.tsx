@@ -1,8 +1,15 @@
 "use client";
 
+import {
+  emptyHistoryFilter,
+  type HistoryFilterFields,
+  historyFilterOf,
+  isHistoryFiltered,
+} from "@credits/credits/history-filter";
 import { useTRPC } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
 import { EntryRow, purchaseStatusLabels } from "@credits/credits/react/entry-row";
+import { HistoryFilters, NoMatchingEntries } from "@credits/credits/react/history-filters";
 import {
   Alert,
   Button,
@@ -16,6 +23,7 @@ import {
 } from "@credits/ui";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
 import { AdjustCredits } from "./adjust-credits.tsx";
 import { RefundButton } from "./refund-button.tsx";
 import { RoleButton } from "./role-button.tsx";
@@ -24,9 +32,10 @@ import { type Plans, SubscriptionCard, UsageCard } from "./subscription-card.tsx
 export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) {
   const trpc = useTRPC();
   const overview = useQuery(trpc.admin.users.get.queryOptions({ userId }));
+  const [ledgerFields, setLedgerFields] = useState<HistoryFilterFields>(emptyHistoryFilter);
   const ledger = useInfiniteQuery(
     trpc.admin.users.history.infiniteQueryOptions(
-      { userId, limit: 25 },
+      { userId, ...historyFilterOf(ledgerFields), limit: 25 },
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
@@ -153,10 +162,24 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
       </Card>
       <Card>
         <CardTitle>Ledger</CardTitle>
-        {ledger.isPending ? (
+        <div className="mb-4">
+          <HistoryFilters
+            value={ledgerFields}
+            onChange={setLedgerFields}
+            apps={balances.apps}
+            legend="Filter the ledger"
+          />
+        </div>
+        {ledger.isError ? (
+          <Alert>{describeError(ledger.error).message}</Alert>
+        ) : ledger.isPending ? (
           <Skeleton className="h-32" />
         ) : entries.length === 0 ? (
-          <EmptyState title="No ledger entries" />
+          isHistoryFiltered(ledgerFields) ? (
+            <NoMatchingEntries />
+          ) : (
+            <EmptyState title="No ledger entries" />
+          )
         ) : (
           <ul className="divide-y divide-zinc-100" data-testid="user-ledger">
             {entries.map((entry) => (

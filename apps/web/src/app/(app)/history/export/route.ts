@@ -1,6 +1,6 @@
 // GET /history/export — the signed-in user's filtered history as a CSV download
 import { getSessionUser } from "@credits/auth/next";
-import { HistoryInput, historyCsv } from "@credits/credits";
+import { historyCsv, historyFilterFromSearchParams } from "@credits/credits";
 import { getDb } from "@credits/db";
 
 export const dynamic = "force-dynamic";
@@ -12,22 +12,12 @@ export async function GET(request: Request) {
       { error: { code: "UNAUTHORIZED", message: "Sign in to continue." } },
       { status: 401 },
     );
-  const params = new URL(request.url).searchParams;
-  const filters = HistoryInput.safeParse({
-    appId: params.get("app") || undefined,
-    types: params.get("type") ? [params.get("type")] : undefined,
-    from: params.get("from") || undefined,
-    to: params.get("to") || undefined,
-  });
+  // The history page writes these parameters from the filter it lists with (exact instants for its
+  // local days), so the file holds exactly the entries on screen.
+  const filters = historyFilterFromSearchParams(new URL(request.url).searchParams);
   if (!filters.success) {
     return Response.json(
-      {
-        error: {
-          code: "BAD_REQUEST",
-          message: "Invalid filters.",
-          details: filters.error.flatten().fieldErrors,
-        },
-      },
+      { error: { code: "BAD_REQUEST", message: "Invalid filters.", details: filters.fieldErrors } },
       { status: 400 },
     );
   }
