@@ -1,5 +1,6 @@
 // The Stripe webhook: signatures, at-most-once processing however events are delivered (twice,
 // concurrently, days later, out of order), failures that are retried, refunds and disputes.
+import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { plans } from "../src/plans.ts";
 import { verifyLedger } from "../src/service/verify.ts";
@@ -14,6 +15,7 @@ import {
   deliverAll,
   eventOfType,
   fake,
+  sessionIdOf,
   storedEvent,
   subscribe,
   webhookSecret,
@@ -137,6 +139,54 @@ describe("subscription checkout", () => {
     await deliverAll([...events].reverse());
     expect((await billedCaller(user).subscriptions.get()).tier).toBe("PREMIUM");
     expect(await creditsOf(user.id)).toBe(plans.PREMIUM.monthlyCredits);
+  });
+});
+
+describe("first deliveries at once", () => {
+  /** Each event `times` times, all at once, none of them delivered before. */
+  function deliverAtOnce(events: Stripe.Event[], times: number) {
+    return Promise.all(
+      events.flatMap((event) => Array.from({ length: times }, () => deliver(event))),
+    );
+  }
+
+  it("applies a subscription's events once when each arrives 8 times at once, for the first time", async () => {
+    const user = await createUser();
+    const { url } = await billedCaller(user).subscriptions.checkout({ tier: "PRO" });
+    const events = await fake.completeCheckout(sessionIdOf(url));
+    fake.takeEvents();
+    // As if the customer were not linked yet: the events link it, each trying first.
+    await db.user.update({ where: { id: user.id }, data: { stripeCustomerId: null } });
+    const replies = await deliverAtOnce(events, 8);
+    expect(replies.map((reply) => reply.status)).toEqual(replies.map(() => 200));
+    for (const event of events) {
+      expect(await storedEvent(event.id)).toMatchObject({ status: "PROCESSED", attempts: 1 });
+    }
+    expect(await creditsOf(user.id)).toBe(plans.PRO.monthlyCredits);
+    expect(await db.creditGrant.count({ where: { account: { userId: user.id } } })).toBe(1);
+    expect(await db.stripePayment.count({ where: { userId: user.id } })).toBe(1);
+    expect((await billedCaller(user).subscriptions.get()).tier).toBe("PRO");
+  });
+
+  it("grants a credit pack once when its paid-session events arrive 8 times each at once", async () => {
+    const user = await createUser();
+    const { events, sessionId } = await buyPack(user, "pack_500");
+    const completed = eventOfType(events, "checkout.session.completed");
+    const succeeded = fake.event(
+      "checkout.session.async_payment_succeeded",
+      completed.data.object as object,
+    );
+    const replies = await deliverAtOnce([completed, succeeded], 8);
+    expect(replies.map((reply) => reply.status)).toEqual(replies.map(() => 200));
+    // One of the two events granted; the other found the payment claimed.
+    const statuses = [
+      (await storedEvent(completed.id))?.status,
+      (await storedEvent(succeeded.id))?.status,
+    ].sort();
+    expect(statuses).toEqual(["IGNORED", "PROCESSED"]);
+    expect(await creditsOf(user.id)).toBe(500);
+    expect(await db.creditGrant.count({ where: { stripeObjectId: sessionId } })).toBe(1);
+    expect(await verifyLedger(db)).toEqual([]);
   });
 });
 

@@ -79,11 +79,14 @@ async function onCheckoutPaid(
   config: BillingConfig,
   session: Stripe.Checkout.Session,
 ): Promise<HandlerOutcome> {
+  const subscriptionId = session.mode === "subscription" ? idOf(session.subscription) : null;
+  // The lock order of every subscription event: the subscription's lock, then the user's row
+  // (linking the customer). Taken the other way round, two first deliveries would deadlock.
+  if (subscriptionId) await lockStripeSubscription(tx, subscriptionId);
   const userId = await userOfCheckout(tx, session);
   if (!userId) return ignored("No user is linked to this checkout session.");
   if (session.mode === "subscription") {
     // The allowance comes with the paid invoice; here the subscription is linked and mirrored.
-    const subscriptionId = idOf(session.subscription);
     if (!subscriptionId) return ignored("The checkout session has no subscription.", userId);
     return syncSubscription(tx, config, subscriptionId);
   }
