@@ -30,16 +30,25 @@ export const billing = billingWith(fake.url);
 
 export const billedCaller = (user: SessionUser | null) => callerFor(user, billing);
 
-/** Posts one event as Stripe would: the JSON body with a fresh signature header. */
-export function deliver(event: Stripe.Event, options: { timestamp?: number } = {}) {
+/**
+ * Posts one event as Stripe would: the JSON body with a fresh signature header (Stripe signs every
+ * delivery anew). `billing` replaces the server's settings, e.g. to make Stripe unreachable.
+ */
+export function deliver(
+  event: Stripe.Event,
+  options: { timestamp?: number; billing?: BillingConfig } = {},
+) {
   const payload = JSON.stringify(event);
   return receiveStripeWebhook(
     db,
-    billing,
+    options.billing ?? billing,
     payload,
     fake.signatureFor(payload, webhookSecret, options.timestamp),
   );
 }
+
+/** The server's settings with Stripe's API out of reach: events that read from it fail. */
+export const unreachableBilling = billingWith("http://127.0.0.1:9");
 
 /** Delivers events in order, expecting each to be accepted. */
 export async function deliverAll(events: Stripe.Event[]): Promise<WebhookReply[]> {
@@ -97,4 +106,13 @@ export function eventOfType(events: Stripe.Event[], type: string): Stripe.Event 
   const event = events.find((item) => item.type === type);
   if (!event) throw new Error(`no ${type} among ${events.map((item) => item.type).join(", ")}`);
   return event;
+}
+
+/** The user's balance in the app that billing credits. */
+export async function creditsOf(userId: string): Promise<number> {
+  const account = await db.creditAccount.findUnique({
+    where: { userId_appId: { userId, appId: "default" } },
+    select: { balance: true },
+  });
+  return Number(account?.balance ?? 0);
 }

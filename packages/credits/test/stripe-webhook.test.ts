@@ -9,8 +9,8 @@ import { createUser, db, entryCount, newKey, trpcErrorOf } from "./fixtures.ts";
 import {
   billedCaller,
   billing,
-  billingWith,
   buyPack,
+  creditsOf,
   deliver,
   deliverAll,
   eventOfType,
@@ -18,6 +18,7 @@ import {
   sessionIdOf,
   storedEvent,
   subscribe,
+  unreachableBilling,
   webhookSecret,
 } from "./stripe-fixtures.ts";
 
@@ -25,14 +26,6 @@ function disputeIdOf(events: { data: { object: unknown } }[]): string {
   const dispute = events[0]?.data.object as { id?: string } | undefined;
   if (!dispute?.id) throw new Error("no dispute among the events");
   return dispute.id;
-}
-
-async function creditsOf(userId: string): Promise<number> {
-  const account = await db.creditAccount.findUnique({
-    where: { userId_appId: { userId, appId: "default" } },
-    select: { balance: true },
-  });
-  return Number(account?.balance ?? 0);
 }
 
 describe("webhook signature", () => {
@@ -232,14 +225,7 @@ describe("failures", () => {
     await billedCaller(user).subscriptions.cancel();
     const [update] = fake.takeEvents();
     if (!update) throw new Error("no update event");
-    const unreachable = billingWith("http://127.0.0.1:9");
-    const payload = JSON.stringify(update);
-    const reply = await receiveStripeWebhook(
-      db,
-      unreachable,
-      payload,
-      fake.signatureFor(payload, webhookSecret),
-    );
+    const reply = await deliver(update, { billing: unreachableBilling });
     expect(reply.status).toBe(500);
     expect(JSON.stringify(reply.body)).not.toMatch(/127\.0\.0\.1|stack|SELECT/);
     const failed = await storedEvent(update.id);

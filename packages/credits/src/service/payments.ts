@@ -125,6 +125,11 @@ export interface AllowanceInvoice {
   periodEnd: Date;
   /** A mid-period upgrade's invoice tops the allowance up instead of starting a new period. */
   isUpgrade: boolean;
+  /**
+   * The invoice's period was over when its event was first processed (it failed and came back
+   * after a renewal, or after the period's end): its credits could no longer be used.
+   */
+  lapsed: boolean;
   rolloverPercent: number;
   appId: string;
 }
@@ -132,7 +137,9 @@ export interface AllowanceInvoice {
 /**
  * Grants the monthly allowance for a paid invoice, once per invoice, expiring at the period's end.
  * A new period first rolls over a share of what was left (capped by the plan); an upgrade's
- * invoice adds the difference to what this period already granted.
+ * invoice adds the difference to what this period already granted. A lapsed invoice's payment is
+ * recorded (refunds of it find it) with no credits: they would expire as they were granted, and a
+ * rollover from it would reach into a period that already started.
  */
 export async function grantAllowance(
   tx: Tx,
@@ -151,6 +158,7 @@ export async function grantAllowance(
     periodEnd: invoice.periodEnd,
   });
   if (!claimed) return { granted: false, credits: 0, rollover: 0 };
+  if (invoice.lapsed) return { granted: true, credits: 0, rollover: 0 };
   let account = await lockAccount(tx, invoice.userId, invoice.appId, { create: true });
   if (!account) throw new Error(`no account for ${invoice.userId}`);
   const plan = plans[invoice.tier];
