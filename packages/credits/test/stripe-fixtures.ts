@@ -16,19 +16,22 @@ export const fake = await startFakeStripe({
 });
 afterAll(() => fake.close());
 
-export function billingWith(apiUrl: string): BillingConfig {
+/** The settings of a server with Stripe at `apiUrl`, and any other billing variables. */
+export function billingWith(apiUrl: string, env: Record<string, string> = {}): BillingConfig {
   return billingConfigFrom({
     STRIPE_SECRET_KEY: "sk_test_fake",
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_PRICE_PRO: prices.PRO,
     STRIPE_PRICE_PREMIUM: prices.PREMIUM,
     STRIPE_API_URL: apiUrl,
+    ...env,
   });
 }
 
 export const billing = billingWith(fake.url);
 
-export const billedCaller = (user: SessionUser | null) => callerFor(user, billing);
+export const billedCaller = (user: SessionUser | null, config: BillingConfig = billing) =>
+  callerFor(user, config);
 
 /**
  * Posts one event as Stripe would: the JSON body with a fresh signature header (Stripe signs every

@@ -81,7 +81,9 @@ export function calendarMonth(now: Date): { start: Date; end: Date } {
 
 /**
  * The period quotas count in: a paid Stripe subscription's current billing period, otherwise the
- * calendar month (UTC). A tier change inside a period keeps what was used and changes the limit.
+ * calendar month (UTC). A tier change inside a period keeps what was used and changes the limit;
+ * so does a past-due subscription falling back to FREE limits after its grace period (what was
+ * used in the grace period still counts).
  */
 export function quotaPeriod(
   row: SubscriptionRow | null,
@@ -90,7 +92,7 @@ export function quotaPeriod(
 ): { start: Date; end: Date } {
   if (
     row?.stripe_subscription_id &&
-    tier !== "FREE" &&
+    (tier !== "FREE" || row.status === "PAST_DUE") &&
     row.current_period_start <= now &&
     now < row.current_period_end
   ) {
