@@ -2,7 +2,7 @@
 // period end, cancel and resume, renewals with rollover, failed payments, and operators' changes.
 import { describe, expect, it } from "vitest";
 import { plans } from "../src/plans.ts";
-import { createUser, db, newKey, trpcErrorOf } from "./fixtures.ts";
+import { auditOf, createUser, db, newKey, trpcErrorOf } from "./fixtures.ts";
 import {
   billedCaller,
   deliverAll,
@@ -115,6 +115,53 @@ describe("changing plans", () => {
 });
 
 describe("operators and Stripe", () => {
+  it("cancels at period end, resumes and ends a Stripe subscription, one audit entry per action", async () => {
+    const user = await createUser();
+    const admin = await createUser("ADMIN");
+    const { subscriptionId } = await subscribe(user, "PRO");
+    const operator = billedCaller(admin).admin.subscriptions;
+
+    const ending = await operator.cancel({ userId: user.id, atPeriodEnd: true, reason: "asked" });
+    expect(ending).toMatchObject({ tier: "PRO", cancelAtPeriodEnd: true, managedBy: "stripe" });
+    expect(stripeSubscription(subscriptionId).cancel_at_period_end).toBe(true);
+    expect(await auditOf(user.id)).toHaveLength(1);
+
+    const resumed = await operator.resume({ userId: user.id, reason: "changed their mind" });
+    expect(resumed).toMatchObject({ tier: "PRO", cancelAtPeriodEnd: false, managedBy: "stripe" });
+    expect(stripeSubscription(subscriptionId).cancel_at_period_end).toBe(false);
+    expect(await auditOf(user.id)).toHaveLength(2);
+
+    await operator.setTier({ userId: user.id, tier: "PREMIUM", reason: "goodwill" });
+    const ended = await operator.setTier({ userId: user.id, tier: "FREE", reason: "closed" });
+    expect(ended).toMatchObject({ tier: "FREE", status: "CANCELED" });
+    expect(stripeSubscription(subscriptionId).status).toBe("canceled");
+    // The webhooks that follow converge on the same state and write no audit entries of their own.
+    await deliverPending();
+    expect(await billedCaller(user).subscriptions.get()).toMatchObject({ status: "CANCELED" });
+
+    const audit = await auditOf(user.id);
+    expect(audit.map((entry) => entry.action)).toEqual([
+      "subscription.cancel_at_period_end",
+      "subscription.resume",
+      "subscription.tier",
+      "subscription.tier",
+    ]);
+    expect(audit[1]).toMatchObject({
+      before: { tier: "PRO", cancelAtPeriodEnd: true, managedBy: "stripe" },
+      after: { tier: "PRO", cancelAtPeriodEnd: false, managedBy: "stripe" },
+      reason: "changed their mind",
+    });
+    expect(audit[3]).toMatchObject({
+      before: { tier: "PREMIUM", status: "ACTIVE" },
+      after: { tier: "FREE", status: "CANCELED" },
+    });
+    // Nothing left to resume or cancel: refused, and nothing more is audited.
+    expect((await trpcErrorOf(operator.resume({ userId: user.id, reason: "r" }))).code).toBe(
+      "CONFLICT",
+    );
+    expect(await auditOf(user.id)).toHaveLength(4);
+  });
+
   it("changes a Stripe subscription's tier through Stripe, without proration, audited", async () => {
     const user = await createUser();
     const admin = await createUser("ADMIN");

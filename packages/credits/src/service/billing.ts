@@ -167,22 +167,33 @@ export async function openBillingPortal(
   return { url: session.url };
 }
 
-/** Mirrors what Stripe answered, under the same per-subscription lock the webhook takes. */
-async function mirror(
+/**
+ * Writes what Stripe answered into `tx`, under the same per-subscription lock the webhook takes;
+ * `pendingTier` (when given) is the downgrade now scheduled, or null for none.
+ */
+async function mirrorAnswer(
+  tx: Tx,
+  config: BillingConfig,
+  subscription: Stripe.Subscription,
+  pendingTier?: Tier | null,
+): Promise<void> {
+  await lockStripeSubscription(tx, subscription.id);
+  const outcome = await mirrorStripeSubscription(tx, config, subscription);
+  if (outcome.applied && pendingTier !== undefined) {
+    await tx.$executeRaw`
+      UPDATE subscriptions SET pending_tier = ${pendingTier}::"Tier"
+      WHERE stripe_subscription_id = ${subscription.id}`;
+  }
+}
+
+/** Mirrors what Stripe answered, in a transaction of its own. */
+function mirror(
   db: Database,
   config: BillingConfig,
   subscription: Stripe.Subscription,
   pendingTier?: Tier | null,
 ): Promise<void> {
-  await db.$transaction(async (tx) => {
-    await lockStripeSubscription(tx, subscription.id);
-    const outcome = await mirrorStripeSubscription(tx, config, subscription);
-    if (outcome.applied && pendingTier !== undefined) {
-      await tx.$executeRaw`
-        UPDATE subscriptions SET pending_tier = ${pendingTier}::"Tier"
-        WHERE stripe_subscription_id = ${subscription.id}`;
-    }
-  });
+  return db.$transaction((tx) => mirrorAnswer(tx, config, subscription, pendingTier));
 }
 
 function liveStripeSubscription(row: SubscriptionRow | null): SubscriptionRow & {
@@ -312,29 +323,34 @@ async function assertUser(tx: Tx | Database, userId: string): Promise<void> {
   if (rows.length === 0) throw new NotFoundError("user", userId);
 }
 
-async function auditSubscriptionChange(
+/**
+ * Writes an operator's change (`write`: the mirror of Stripe's answer, or a comp) and its audit
+ * entry in one transaction, so neither is ever there without the other. Stripe, when it bills the
+ * user, was called before: its change stands either way, and its webhook converges the mirror.
+ */
+function writeAudited(
   db: Database,
   config: BillingConfig,
   actor: Actor,
-  action: string,
-  input: { userId: string; reason: string },
-  before: SubscriptionView,
+  change: { action: string; userId: string; reason: string; before: SubscriptionView },
+  write: (tx: Tx) => Promise<unknown>,
 ): Promise<SubscriptionView> {
-  const after = await getSubscription(db, config, input.userId);
-  // The audit log is of operators' actions; a service token's changes are in the request logs.
-  if (actor.type === "ADMIN" && actor.id) {
-    await db.$transaction((tx) =>
-      recordAudit(tx, {
-        actorId: actor.id ?? "",
-        action,
-        targetUserId: input.userId,
-        before: auditState(before),
+  return db.$transaction(async (tx) => {
+    await write(tx);
+    const after = subscriptionView(await readSubscription(tx, change.userId), config);
+    // The audit log is of operators' actions; a service token's changes are in the request logs.
+    if (actor.type === "ADMIN" && actor.id) {
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: change.action,
+        targetUserId: change.userId,
+        before: auditState(change.before),
         after: auditState(after),
-        reason: input.reason,
-      }),
-    );
-  }
-  return after;
+        reason: change.reason,
+      });
+    }
+    return after;
+  });
 }
 
 /**
@@ -350,44 +366,46 @@ export async function setTierByHand(
 ): Promise<SubscriptionView> {
   await assertUser(db, input.userId);
   const row = await readSubscription(db, input.userId);
-  const before = subscriptionView(row, config);
+  const change = { ...input, action: "subscription.tier", before: subscriptionView(row, config) };
   const live =
     row?.stripe_subscription_id && row.status !== "CANCELED" && row.status !== "INCOMPLETE";
   if (live && row?.stripe_subscription_id && paymentsConfigured(config)) {
     const stripe = config.stripe;
+    let answer: Stripe.Subscription;
     if (input.tier === "FREE") {
-      await mirror(db, config, await stripe.subscriptions.cancel(row.stripe_subscription_id), null);
+      answer = await stripe.subscriptions.cancel(row.stripe_subscription_id);
     } else {
       await releaseSchedule(stripe, row);
       const current = await stripe.subscriptions.retrieve(row.stripe_subscription_id);
       const item = current.items.data[0];
       if (!item) throw new StateConflictError("The subscription has no plan item to change.");
-      const updated = await stripe.subscriptions.update(row.stripe_subscription_id, {
+      answer = await stripe.subscriptions.update(row.stripe_subscription_id, {
         items: [{ id: item.id, price: priceOf(config, input.tier) }],
         proration_behavior: "none",
       });
-      await mirror(db, config, updated, null);
     }
-  } else if (live) {
+    return writeAudited(db, config, actor, change, (tx) => mirrorAnswer(tx, config, answer, null));
+  }
+  if (live) {
     throw new InvalidRequestError(
       "This subscription is billed through Stripe, which is not configured here: change it in Stripe.",
       "tier",
     );
-  } else if (input.tier === "FREE") {
-    await db.$executeRaw`
-      UPDATE subscriptions SET status = 'CANCELED', canceled_at = now(), pending_tier = NULL, updated_at = now()
-      WHERE user_id = ${input.userId}::uuid AND status <> 'CANCELED'`;
-  } else {
-    const month = calendarMonth(new Date());
-    await db.$executeRaw`
-      INSERT INTO subscriptions (id, user_id, tier, status, current_period_start, current_period_end)
-      VALUES (gen_random_uuid(), ${input.userId}::uuid, ${input.tier}::"Tier", 'ACTIVE', ${month.start}, ${month.end})
-      ON CONFLICT (user_id) DO UPDATE SET tier = EXCLUDED.tier, status = 'ACTIVE',
-        current_period_start = EXCLUDED.current_period_start, current_period_end = EXCLUDED.current_period_end,
-        cancel_at_period_end = false, canceled_at = NULL, past_due_since = NULL, pending_tier = NULL,
-        stripe_subscription_id = NULL, stripe_price_id = NULL, stripe_schedule_id = NULL, updated_at = now()`;
   }
-  return auditSubscriptionChange(db, config, actor, "subscription.tier", input, before);
+  const month = calendarMonth(new Date());
+  return writeAudited(db, config, actor, change, (tx) =>
+    input.tier === "FREE"
+      ? tx.$executeRaw`
+          UPDATE subscriptions SET status = 'CANCELED', canceled_at = now(), pending_tier = NULL, updated_at = now()
+          WHERE user_id = ${input.userId}::uuid AND status <> 'CANCELED'`
+      : tx.$executeRaw`
+          INSERT INTO subscriptions (id, user_id, tier, status, current_period_start, current_period_end)
+          VALUES (gen_random_uuid(), ${input.userId}::uuid, ${input.tier}::"Tier", 'ACTIVE', ${month.start}, ${month.end})
+          ON CONFLICT (user_id) DO UPDATE SET tier = EXCLUDED.tier, status = 'ACTIVE',
+            current_period_start = EXCLUDED.current_period_start, current_period_end = EXCLUDED.current_period_end,
+            cancel_at_period_end = false, canceled_at = NULL, past_due_since = NULL, pending_tier = NULL,
+            stripe_subscription_id = NULL, stripe_price_id = NULL, stripe_schedule_id = NULL, updated_at = now()`,
+  );
 }
 
 /** An operator cancels now or at the period's end (through Stripe when it bills the user). */
@@ -402,26 +420,29 @@ export async function cancelByHand(
   if (!row || row.status === "CANCELED") {
     throw new StateConflictError("This user has no subscription to cancel.");
   }
-  const before = subscriptionView(row, config);
+  const change = {
+    ...input,
+    action: input.atPeriodEnd ? "subscription.cancel_at_period_end" : "subscription.cancel",
+    before: subscriptionView(row, config),
+  };
   if (row.stripe_subscription_id) {
     const billing = requirePayments(config);
     await releaseSchedule(billing.stripe, row);
-    const updated = input.atPeriodEnd
+    const answer = input.atPeriodEnd
       ? await billing.stripe.subscriptions.update(row.stripe_subscription_id, {
           cancel_at_period_end: true,
         })
       : await billing.stripe.subscriptions.cancel(row.stripe_subscription_id);
-    await mirror(db, config, updated, null);
-  } else if (input.atPeriodEnd) {
-    await db.$executeRaw`
-      UPDATE subscriptions SET cancel_at_period_end = true, updated_at = now() WHERE id = ${row.id}::uuid`;
-  } else {
-    await db.$executeRaw`
-      UPDATE subscriptions SET status = 'CANCELED', canceled_at = now(), updated_at = now()
-      WHERE id = ${row.id}::uuid`;
+    return writeAudited(db, config, actor, change, (tx) => mirrorAnswer(tx, config, answer, null));
   }
-  const action = input.atPeriodEnd ? "subscription.cancel_at_period_end" : "subscription.cancel";
-  return auditSubscriptionChange(db, config, actor, action, input, before);
+  return writeAudited(db, config, actor, change, (tx) =>
+    input.atPeriodEnd
+      ? tx.$executeRaw`
+          UPDATE subscriptions SET cancel_at_period_end = true, updated_at = now() WHERE id = ${row.id}::uuid`
+      : tx.$executeRaw`
+          UPDATE subscriptions SET status = 'CANCELED', canceled_at = now(), updated_at = now()
+          WHERE id = ${row.id}::uuid`,
+  );
 }
 
 /** An operator undoes a cancellation at period end. */
@@ -438,12 +459,20 @@ export async function resumeByHand(
       "This subscription is not set to cancel, so there is nothing to resume.",
     );
   }
-  const before = subscriptionView(row, config);
+  const change = { ...input, action: "subscription.resume", before: subscriptionView(row, config) };
   if (row.stripe_subscription_id) {
-    await resumeSubscription(db, config, input.userId);
-  } else {
-    await db.$executeRaw`
-      UPDATE subscriptions SET cancel_at_period_end = false, updated_at = now() WHERE id = ${row.id}::uuid`;
+    const billing = requirePayments(config);
+    const answer = await billing.stripe.subscriptions.update(row.stripe_subscription_id, {
+      cancel_at_period_end: false,
+    });
+    return writeAudited(db, config, actor, change, (tx) => mirrorAnswer(tx, config, answer));
   }
-  return auditSubscriptionChange(db, config, actor, "subscription.resume", input, before);
+  return writeAudited(
+    db,
+    config,
+    actor,
+    change,
+    (tx) => tx.$executeRaw`
+      UPDATE subscriptions SET cancel_at_period_end = false, updated_at = now() WHERE id = ${row.id}::uuid`,
+  );
 }
