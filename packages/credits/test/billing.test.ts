@@ -9,6 +9,7 @@ import {
   deliverPending,
   fake,
   prices,
+  stripe,
   subscribe,
 } from "./stripe-fixtures.ts";
 
@@ -51,6 +52,31 @@ describe("changing plans", () => {
     expect(renewed).toMatchObject({ tier: "PRO", pendingTier: null });
     // The PREMIUM allowance ends with its period; the new one is PRO's, plus the capped rollover.
     expect(await balanceOf(user.id)).toBe(plans.PRO.monthlyCredits + plans.PRO.rolloverCap);
+  });
+
+  it("downgrades, or cancels, even when an earlier attempt left a schedule the mirror does not know", async () => {
+    const user = await createUser();
+    const { subscriptionId } = await subscribe(user, "PREMIUM");
+    // A downgrade that died after Stripe made its schedule: the mirror never heard of it.
+    const orphan = await stripe.subscriptionSchedules.create({ from_subscription: subscriptionId });
+    fake.takeEvents();
+    expect(
+      (await db.subscription.findUniqueOrThrow({ where: { userId: user.id } })).stripeScheduleId,
+    ).toBeNull();
+
+    const changed = await billedCaller(user).subscriptions.change({ tier: "PRO" });
+    expect(changed).toMatchObject({ tier: "PREMIUM", pendingTier: "PRO" });
+    expect(stripeSubscription(subscriptionId).schedule).toBe(orphan.id);
+    expect(fake.state.schedules.get(orphan.id)?.phases.at(-1)?.items[0]?.price).toBe(prices.PRO);
+
+    // Cancelling lets go of it (by Stripe's state) before setting the end.
+    await billedCaller(user).subscriptions.cancel();
+    expect(stripeSubscription(subscriptionId)).toMatchObject({
+      schedule: null,
+      cancel_at_period_end: true,
+    });
+    expect(fake.state.schedules.get(orphan.id)?.status).toBe("released");
+    await deliverPending();
   });
 
   it("rolls over a share of the unused allowance into the next period", async () => {

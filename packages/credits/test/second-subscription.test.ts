@@ -7,13 +7,13 @@ import { plans } from "../src/plans.ts";
 import { createUser, db, trpcErrorOf } from "./fixtures.ts";
 import {
   billedCaller,
-  billing,
   creditsOf,
   deliverAll,
   fake,
   prices,
   sessionIdOf,
   storedEvent,
+  stripe,
   subscribe,
 } from "./stripe-fixtures.ts";
 
@@ -96,8 +96,6 @@ describe("a second subscription made in Stripe anyway", () => {
     const user = await createUser();
     const admin = await createUser("ADMIN");
     const { subscriptionId } = await subscribe(user, "PRO");
-    const stripe = billing.stripe;
-    if (!stripe) throw new Error("the tests' billing has Stripe");
     // Made past the platform's checks, as in the Stripe dashboard.
     const session = await stripe.checkout.sessions.create({
       mode: "subscription",

@@ -30,6 +30,12 @@ export function billingWith(apiUrl: string, env: Record<string, string> = {}): B
 
 export const billing = billingWith(fake.url);
 
+/** The SDK on the fake, for doing in Stripe what the platform would not (as an operator might). */
+export const stripe: Stripe = (() => {
+  if (!billing.stripe) throw new Error("the tests' billing has Stripe");
+  return billing.stripe;
+})();
+
 export const billedCaller = (user: SessionUser | null, config: BillingConfig = billing) =>
   callerFor(user, config);
 

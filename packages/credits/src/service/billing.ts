@@ -260,10 +260,20 @@ function liveStripeSubscription(row: SubscriptionRow | null): SubscriptionRow & 
   return row as SubscriptionRow & { stripe_subscription_id: string };
 }
 
-async function releaseSchedule(stripe: Stripe, row: SubscriptionRow): Promise<void> {
-  if (row.stripe_schedule_id) {
-    await stripe.subscriptionSchedules.release(row.stripe_schedule_id);
-  }
+/** The schedule (a scheduled downgrade) attached to the subscription, as Stripe has it. */
+function scheduleOf(subscription: Stripe.Subscription): string | null {
+  return typeof subscription.schedule === "string"
+    ? subscription.schedule
+    : (subscription.schedule?.id ?? null);
+}
+
+/**
+ * Lets go of the subscription's schedule, by Stripe's own state rather than the mirror's: an
+ * earlier change that failed after creating one left a schedule the mirror does not know.
+ */
+async function releaseSchedule(stripe: Stripe, subscriptionId: string): Promise<void> {
+  const schedule = scheduleOf(await stripe.subscriptions.retrieve(subscriptionId));
+  if (schedule) await stripe.subscriptionSchedules.release(schedule);
 }
 
 /**
@@ -289,7 +299,7 @@ export async function changePlan(
   if (!item) throw new StateConflictError("The subscription has no plan item to change.");
   if (tier === row.tier || isUpgrade(row.tier, tier)) {
     // Back to the current tier (dropping a scheduled downgrade) or up: now, prorated.
-    await releaseSchedule(stripe, row);
+    await releaseSchedule(stripe, row.stripe_subscription_id);
     const updated =
       tier === row.tier
         ? await stripe.subscriptions.retrieve(row.stripe_subscription_id)
@@ -300,8 +310,10 @@ export async function changePlan(
           });
     await mirror(db, config, updated, null);
   } else {
-    const schedule = row.stripe_schedule_id
-      ? await stripe.subscriptionSchedules.retrieve(row.stripe_schedule_id)
+    // The schedule Stripe has (also one an earlier attempt made before it failed), else a new one.
+    const existing = scheduleOf(subscription);
+    const schedule = existing
+      ? await stripe.subscriptionSchedules.retrieve(existing)
       : await stripe.subscriptionSchedules.create({
           from_subscription: row.stripe_subscription_id,
         });
@@ -334,7 +346,7 @@ export async function cancelSubscription(
 ): Promise<SubscriptionView> {
   const billing = requirePayments(config);
   const row = liveStripeSubscription(await readSubscription(db, userId));
-  await releaseSchedule(billing.stripe, row);
+  await releaseSchedule(billing.stripe, row.stripe_subscription_id);
   const updated = await billing.stripe.subscriptions.update(row.stripe_subscription_id, {
     cancel_at_period_end: true,
   });
@@ -430,7 +442,7 @@ export async function setTierByHand(
     if (input.tier === "FREE") {
       answer = await stripe.subscriptions.cancel(row.stripe_subscription_id);
     } else {
-      await releaseSchedule(stripe, row);
+      await releaseSchedule(stripe, row.stripe_subscription_id);
       const current = await stripe.subscriptions.retrieve(row.stripe_subscription_id);
       const item = current.items.data[0];
       if (!item) throw new StateConflictError("The subscription has no plan item to change.");
@@ -482,7 +494,7 @@ export async function cancelByHand(
   };
   if (row.stripe_subscription_id) {
     const billing = requirePayments(config);
-    await releaseSchedule(billing.stripe, row);
+    await releaseSchedule(billing.stripe, row.stripe_subscription_id);
     const answer = input.atPeriodEnd
       ? await billing.stripe.subscriptions.update(row.stripe_subscription_id, {
           cancel_at_period_end: true,
