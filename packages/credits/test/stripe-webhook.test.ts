@@ -317,6 +317,70 @@ describe("refunds and disputes", () => {
     );
   });
 
+  it("takes a refund during a dispute from the held credits, keeping the rest on hold, with no false shortfall", async () => {
+    const user = await createUser();
+    const { events, chargeId, sessionId } = await buyPack(user, "pack_500");
+    await deliverAll(events);
+    const opened = await fake.openDispute(chargeId);
+    await deliverAll(opened);
+    const balance = async () => (await billedCaller(user).credits.balance()).apps[0];
+    expect(await balance()).toMatchObject({ balance: 500, held: 500, available: 0 });
+
+    // Half refunded while the dispute is open: 250 of the held credits go, 250 stay held.
+    const refund = await fake.refundCharge(chargeId, 250);
+    await deliverAll([...refund, ...refund]);
+    expect(await balance()).toMatchObject({ balance: 250, held: 250, available: 0 });
+    expect(await db.stripePayment.findUnique({ where: { id: sessionId } })).toMatchObject({
+      creditsClawedBack: 250n,
+      shortfall: 0n,
+    });
+    const holds = await db.creditHold.findMany({
+      where: { account: { userId: user.id } },
+      orderBy: { createdAt: "asc" },
+      select: { amount: true, status: true, expiresAt: true },
+    });
+    expect(holds.map((hold) => [hold.amount, hold.status])).toEqual([
+      [500n, "RELEASED"],
+      [250n, "ACTIVE"],
+    ]);
+    expect(holds[1]?.expiresAt).toEqual(holds[0]?.expiresAt);
+
+    // Won: what was not refunded is the user's again.
+    await deliverAll(await fake.closeDispute(disputeIdOf(opened), "won"));
+    expect(await balance()).toMatchObject({ balance: 250, held: 0, available: 250 });
+    expect(await verifyLedger(db)).toEqual([]);
+  });
+
+  it("records as shortfall only what was spent when a disputed payment is refunded, and a lost dispute takes nothing more", async () => {
+    const user = await createUser();
+    const { events, chargeId, sessionId } = await buyPack(user, "pack_500");
+    await deliverAll(events);
+    await billedCaller(user).usage.track({
+      feature: "ai_generations",
+      quantity: 40,
+      idempotencyKey: newKey(),
+    });
+    const opened = await fake.openDispute(chargeId);
+    await deliverAll(opened);
+    // 300 left, all held. The whole charge is refunded: the 300 held are taken, 200 were spent.
+    await deliverAll(await fake.refundCharge(chargeId, 500));
+    expect(await db.stripePayment.findUnique({ where: { id: sessionId } })).toMatchObject({
+      creditsClawedBack: 300n,
+      shortfall: 200n,
+    });
+    expect((await billedCaller(user).credits.balance()).apps[0]).toMatchObject({
+      balance: 0,
+      held: 0,
+    });
+    await deliverAll(await fake.closeDispute(disputeIdOf(opened), "lost"));
+    expect(await db.stripePayment.findUnique({ where: { id: sessionId } })).toMatchObject({
+      creditsClawedBack: 300n,
+      shortfall: 200n,
+      disputeStatus: "lost",
+    });
+    expect(await verifyLedger(db)).toEqual([]);
+  });
+
   it("holds a disputed payment's credits, releases them when won and takes them when lost", async () => {
     const winner = await createUser();
     const won = await buyPack(winner, "pack_500");
