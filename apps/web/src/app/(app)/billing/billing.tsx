@@ -16,7 +16,7 @@ import {
   useToast,
 } from "@credits/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 type Plan = RouterOutputs["subscriptions"]["plans"][number];
 
@@ -39,6 +39,11 @@ function useRedirect() {
 
 /** Where the user came back from Stripe Checkout, if they did: a message for each outcome. */
 function ReturnNotice({ checkout, purchase }: { checkout?: string; purchase?: string }) {
+  const returned = Boolean(checkout || purchase);
+  useEffect(() => {
+    // Shown once: a reload or a bookmark of the page later must not thank them again.
+    if (returned) window.history.replaceState(window.history.state, "", window.location.pathname);
+  }, [returned]);
   if (checkout === "success" || purchase === "success") {
     return (
       <Alert tone="success">
@@ -108,7 +113,7 @@ function CurrentPlan({ subscription, plans }: { subscription: SubscriptionView; 
         {subscription.managedBy === "operator" && subscription.status !== "CANCELED" && (
           <p>Your plan was set up for you by our team.</p>
         )}
-        {stripeManaged && subscription.currentPeriodEnd && (
+        {stripeManaged && subscription.status !== "PAST_DUE" && subscription.currentPeriodEnd && (
           <p data-testid="renewal">
             {subscription.cancelAtPeriodEnd
               ? `Ends on ${formatDate(subscription.currentPeriodEnd)}; you keep it until then.`
