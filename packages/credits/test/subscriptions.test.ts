@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { plans } from "../src/plans.ts";
 import { setTierByHand } from "../src/service/billing.ts";
 import { effectiveTier, type SubscriptionRow } from "../src/service/subscriptions.ts";
+import { billingConfigFrom, paymentsConfigured } from "../src/stripe/config.ts";
 import {
   auditOf,
   callerFor,
@@ -31,6 +32,22 @@ describe("subscriptions without Stripe", () => {
     ]);
     const plansList = await callerFor(null).subscriptions.plans();
     expect(plansList.map((plan) => plan.tier)).toEqual(["FREE", "PRO", "PREMIUM"]);
+  });
+
+  it("takes empty Stripe variables for unset, so a server can switch payments off over a .env", () => {
+    const blank = billingConfigFrom({
+      STRIPE_SECRET_KEY: "",
+      STRIPE_WEBHOOK_SECRET: "",
+      STRIPE_PRICE_PRO: "",
+      STRIPE_PRICE_PREMIUM: "",
+      STRIPE_API_URL: "",
+      APP_URL: "",
+    });
+    expect(paymentsConfigured(blank)).toBe(false);
+    expect(blank).toMatchObject({ stripe: null, webhookSecret: null, appUrl: null });
+    expect(() => billingConfigFrom({ STRIPE_SECRET_KEY: "pk_test_public" })).toThrow(
+      /STRIPE_SECRET_KEY: must be a Stripe secret key/,
+    );
   });
 
   it("says that payments are not configured instead of failing", async () => {
