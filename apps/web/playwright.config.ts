@@ -5,6 +5,8 @@ import {
   e2eUserRateLimit,
   fakeStripePort,
   fakeStripeUrl,
+  noPaymentsPort,
+  noPaymentsUrl,
   secondInstancePort,
   secondInstanceUrl,
 } from "./e2e/environment.ts";
@@ -14,6 +16,10 @@ import {
 //
 // A second instance of the app (its own port, same database and Redis) proves that instances share
 // everything that matters: e2e/instances.spec.ts uses both.
+//
+// A third instance runs without payments, as a deployment that has not set up Stripe: the same
+// build on the same database, with the Stripe variables empty (empty counts as unset, and an empty
+// variable of the environment also wins over a developer's .env that has keys).
 const webhookSecret = "whsec_e2e_credits_platform";
 const prices = { pro: "price_e2e_pro", premium: "price_e2e_premium" };
 
@@ -25,6 +31,15 @@ const appEnv = {
   STRIPE_API_URL: fakeStripeUrl,
   CREDITS_SERVICE_TOKEN: e2eServiceToken,
   RATE_LIMIT_USER_PER_MINUTE: String(e2eUserRateLimit),
+};
+
+const withoutPaymentsEnv = {
+  ...appEnv,
+  STRIPE_SECRET_KEY: "",
+  STRIPE_WEBHOOK_SECRET: "",
+  STRIPE_PRICE_PRO: "",
+  STRIPE_PRICE_PREMIUM: "",
+  STRIPE_API_URL: "",
 };
 
 export default definePlaywrightConfig({
@@ -46,6 +61,11 @@ export default definePlaywrightConfig({
       command: `pnpm exec next start --port ${secondInstancePort} --hostname 127.0.0.1`,
       url: `${secondInstanceUrl}/health`,
       env: appEnv,
+    },
+    {
+      command: `pnpm exec next start --port ${noPaymentsPort} --hostname 127.0.0.1`,
+      url: `${noPaymentsUrl}/health`,
+      env: withoutPaymentsEnv,
     },
   ],
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { getBalances, grantCredits, systemActor } from "@credits/credits";
-import { createDatabaseClient } from "@credits/db";
+import { createDatabaseClient, type Database } from "@credits/db";
 import { expect, type Page } from "@playwright/test";
 
 export const demoUser = { email: "user@example.com", password: "demo-password" };
@@ -25,33 +25,37 @@ export async function signIn(page: Page, credentials: { email: string; password:
   await expect(page.getByRole("heading", { name: "Available credits" })).toBeVisible();
 }
 
-/** Grants credits from outside the page, as billing or an operator would (the service layer itself). */
-export async function grantTo(email: string, amount: number, appId = "default"): Promise<void> {
+/** Runs `work` on the suite's database (the one the servers use) with the id of `email`'s user. */
+export async function withUser<T>(
+  email: string,
+  work: (db: Database, userId: string) => Promise<T>,
+): Promise<T> {
   const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 1 });
   try {
     const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
+    return await work(db, user.id);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+/** Grants credits from outside the page, as billing or an operator would (the service layer itself). */
+export function grantTo(email: string, amount: number, appId = "default"): Promise<void> {
+  return withUser(email, async (db, userId) => {
     await grantCredits(db, systemActor, {
-      userId: user.id,
+      userId,
       appId,
       amount,
       source: "PROMOTION",
       description: "E2E credits",
       idempotencyKey: randomUUID(),
     });
-  } finally {
-    await db.$disconnect();
-  }
+  });
 }
 
 /** What the ledger says the user can spend, to compare with what a page shows. */
-export async function availableCreditsOf(email: string): Promise<number> {
-  const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 1 });
-  try {
-    const user = await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } });
-    return (await getBalances(db, user.id)).available;
-  } finally {
-    await db.$disconnect();
-  }
+export function availableCreditsOf(email: string): Promise<number> {
+  return withUser(email, async (db, userId) => (await getBalances(db, userId)).available);
 }
 
 export const availableBalance = (page: Page) => page.getByTestId("available-balance");

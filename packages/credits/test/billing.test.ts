@@ -2,13 +2,14 @@
 // period end, cancel and resume, renewals with rollover, failed payments, and operators' changes.
 import { describe, expect, it } from "vitest";
 import { plans } from "../src/plans.ts";
-import { createUser, db, newKey, trpcErrorOf } from "./fixtures.ts";
+import { auditOf, createUser, db, newKey, trpcErrorOf } from "./fixtures.ts";
 import {
   billedCaller,
   deliverAll,
   deliverPending,
   fake,
   prices,
+  stripe,
   subscribe,
 } from "./stripe-fixtures.ts";
 
@@ -53,6 +54,31 @@ describe("changing plans", () => {
     expect(await balanceOf(user.id)).toBe(plans.PRO.monthlyCredits + plans.PRO.rolloverCap);
   });
 
+  it("downgrades, or cancels, even when an earlier attempt left a schedule the mirror does not know", async () => {
+    const user = await createUser();
+    const { subscriptionId } = await subscribe(user, "PREMIUM");
+    // A downgrade that died after Stripe made its schedule: the mirror never heard of it.
+    const orphan = await stripe.subscriptionSchedules.create({ from_subscription: subscriptionId });
+    fake.takeEvents();
+    expect(
+      (await db.subscription.findUniqueOrThrow({ where: { userId: user.id } })).stripeScheduleId,
+    ).toBeNull();
+
+    const changed = await billedCaller(user).subscriptions.change({ tier: "PRO" });
+    expect(changed).toMatchObject({ tier: "PREMIUM", pendingTier: "PRO" });
+    expect(stripeSubscription(subscriptionId).schedule).toBe(orphan.id);
+    expect(fake.state.schedules.get(orphan.id)?.phases.at(-1)?.items[0]?.price).toBe(prices.PRO);
+
+    // Cancelling lets go of it (by Stripe's state) before setting the end.
+    await billedCaller(user).subscriptions.cancel();
+    expect(stripeSubscription(subscriptionId)).toMatchObject({
+      schedule: null,
+      cancel_at_period_end: true,
+    });
+    expect(fake.state.schedules.get(orphan.id)?.status).toBe("released");
+    await deliverPending();
+  });
+
   it("rolls over a share of the unused allowance into the next period", async () => {
     const user = await createUser();
     const { subscriptionId } = await subscribe(user, "PRO");
@@ -95,16 +121,6 @@ describe("changing plans", () => {
     expect(url.startsWith(`${fake.url}/checkout/`)).toBe(true);
   });
 
-  it("keeps the tier through the grace period when a renewal payment fails", async () => {
-    const user = await createUser();
-    const { subscriptionId } = await subscribe(user, "PRO");
-    await deliverAll(await fake.failInvoicePayment(subscriptionId));
-    const view = await billedCaller(user).subscriptions.get();
-    expect(view).toMatchObject({ tier: "PRO", status: "PAST_DUE" });
-    const graceDays = (view.graceEndsAt?.getTime() ?? 0) - Date.now();
-    expect(Math.round(graceDays / 86_400_000)).toBe(7);
-  });
-
   it("refuses a second subscription and sends subscribers to the billing portal", async () => {
     const user = await createUser();
     await subscribe(user, "PRO");
@@ -125,6 +141,53 @@ describe("changing plans", () => {
 });
 
 describe("operators and Stripe", () => {
+  it("cancels at period end, resumes and ends a Stripe subscription, one audit entry per action", async () => {
+    const user = await createUser();
+    const admin = await createUser("ADMIN");
+    const { subscriptionId } = await subscribe(user, "PRO");
+    const operator = billedCaller(admin).admin.subscriptions;
+
+    const ending = await operator.cancel({ userId: user.id, atPeriodEnd: true, reason: "asked" });
+    expect(ending).toMatchObject({ tier: "PRO", cancelAtPeriodEnd: true, managedBy: "stripe" });
+    expect(stripeSubscription(subscriptionId).cancel_at_period_end).toBe(true);
+    expect(await auditOf(user.id)).toHaveLength(1);
+
+    const resumed = await operator.resume({ userId: user.id, reason: "changed their mind" });
+    expect(resumed).toMatchObject({ tier: "PRO", cancelAtPeriodEnd: false, managedBy: "stripe" });
+    expect(stripeSubscription(subscriptionId).cancel_at_period_end).toBe(false);
+    expect(await auditOf(user.id)).toHaveLength(2);
+
+    await operator.setTier({ userId: user.id, tier: "PREMIUM", reason: "goodwill" });
+    const ended = await operator.setTier({ userId: user.id, tier: "FREE", reason: "closed" });
+    expect(ended).toMatchObject({ tier: "FREE", status: "CANCELED" });
+    expect(stripeSubscription(subscriptionId).status).toBe("canceled");
+    // The webhooks that follow converge on the same state and write no audit entries of their own.
+    await deliverPending();
+    expect(await billedCaller(user).subscriptions.get()).toMatchObject({ status: "CANCELED" });
+
+    const audit = await auditOf(user.id);
+    expect(audit.map((entry) => entry.action)).toEqual([
+      "subscription.cancel_at_period_end",
+      "subscription.resume",
+      "subscription.tier",
+      "subscription.tier",
+    ]);
+    expect(audit[1]).toMatchObject({
+      before: { tier: "PRO", cancelAtPeriodEnd: true, managedBy: "stripe" },
+      after: { tier: "PRO", cancelAtPeriodEnd: false, managedBy: "stripe" },
+      reason: "changed their mind",
+    });
+    expect(audit[3]).toMatchObject({
+      before: { tier: "PREMIUM", status: "ACTIVE" },
+      after: { tier: "FREE", status: "CANCELED" },
+    });
+    // Nothing left to resume or cancel: refused, and nothing more is audited.
+    expect((await trpcErrorOf(operator.resume({ userId: user.id, reason: "r" }))).code).toBe(
+      "CONFLICT",
+    );
+    expect(await auditOf(user.id)).toHaveLength(4);
+  });
+
   it("changes a Stripe subscription's tier through Stripe, without proration, audited", async () => {
     const user = await createUser();
     const admin = await createUser("ADMIN");

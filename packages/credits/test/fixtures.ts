@@ -80,6 +80,15 @@ export function entryCount(userId: string): Promise<number> {
   return db.creditTransaction.count({ where: { userId } });
 }
 
+/** The audit entries about a user, oldest first. */
+export function auditOf(userId: string) {
+  return db.auditLog.findMany({
+    where: { targetUserId: userId },
+    orderBy: { id: "asc" },
+    select: { action: true, before: true, after: true, reason: true },
+  });
+}
+
 /** Moves a grant's expiry into the past, as if time had passed. */
 export async function expireGrantNow(grantId: string): Promise<void> {
   await db.$executeRaw`UPDATE credit_grants SET expires_at = now() - interval '1 second' WHERE id = ${grantId}::uuid`;

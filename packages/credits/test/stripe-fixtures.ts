@@ -16,30 +16,48 @@ export const fake = await startFakeStripe({
 });
 afterAll(() => fake.close());
 
-export function billingWith(apiUrl: string): BillingConfig {
+/** The settings of a server with Stripe at `apiUrl`, and any other billing variables. */
+export function billingWith(apiUrl: string, env: Record<string, string> = {}): BillingConfig {
   return billingConfigFrom({
     STRIPE_SECRET_KEY: "sk_test_fake",
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_PRICE_PRO: prices.PRO,
     STRIPE_PRICE_PREMIUM: prices.PREMIUM,
     STRIPE_API_URL: apiUrl,
+    ...env,
   });
 }
 
 export const billing = billingWith(fake.url);
 
-export const billedCaller = (user: SessionUser | null) => callerFor(user, billing);
+/** The SDK on the fake, for doing in Stripe what the platform would not (as an operator might). */
+export const stripe: Stripe = (() => {
+  if (!billing.stripe) throw new Error("the tests' billing has Stripe");
+  return billing.stripe;
+})();
 
-/** Posts one event as Stripe would: the JSON body with a fresh signature header. */
-export function deliver(event: Stripe.Event, options: { timestamp?: number } = {}) {
+export const billedCaller = (user: SessionUser | null, config: BillingConfig = billing) =>
+  callerFor(user, config);
+
+/**
+ * Posts one event as Stripe would: the JSON body with a fresh signature header (Stripe signs every
+ * delivery anew). `billing` replaces the server's settings, e.g. to make Stripe unreachable.
+ */
+export function deliver(
+  event: Stripe.Event,
+  options: { timestamp?: number; billing?: BillingConfig } = {},
+) {
   const payload = JSON.stringify(event);
   return receiveStripeWebhook(
     db,
-    billing,
+    options.billing ?? billing,
     payload,
     fake.signatureFor(payload, webhookSecret, options.timestamp),
   );
 }
+
+/** The server's settings with Stripe's API out of reach: events that read from it fail. */
+export const unreachableBilling = billingWith("http://127.0.0.1:9");
 
 /** Delivers events in order, expecting each to be accepted. */
 export async function deliverAll(events: Stripe.Event[]): Promise<WebhookReply[]> {
@@ -97,4 +115,13 @@ export function eventOfType(events: Stripe.Event[], type: string): Stripe.Event 
   const event = events.find((item) => item.type === type);
   if (!event) throw new Error(`no ${type} among ${events.map((item) => item.type).join(", ")}`);
   return event;
+}
+
+/** The user's balance in the app that billing credits. */
+export async function creditsOf(userId: string): Promise<number> {
+  const account = await db.creditAccount.findUnique({
+    where: { userId_appId: { userId, appId: "default" } },
+    select: { balance: true },
+  });
+  return Number(account?.balance ?? 0);
 }

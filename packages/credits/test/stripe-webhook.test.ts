@@ -1,5 +1,6 @@
 // The Stripe webhook: signatures, at-most-once processing however events are delivered (twice,
 // concurrently, days later, out of order), failures that are retried, refunds and disputes.
+import type Stripe from "stripe";
 import { describe, expect, it } from "vitest";
 import { plans } from "../src/plans.ts";
 import { verifyLedger } from "../src/service/verify.ts";
@@ -8,14 +9,16 @@ import { createUser, db, entryCount, newKey, trpcErrorOf } from "./fixtures.ts";
 import {
   billedCaller,
   billing,
-  billingWith,
   buyPack,
+  creditsOf,
   deliver,
   deliverAll,
   eventOfType,
   fake,
+  sessionIdOf,
   storedEvent,
   subscribe,
+  unreachableBilling,
   webhookSecret,
 } from "./stripe-fixtures.ts";
 
@@ -23,14 +26,6 @@ function disputeIdOf(events: { data: { object: unknown } }[]): string {
   const dispute = events[0]?.data.object as { id?: string } | undefined;
   if (!dispute?.id) throw new Error("no dispute among the events");
   return dispute.id;
-}
-
-async function creditsOf(userId: string): Promise<number> {
-  const account = await db.creditAccount.findUnique({
-    where: { userId_appId: { userId, appId: "default" } },
-    select: { balance: true },
-  });
-  return Number(account?.balance ?? 0);
 }
 
 describe("webhook signature", () => {
@@ -140,6 +135,54 @@ describe("subscription checkout", () => {
   });
 });
 
+describe("first deliveries at once", () => {
+  /** Each event `times` times, all at once, none of them delivered before. */
+  function deliverAtOnce(events: Stripe.Event[], times: number) {
+    return Promise.all(
+      events.flatMap((event) => Array.from({ length: times }, () => deliver(event))),
+    );
+  }
+
+  it("applies a subscription's events once when each arrives 8 times at once, for the first time", async () => {
+    const user = await createUser();
+    const { url } = await billedCaller(user).subscriptions.checkout({ tier: "PRO" });
+    const events = await fake.completeCheckout(sessionIdOf(url));
+    fake.takeEvents();
+    // As if the customer were not linked yet: the events link it, each trying first.
+    await db.user.update({ where: { id: user.id }, data: { stripeCustomerId: null } });
+    const replies = await deliverAtOnce(events, 8);
+    expect(replies.map((reply) => reply.status)).toEqual(replies.map(() => 200));
+    for (const event of events) {
+      expect(await storedEvent(event.id)).toMatchObject({ status: "PROCESSED", attempts: 1 });
+    }
+    expect(await creditsOf(user.id)).toBe(plans.PRO.monthlyCredits);
+    expect(await db.creditGrant.count({ where: { account: { userId: user.id } } })).toBe(1);
+    expect(await db.stripePayment.count({ where: { userId: user.id } })).toBe(1);
+    expect((await billedCaller(user).subscriptions.get()).tier).toBe("PRO");
+  });
+
+  it("grants a credit pack once when its paid-session events arrive 8 times each at once", async () => {
+    const user = await createUser();
+    const { events, sessionId } = await buyPack(user, "pack_500");
+    const completed = eventOfType(events, "checkout.session.completed");
+    const succeeded = fake.event(
+      "checkout.session.async_payment_succeeded",
+      completed.data.object as object,
+    );
+    const replies = await deliverAtOnce([completed, succeeded], 8);
+    expect(replies.map((reply) => reply.status)).toEqual(replies.map(() => 200));
+    // One of the two events granted; the other found the payment claimed.
+    const statuses = [
+      (await storedEvent(completed.id))?.status,
+      (await storedEvent(succeeded.id))?.status,
+    ].sort();
+    expect(statuses).toEqual(["IGNORED", "PROCESSED"]);
+    expect(await creditsOf(user.id)).toBe(500);
+    expect(await db.creditGrant.count({ where: { stripeObjectId: sessionId } })).toBe(1);
+    expect(await verifyLedger(db)).toEqual([]);
+  });
+});
+
 describe("out-of-order subscription events", () => {
   it("ends with Stripe's latest state even when an older event arrives last", async () => {
     const user = await createUser();
@@ -182,14 +225,7 @@ describe("failures", () => {
     await billedCaller(user).subscriptions.cancel();
     const [update] = fake.takeEvents();
     if (!update) throw new Error("no update event");
-    const unreachable = billingWith("http://127.0.0.1:9");
-    const payload = JSON.stringify(update);
-    const reply = await receiveStripeWebhook(
-      db,
-      unreachable,
-      payload,
-      fake.signatureFor(payload, webhookSecret),
-    );
+    const reply = await deliver(update, { billing: unreachableBilling });
     expect(reply.status).toBe(500);
     expect(JSON.stringify(reply.body)).not.toMatch(/127\.0\.0\.1|stack|SELECT/);
     const failed = await storedEvent(update.id);
@@ -279,6 +315,70 @@ describe("refunds and disputes", () => {
     expect(overview.billing.shortfalls).toContainEqual(
       expect.objectContaining({ paymentId: sessionId, credits: 200, email: user.email }),
     );
+  });
+
+  it("takes a refund during a dispute from the held credits, keeping the rest on hold, with no false shortfall", async () => {
+    const user = await createUser();
+    const { events, chargeId, sessionId } = await buyPack(user, "pack_500");
+    await deliverAll(events);
+    const opened = await fake.openDispute(chargeId);
+    await deliverAll(opened);
+    const balance = async () => (await billedCaller(user).credits.balance()).apps[0];
+    expect(await balance()).toMatchObject({ balance: 500, held: 500, available: 0 });
+
+    // Half refunded while the dispute is open: 250 of the held credits go, 250 stay held.
+    const refund = await fake.refundCharge(chargeId, 250);
+    await deliverAll([...refund, ...refund]);
+    expect(await balance()).toMatchObject({ balance: 250, held: 250, available: 0 });
+    expect(await db.stripePayment.findUnique({ where: { id: sessionId } })).toMatchObject({
+      creditsClawedBack: 250n,
+      shortfall: 0n,
+    });
+    const holds = await db.creditHold.findMany({
+      where: { account: { userId: user.id } },
+      orderBy: { createdAt: "asc" },
+      select: { amount: true, status: true, expiresAt: true },
+    });
+    expect(holds.map((hold) => [hold.amount, hold.status])).toEqual([
+      [500n, "RELEASED"],
+      [250n, "ACTIVE"],
+    ]);
+    expect(holds[1]?.expiresAt).toEqual(holds[0]?.expiresAt);
+
+    // Won: what was not refunded is the user's again.
+    await deliverAll(await fake.closeDispute(disputeIdOf(opened), "won"));
+    expect(await balance()).toMatchObject({ balance: 250, held: 0, available: 250 });
+    expect(await verifyLedger(db)).toEqual([]);
+  });
+
+  it("records as shortfall only what was spent when a disputed payment is refunded, and a lost dispute takes nothing more", async () => {
+    const user = await createUser();
+    const { events, chargeId, sessionId } = await buyPack(user, "pack_500");
+    await deliverAll(events);
+    await billedCaller(user).usage.track({
+      feature: "ai_generations",
+      quantity: 40,
+      idempotencyKey: newKey(),
+    });
+    const opened = await fake.openDispute(chargeId);
+    await deliverAll(opened);
+    // 300 left, all held. The whole charge is refunded: the 300 held are taken, 200 were spent.
+    await deliverAll(await fake.refundCharge(chargeId, 500));
+    expect(await db.stripePayment.findUnique({ where: { id: sessionId } })).toMatchObject({
+      creditsClawedBack: 300n,
+      shortfall: 200n,
+    });
+    expect((await billedCaller(user).credits.balance()).apps[0]).toMatchObject({
+      balance: 0,
+      held: 0,
+    });
+    await deliverAll(await fake.closeDispute(disputeIdOf(opened), "lost"));
+    expect(await db.stripePayment.findUnique({ where: { id: sessionId } })).toMatchObject({
+      creditsClawedBack: 300n,
+      shortfall: 200n,
+      disputeStatus: "lost",
+    });
+    expect(await verifyLedger(db)).toEqual([]);
   });
 
   it("holds a disputed payment's credits, releases them when won and takes them when lost", async () => {

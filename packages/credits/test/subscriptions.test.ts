@@ -2,8 +2,17 @@
 // cancellations and resumptions with their audit entries.
 import { describe, expect, it } from "vitest";
 import { plans } from "../src/plans.ts";
+import { setTierByHand } from "../src/service/billing.ts";
 import { effectiveTier, type SubscriptionRow } from "../src/service/subscriptions.ts";
-import { callerFor, createUser, db, trpcErrorOf } from "./fixtures.ts";
+import { billingConfigFrom, paymentsConfigured } from "../src/stripe/config.ts";
+import {
+  auditOf,
+  callerFor,
+  createUser,
+  db,
+  trpcErrorOf,
+  unconfiguredBilling,
+} from "./fixtures.ts";
 
 describe("subscriptions without Stripe", () => {
   it("puts users without a subscription on FREE, with the FREE quotas", async () => {
@@ -23,6 +32,22 @@ describe("subscriptions without Stripe", () => {
     ]);
     const plansList = await callerFor(null).subscriptions.plans();
     expect(plansList.map((plan) => plan.tier)).toEqual(["FREE", "PRO", "PREMIUM"]);
+  });
+
+  it("takes empty Stripe variables for unset, so a server can switch payments off over a .env", () => {
+    const blank = billingConfigFrom({
+      STRIPE_SECRET_KEY: "",
+      STRIPE_WEBHOOK_SECRET: "",
+      STRIPE_PRICE_PRO: "",
+      STRIPE_PRICE_PREMIUM: "",
+      STRIPE_API_URL: "",
+      APP_URL: "",
+    });
+    expect(paymentsConfigured(blank)).toBe(false);
+    expect(blank).toMatchObject({ stripe: null, webhookSecret: null, appUrl: null });
+    expect(() => billingConfigFrom({ STRIPE_SECRET_KEY: "pk_test_public" })).toThrow(
+      /STRIPE_SECRET_KEY: must be a Stripe secret key/,
+    );
   });
 
   it("says that payments are not configured instead of failing", async () => {
@@ -57,11 +82,7 @@ describe("subscriptions without Stripe", () => {
       "CONFLICT",
     );
 
-    const audit = await db.auditLog.findMany({
-      where: { targetUserId: user.id },
-      orderBy: { id: "asc" },
-      select: { action: true, before: true, after: true, reason: true },
-    });
+    const audit = await auditOf(user.id);
     expect(audit.map((entry) => entry.action)).toEqual([
       "subscription.tier",
       "subscription.cancel_at_period_end",
@@ -93,6 +114,17 @@ describe("subscriptions without Stripe", () => {
     for (const member of members) expect(emails).toContain(member.email);
     const overview = await operator.overview({});
     expect(overview.billing.subscriptionsByTier.PREMIUM).toBeGreaterThanOrEqual(2);
+  });
+
+  it("writes an operator's change and its audit entry together, or neither", async () => {
+    const user = await createUser();
+    // An actor the audit log cannot name (no such user): the entry fails, so must the change.
+    const ghost = { type: "ADMIN" as const, id: "00000000-0000-4000-8000-00000000dead" };
+    await expect(
+      setTierByHand(db, unconfiguredBilling, ghost, { userId: user.id, tier: "PRO", reason: "r" }),
+    ).rejects.toThrow();
+    expect(await db.subscription.findUnique({ where: { userId: user.id } })).toBeNull();
+    expect(await db.auditLog.count({ where: { targetUserId: user.id } })).toBe(0);
   });
 
   it("refuses a comp for an unknown user, changing nothing", async () => {

@@ -376,6 +376,25 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     expandPath(child, rest);
   }
 
+  /**
+   * A list endpoint: the objects that pass `wanted` (and belong to `customer` when asked), newest
+   * first, up to `limit` (default 10, like Stripe; no further pages).
+   */
+  function listOf<T extends { created: number; customer?: unknown }>(
+    map: Map<string, T>,
+    url: string,
+    query: FormObject,
+    wanted: (item: T) => boolean,
+  ): Stripe.ApiList<T> {
+    const customer = str(query.customer);
+    const limit = Math.min(100, Math.max(1, int(query.limit) ?? 10));
+    const matching = [...map.values()]
+      .filter((item) => (!customer || item.customer === customer) && wanted(item))
+      .reverse()
+      .sort((a, b) => b.created - a.created);
+    return apiList(matching.slice(0, limit), url);
+  }
+
   // ---- customers -------------------------------------------------------------------------------
 
   function createCustomer(
@@ -667,6 +686,20 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       paymentIntentMetadata: metadataOf(obj(body.payment_intent_data)?.metadata),
     });
     return session;
+  }
+
+  function expireCheckoutSession(id: string): ApiResult {
+    const session = get(state.checkoutSessions, "checkout session", id);
+    if (session.status !== "open") {
+      throw new FakeStripeError(
+        400,
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
+      );
+    }
+    session.status = "expired";
+    const events: Stripe.Event[] = [];
+    emit(events, "checkout.session.expired", session);
+    return { json: session, events };
   }
 
   function sessionLineItems(session: Stripe.Checkout.Session): Stripe.ApiList<Stripe.LineItem> {
@@ -1345,6 +1378,28 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   route("GET", `/v1/checkout/sessions/${segment}/line_items`, ([id]) => ({
     json: sessionLineItems(get(state.checkoutSessions, "checkout session", id ?? "")),
   }));
+  route("GET", "/v1/checkout/sessions", (_match, query) => {
+    const status = str(query.status);
+    return {
+      json: listOf(
+        state.checkoutSessions,
+        "/v1/checkout/sessions",
+        query,
+        (session) => !status || session.status === status,
+      ),
+    };
+  });
+  route("POST", `/v1/checkout/sessions/${segment}/expire`, ([id]) =>
+    expireCheckoutSession(id ?? ""),
+  );
+  route("GET", "/v1/subscriptions", (_match, query) => {
+    // Like Stripe: without a status, every subscription that is not canceled.
+    const status = str(query.status);
+    const wanted = (subscription: Stripe.Subscription) =>
+      status === "all" ||
+      (status ? subscription.status === status : subscription.status !== "canceled");
+    return { json: listOf(state.subscriptions, "/v1/subscriptions", query, wanted) };
+  });
   route("GET", `/v1/subscriptions/${segment}`, ([id]) => ({
     json: get(state.subscriptions, "subscription", id ?? ""),
   }));

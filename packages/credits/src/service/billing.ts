@@ -18,7 +18,6 @@ import { recordAudit } from "./audit.ts";
 import type { Actor, Tx } from "./ledger.ts";
 import {
   calendarMonth,
-  effectiveTier,
   isUpgrade,
   lockStripeSubscription,
   mirrorStripeSubscription,
@@ -73,10 +72,11 @@ function returnUrl(config: BillingConfig, origin: string, query = ""): string {
   return `${config.appUrl ?? origin}/billing${query}`;
 }
 
-/** Creates a Checkout session for the user's customer and returns the page to send them to. */
+/** Creates a Checkout session for the customer and returns the page to send the user to. */
 async function createCheckout(
-  db: Database,
+  stripe: Stripe,
   config: BillingConfig,
+  customer: string,
   userId: string,
   origin: string,
   params: Omit<
@@ -84,10 +84,8 @@ async function createCheckout(
     "customer" | "client_reference_id" | "success_url" | "cancel_url"
   > & { resultParam: string },
 ): Promise<{ url: string }> {
-  const billing = requirePayments(config);
-  const customer = await ensureCustomer(db, billing.stripe, userId);
   const { resultParam, ...session } = params;
-  const created = await billing.stripe.checkout.sessions.create({
+  const created = await stripe.checkout.sessions.create({
     ...session,
     customer,
     client_reference_id: userId,
@@ -98,7 +96,48 @@ async function createCheckout(
   return { url: created.url };
 }
 
-/** Starts Stripe Checkout for a first paid subscription. */
+/** Stripe statuses of a subscription that still exists for the customer (it bills, or will). */
+const existingStatuses = new Set<Stripe.Subscription.Status>([
+  "active",
+  "trialing",
+  "past_due",
+  "unpaid",
+  "incomplete",
+  "paused",
+]);
+
+/** Why a user who still has a Stripe subscription cannot subscribe again, and what to do instead. */
+function alreadySubscribed(status: Stripe.Subscription.Status): StateConflictError {
+  if (status === "past_due" || status === "unpaid") {
+    return new StateConflictError(
+      "Your last payment failed, so your plan is on hold: update your payment method (Payment methods & invoices) instead of subscribing again.",
+    );
+  }
+  if (status === "incomplete" || status === "paused") {
+    return new StateConflictError(
+      "Your subscription is waiting for a payment: complete it under Payment methods & invoices instead of subscribing again.",
+    );
+  }
+  return new StateConflictError(
+    "You already have a paid plan: change it from the billing page instead of subscribing again.",
+  );
+}
+
+const stripeStatusOf: Record<SubscriptionRow["status"], Stripe.Subscription.Status> = {
+  ACTIVE: "active",
+  TRIALING: "trialing",
+  PAST_DUE: "past_due",
+  INCOMPLETE: "incomplete",
+  CANCELED: "canceled",
+};
+
+/**
+ * Starts Stripe Checkout for a first paid subscription. Refused while the user has a Stripe
+ * subscription that is not canceled (past due or waiting for payment too): a second one would
+ * bill them twice. Stripe itself is asked as well, as a finished Checkout's webhook may not have
+ * arrived yet; and an older open subscription Checkout is expired, so that only the newest can be
+ * paid. Serialised per user, so two requests cannot both pass the checks.
+ */
 export async function startSubscriptionCheckout(
   db: Database,
   config: BillingConfig,
@@ -106,34 +145,50 @@ export async function startSubscriptionCheckout(
   tier: Exclude<Tier, "FREE">,
   origin: string,
 ): Promise<{ url: string }> {
-  requirePayments(config);
+  const { stripe } = requirePayments(config);
+  const price = priceOf(config, tier);
   const current = await readSubscription(db, userId);
-  if (
-    current?.stripe_subscription_id &&
-    effectiveTier(current, new Date(), config.graceDays) !== "FREE"
-  ) {
-    throw new StateConflictError(
-      "You already have a paid plan: change it from the billing page instead of subscribing again.",
-    );
+  if (current?.stripe_subscription_id && current.status !== "CANCELED") {
+    throw alreadySubscribed(stripeStatusOf[current.status]);
   }
-  return createCheckout(db, config, userId, origin, {
-    mode: "subscription",
-    line_items: [{ price: priceOf(config, tier), quantity: 1 }],
-    metadata: { user_id: userId, tier },
-    subscription_data: { metadata: { user_id: userId } },
-    resultParam: "checkout",
-  });
+  const customer = await ensureCustomer(db, stripe, userId);
+  return db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`checkout:${userId}`}, 0))`;
+      const subscriptions = await stripe.subscriptions.list({
+        customer,
+        status: "all",
+        limit: 100,
+      });
+      const existing = subscriptions.data.find((item) => existingStatuses.has(item.status));
+      if (existing) throw alreadySubscribed(existing.status);
+      const open = await stripe.checkout.sessions.list({ customer, status: "open", limit: 100 });
+      for (const session of open.data) {
+        if (session.mode === "subscription") await stripe.checkout.sessions.expire(session.id);
+      }
+      return createCheckout(stripe, config, customer, userId, origin, {
+        mode: "subscription",
+        line_items: [{ price, quantity: 1 }],
+        metadata: { user_id: userId, tier },
+        subscription_data: { metadata: { user_id: userId } },
+        resultParam: "checkout",
+      });
+    },
+    { maxWait: 10_000, timeout: 30_000 },
+  );
 }
 
 /** Starts a one-time Checkout for a credit pack; the credits come with the paid-session event. */
-export function startCreditPackCheckout(
+export async function startCreditPackCheckout(
   db: Database,
   config: BillingConfig,
   userId: string,
   pack: CreditPack,
   origin: string,
 ): Promise<{ url: string }> {
-  return createCheckout(db, config, userId, origin, {
+  const { stripe } = requirePayments(config);
+  const customer = await ensureCustomer(db, stripe, userId);
+  return createCheckout(stripe, config, customer, userId, origin, {
     mode: "payment",
     line_items: [
       {
@@ -167,22 +222,33 @@ export async function openBillingPortal(
   return { url: session.url };
 }
 
-/** Mirrors what Stripe answered, under the same per-subscription lock the webhook takes. */
-async function mirror(
+/**
+ * Writes what Stripe answered into `tx`, under the same per-subscription lock the webhook takes;
+ * `pendingTier` (when given) is the downgrade now scheduled, or null for none.
+ */
+async function mirrorAnswer(
+  tx: Tx,
+  config: BillingConfig,
+  subscription: Stripe.Subscription,
+  pendingTier?: Tier | null,
+): Promise<void> {
+  await lockStripeSubscription(tx, subscription.id);
+  const outcome = await mirrorStripeSubscription(tx, config, subscription);
+  if (outcome.applied && pendingTier !== undefined) {
+    await tx.$executeRaw`
+      UPDATE subscriptions SET pending_tier = ${pendingTier}::"Tier"
+      WHERE stripe_subscription_id = ${subscription.id}`;
+  }
+}
+
+/** Mirrors what Stripe answered, in a transaction of its own. */
+function mirror(
   db: Database,
   config: BillingConfig,
   subscription: Stripe.Subscription,
   pendingTier?: Tier | null,
 ): Promise<void> {
-  await db.$transaction(async (tx) => {
-    await lockStripeSubscription(tx, subscription.id);
-    const outcome = await mirrorStripeSubscription(tx, config, subscription);
-    if (outcome.applied && pendingTier !== undefined) {
-      await tx.$executeRaw`
-        UPDATE subscriptions SET pending_tier = ${pendingTier}::"Tier"
-        WHERE stripe_subscription_id = ${subscription.id}`;
-    }
-  });
+  return db.$transaction((tx) => mirrorAnswer(tx, config, subscription, pendingTier));
 }
 
 function liveStripeSubscription(row: SubscriptionRow | null): SubscriptionRow & {
@@ -194,10 +260,20 @@ function liveStripeSubscription(row: SubscriptionRow | null): SubscriptionRow & 
   return row as SubscriptionRow & { stripe_subscription_id: string };
 }
 
-async function releaseSchedule(stripe: Stripe, row: SubscriptionRow): Promise<void> {
-  if (row.stripe_schedule_id) {
-    await stripe.subscriptionSchedules.release(row.stripe_schedule_id);
-  }
+/** The schedule (a scheduled downgrade) attached to the subscription, as Stripe has it. */
+function scheduleOf(subscription: Stripe.Subscription): string | null {
+  return typeof subscription.schedule === "string"
+    ? subscription.schedule
+    : (subscription.schedule?.id ?? null);
+}
+
+/**
+ * Lets go of the subscription's schedule, by Stripe's own state rather than the mirror's: an
+ * earlier change that failed after creating one left a schedule the mirror does not know.
+ */
+async function releaseSchedule(stripe: Stripe, subscriptionId: string): Promise<void> {
+  const schedule = scheduleOf(await stripe.subscriptions.retrieve(subscriptionId));
+  if (schedule) await stripe.subscriptionSchedules.release(schedule);
 }
 
 /**
@@ -223,7 +299,7 @@ export async function changePlan(
   if (!item) throw new StateConflictError("The subscription has no plan item to change.");
   if (tier === row.tier || isUpgrade(row.tier, tier)) {
     // Back to the current tier (dropping a scheduled downgrade) or up: now, prorated.
-    await releaseSchedule(stripe, row);
+    await releaseSchedule(stripe, row.stripe_subscription_id);
     const updated =
       tier === row.tier
         ? await stripe.subscriptions.retrieve(row.stripe_subscription_id)
@@ -234,8 +310,10 @@ export async function changePlan(
           });
     await mirror(db, config, updated, null);
   } else {
-    const schedule = row.stripe_schedule_id
-      ? await stripe.subscriptionSchedules.retrieve(row.stripe_schedule_id)
+    // The schedule Stripe has (also one an earlier attempt made before it failed), else a new one.
+    const existing = scheduleOf(subscription);
+    const schedule = existing
+      ? await stripe.subscriptionSchedules.retrieve(existing)
       : await stripe.subscriptionSchedules.create({
           from_subscription: row.stripe_subscription_id,
         });
@@ -268,7 +346,7 @@ export async function cancelSubscription(
 ): Promise<SubscriptionView> {
   const billing = requirePayments(config);
   const row = liveStripeSubscription(await readSubscription(db, userId));
-  await releaseSchedule(billing.stripe, row);
+  await releaseSchedule(billing.stripe, row.stripe_subscription_id);
   const updated = await billing.stripe.subscriptions.update(row.stripe_subscription_id, {
     cancel_at_period_end: true,
   });
@@ -312,29 +390,34 @@ async function assertUser(tx: Tx | Database, userId: string): Promise<void> {
   if (rows.length === 0) throw new NotFoundError("user", userId);
 }
 
-async function auditSubscriptionChange(
+/**
+ * Writes an operator's change (`write`: the mirror of Stripe's answer, or a comp) and its audit
+ * entry in one transaction, so neither is ever there without the other. Stripe, when it bills the
+ * user, was called before: its change stands either way, and its webhook converges the mirror.
+ */
+function writeAudited(
   db: Database,
   config: BillingConfig,
   actor: Actor,
-  action: string,
-  input: { userId: string; reason: string },
-  before: SubscriptionView,
+  change: { action: string; userId: string; reason: string; before: SubscriptionView },
+  write: (tx: Tx) => Promise<unknown>,
 ): Promise<SubscriptionView> {
-  const after = await getSubscription(db, config, input.userId);
-  // The audit log is of operators' actions; a service token's changes are in the request logs.
-  if (actor.type === "ADMIN" && actor.id) {
-    await db.$transaction((tx) =>
-      recordAudit(tx, {
-        actorId: actor.id ?? "",
-        action,
-        targetUserId: input.userId,
-        before: auditState(before),
+  return db.$transaction(async (tx) => {
+    await write(tx);
+    const after = subscriptionView(await readSubscription(tx, change.userId), config);
+    // The audit log is of operators' actions; a service token's changes are in the request logs.
+    if (actor.type === "ADMIN" && actor.id) {
+      await recordAudit(tx, {
+        actorId: actor.id,
+        action: change.action,
+        targetUserId: change.userId,
+        before: auditState(change.before),
         after: auditState(after),
-        reason: input.reason,
-      }),
-    );
-  }
-  return after;
+        reason: change.reason,
+      });
+    }
+    return after;
+  });
 }
 
 /**
@@ -350,44 +433,46 @@ export async function setTierByHand(
 ): Promise<SubscriptionView> {
   await assertUser(db, input.userId);
   const row = await readSubscription(db, input.userId);
-  const before = subscriptionView(row, config);
+  const change = { ...input, action: "subscription.tier", before: subscriptionView(row, config) };
   const live =
     row?.stripe_subscription_id && row.status !== "CANCELED" && row.status !== "INCOMPLETE";
   if (live && row?.stripe_subscription_id && paymentsConfigured(config)) {
     const stripe = config.stripe;
+    let answer: Stripe.Subscription;
     if (input.tier === "FREE") {
-      await mirror(db, config, await stripe.subscriptions.cancel(row.stripe_subscription_id), null);
+      answer = await stripe.subscriptions.cancel(row.stripe_subscription_id);
     } else {
-      await releaseSchedule(stripe, row);
+      await releaseSchedule(stripe, row.stripe_subscription_id);
       const current = await stripe.subscriptions.retrieve(row.stripe_subscription_id);
       const item = current.items.data[0];
       if (!item) throw new StateConflictError("The subscription has no plan item to change.");
-      const updated = await stripe.subscriptions.update(row.stripe_subscription_id, {
+      answer = await stripe.subscriptions.update(row.stripe_subscription_id, {
         items: [{ id: item.id, price: priceOf(config, input.tier) }],
         proration_behavior: "none",
       });
-      await mirror(db, config, updated, null);
     }
-  } else if (live) {
+    return writeAudited(db, config, actor, change, (tx) => mirrorAnswer(tx, config, answer, null));
+  }
+  if (live) {
     throw new InvalidRequestError(
       "This subscription is billed through Stripe, which is not configured here: change it in Stripe.",
       "tier",
     );
-  } else if (input.tier === "FREE") {
-    await db.$executeRaw`
-      UPDATE subscriptions SET status = 'CANCELED', canceled_at = now(), pending_tier = NULL, updated_at = now()
-      WHERE user_id = ${input.userId}::uuid AND status <> 'CANCELED'`;
-  } else {
-    const month = calendarMonth(new Date());
-    await db.$executeRaw`
-      INSERT INTO subscriptions (id, user_id, tier, status, current_period_start, current_period_end)
-      VALUES (gen_random_uuid(), ${input.userId}::uuid, ${input.tier}::"Tier", 'ACTIVE', ${month.start}, ${month.end})
-      ON CONFLICT (user_id) DO UPDATE SET tier = EXCLUDED.tier, status = 'ACTIVE',
-        current_period_start = EXCLUDED.current_period_start, current_period_end = EXCLUDED.current_period_end,
-        cancel_at_period_end = false, canceled_at = NULL, past_due_since = NULL, pending_tier = NULL,
-        stripe_subscription_id = NULL, stripe_price_id = NULL, stripe_schedule_id = NULL, updated_at = now()`;
   }
-  return auditSubscriptionChange(db, config, actor, "subscription.tier", input, before);
+  const month = calendarMonth(new Date());
+  return writeAudited(db, config, actor, change, (tx) =>
+    input.tier === "FREE"
+      ? tx.$executeRaw`
+          UPDATE subscriptions SET status = 'CANCELED', canceled_at = now(), pending_tier = NULL, updated_at = now()
+          WHERE user_id = ${input.userId}::uuid AND status <> 'CANCELED'`
+      : tx.$executeRaw`
+          INSERT INTO subscriptions (id, user_id, tier, status, current_period_start, current_period_end)
+          VALUES (gen_random_uuid(), ${input.userId}::uuid, ${input.tier}::"Tier", 'ACTIVE', ${month.start}, ${month.end})
+          ON CONFLICT (user_id) DO UPDATE SET tier = EXCLUDED.tier, status = 'ACTIVE',
+            current_period_start = EXCLUDED.current_period_start, current_period_end = EXCLUDED.current_period_end,
+            cancel_at_period_end = false, canceled_at = NULL, past_due_since = NULL, pending_tier = NULL,
+            stripe_subscription_id = NULL, stripe_price_id = NULL, stripe_schedule_id = NULL, updated_at = now()`,
+  );
 }
 
 /** An operator cancels now or at the period's end (through Stripe when it bills the user). */
@@ -402,26 +487,29 @@ export async function cancelByHand(
   if (!row || row.status === "CANCELED") {
     throw new StateConflictError("This user has no subscription to cancel.");
   }
-  const before = subscriptionView(row, config);
+  const change = {
+    ...input,
+    action: input.atPeriodEnd ? "subscription.cancel_at_period_end" : "subscription.cancel",
+    before: subscriptionView(row, config),
+  };
   if (row.stripe_subscription_id) {
     const billing = requirePayments(config);
-    await releaseSchedule(billing.stripe, row);
-    const updated = input.atPeriodEnd
+    await releaseSchedule(billing.stripe, row.stripe_subscription_id);
+    const answer = input.atPeriodEnd
       ? await billing.stripe.subscriptions.update(row.stripe_subscription_id, {
           cancel_at_period_end: true,
         })
       : await billing.stripe.subscriptions.cancel(row.stripe_subscription_id);
-    await mirror(db, config, updated, null);
-  } else if (input.atPeriodEnd) {
-    await db.$executeRaw`
-      UPDATE subscriptions SET cancel_at_period_end = true, updated_at = now() WHERE id = ${row.id}::uuid`;
-  } else {
-    await db.$executeRaw`
-      UPDATE subscriptions SET status = 'CANCELED', canceled_at = now(), updated_at = now()
-      WHERE id = ${row.id}::uuid`;
+    return writeAudited(db, config, actor, change, (tx) => mirrorAnswer(tx, config, answer, null));
   }
-  const action = input.atPeriodEnd ? "subscription.cancel_at_period_end" : "subscription.cancel";
-  return auditSubscriptionChange(db, config, actor, action, input, before);
+  return writeAudited(db, config, actor, change, (tx) =>
+    input.atPeriodEnd
+      ? tx.$executeRaw`
+          UPDATE subscriptions SET cancel_at_period_end = true, updated_at = now() WHERE id = ${row.id}::uuid`
+      : tx.$executeRaw`
+          UPDATE subscriptions SET status = 'CANCELED', canceled_at = now(), updated_at = now()
+          WHERE id = ${row.id}::uuid`,
+  );
 }
 
 /** An operator undoes a cancellation at period end. */
@@ -438,12 +526,20 @@ export async function resumeByHand(
       "This subscription is not set to cancel, so there is nothing to resume.",
     );
   }
-  const before = subscriptionView(row, config);
+  const change = { ...input, action: "subscription.resume", before: subscriptionView(row, config) };
   if (row.stripe_subscription_id) {
-    await resumeSubscription(db, config, input.userId);
-  } else {
-    await db.$executeRaw`
-      UPDATE subscriptions SET cancel_at_period_end = false, updated_at = now() WHERE id = ${row.id}::uuid`;
+    const billing = requirePayments(config);
+    const answer = await billing.stripe.subscriptions.update(row.stripe_subscription_id, {
+      cancel_at_period_end: false,
+    });
+    return writeAudited(db, config, actor, change, (tx) => mirrorAnswer(tx, config, answer));
   }
-  return auditSubscriptionChange(db, config, actor, "subscription.resume", input, before);
+  return writeAudited(
+    db,
+    config,
+    actor,
+    change,
+    (tx) => tx.$executeRaw`
+      UPDATE subscriptions SET cancel_at_period_end = false, updated_at = now() WHERE id = ${row.id}::uuid`,
+  );
 }

@@ -125,6 +125,11 @@ export interface AllowanceInvoice {
   periodEnd: Date;
   /** A mid-period upgrade's invoice tops the allowance up instead of starting a new period. */
   isUpgrade: boolean;
+  /**
+   * The invoice's period was over when its event was first processed (it failed and came back
+   * after a renewal, or after the period's end): its credits could no longer be used.
+   */
+  lapsed: boolean;
   rolloverPercent: number;
   appId: string;
 }
@@ -132,7 +137,9 @@ export interface AllowanceInvoice {
 /**
  * Grants the monthly allowance for a paid invoice, once per invoice, expiring at the period's end.
  * A new period first rolls over a share of what was left (capped by the plan); an upgrade's
- * invoice adds the difference to what this period already granted.
+ * invoice adds the difference to what this period already granted. A lapsed invoice's payment is
+ * recorded (refunds of it find it) with no credits: they would expire as they were granted, and a
+ * rollover from it would reach into a period that already started.
  */
 export async function grantAllowance(
   tx: Tx,
@@ -151,6 +158,7 @@ export async function grantAllowance(
     periodEnd: invoice.periodEnd,
   });
   if (!claimed) return { granted: false, credits: 0, rollover: 0 };
+  if (invoice.lapsed) return { granted: true, credits: 0, rollover: 0 };
   let account = await lockAccount(tx, invoice.userId, invoice.appId, { create: true });
   if (!account) throw new Error(`no account for ${invoice.userId}`);
   const plan = plans[invoice.tier];
@@ -286,7 +294,9 @@ export type ClawbackOutcome =
 /**
  * A refund of a charge (cumulative `amountRefunded`, in cents) takes back the credits it bought in
  * proportion, never below zero; what cannot be taken is recorded as shortfall. Refund events of
- * one charge carry the running total, so duplicates and reordering converge.
+ * one charge carry the running total, so duplicates and reordering converge. While a dispute of
+ * the charge holds its credits, those are the first taken (they are this payment's credits, not
+ * spent); what the payment still has outstanding afterwards stays on hold until the dispute closes.
  */
 export async function clawBackRefund(
   tx: Tx,
@@ -300,21 +310,77 @@ export async function clawBackRefund(
   const paid = Number(payment.amount_paid);
   const credits = Number(payment.credits);
   const target = paid > 0 ? Math.floor((credits * Math.min(amountRefunded, paid)) / paid) : credits;
-  const settled = Number(payment.credits_clawed_back) + Number(payment.shortfall);
-  const wanted = Math.max(0, Math.min(target, credits) - settled);
-  const taken =
-    wanted > 0
-      ? await takeBack(tx, account, wanted, "Payment refunded: its credits were taken back", {
-          charge: chargeId,
-          payment: payment.id,
-        })
-      : 0;
+  const wanted = Math.max(0, Math.min(target, credits) - settledCredits(payment));
+  let taken = 0;
+  if (wanted > 0) {
+    const hold = await releaseDisputeHold(tx, payment);
+    const unheld = { ...account, held: account.held - hold.amount };
+    taken = await takeBack(tx, unheld, wanted, "Payment refunded: its credits were taken back", {
+      charge: chargeId,
+      payment: payment.id,
+    });
+    if (hold.amount > 0 && payment.dispute_id) {
+      const outstanding = credits - settledCredits(payment) - wanted;
+      const spendable = available({ balance: unheld.balance - taken, held: unheld.held });
+      const reheld = await placeDisputeHold(
+        tx,
+        account.id,
+        Math.min(outstanding, spendable),
+        payment.dispute_id,
+        hold.expiresAt,
+      );
+      await tx.$executeRaw`
+        UPDATE stripe_payments SET dispute_hold_id = ${reheld}::uuid WHERE id = ${payment.id}`;
+    }
+  }
   await tx.$executeRaw`
     UPDATE stripe_payments SET amount_refunded = GREATEST(amount_refunded, LEAST(${amountRefunded}::bigint, amount_paid)),
       credits_clawed_back = credits_clawed_back + ${taken}::bigint,
       shortfall = shortfall + ${wanted - taken}::bigint, updated_at = now()
     WHERE id = ${payment.id}`;
   return { found: true, userId: payment.user_id, clawedBack: taken, shortfall: wanted - taken };
+}
+
+/** Credits of the payment already dealt with: taken back, or recorded as shortfall. */
+function settledCredits(payment: PaymentRow): number {
+  return Number(payment.credits_clawed_back) + Number(payment.shortfall);
+}
+
+/**
+ * Holds `amount` of the account's credits for a dispute until `expiresAt` (by default the longest
+ * a dispute takes); returns the hold, or null when there is nothing to hold.
+ */
+async function placeDisputeHold(
+  tx: Tx,
+  accountId: string,
+  amount: number,
+  disputeId: string,
+  expiresAt: Date | null = null,
+): Promise<string | null> {
+  if (amount <= 0) return null;
+  const [hold] = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO credit_holds (id, account_id, amount, description, expires_at)
+    VALUES (gen_random_uuid(), ${accountId}::uuid, ${amount}::bigint,
+      ${`Payment disputed (${disputeId}): credits held until the bank decides`},
+      COALESCE(${expiresAt}::timestamptz, now() + make_interval(days => ${disputeHoldDays})))
+    RETURNING id`;
+  return hold?.id ?? null;
+}
+
+/**
+ * Releases the payment's dispute hold, if one is active; returns what it held (as the account's
+ * held figure counts it: nothing once its time is up) and until when.
+ */
+async function releaseDisputeHold(
+  tx: Tx,
+  payment: PaymentRow,
+): Promise<{ amount: number; expiresAt: Date | null }> {
+  if (!payment.dispute_hold_id) return { amount: 0, expiresAt: null };
+  const [hold] = await tx.$queryRaw<{ amount: bigint; expires_at: Date }[]>`
+    UPDATE credit_holds SET status = 'RELEASED', resolved_at = now()
+    WHERE id = ${payment.dispute_hold_id}::uuid AND status = 'ACTIVE'
+    RETURNING CASE WHEN expires_at > now() THEN amount ELSE 0 END AS amount, expires_at`;
+  return { amount: Number(hold?.amount ?? 0), expiresAt: hold?.expires_at ?? null };
 }
 
 export type DisputeOutcome =
@@ -331,19 +397,9 @@ export async function holdDisputedCredits(
   if (!locked) return { found: false };
   const { payment, account } = locked;
   if (payment.dispute_id === disputeId) return { found: true, userId: payment.user_id, held: 0 };
-  const outstanding =
-    Number(payment.credits) - Number(payment.credits_clawed_back) - Number(payment.shortfall);
+  const outstanding = Number(payment.credits) - settledCredits(payment);
   const held = Math.min(Math.max(0, outstanding), available(account));
-  let holdId: string | null = null;
-  if (held > 0) {
-    const [hold] = await tx.$queryRaw<{ id: string }[]>`
-      INSERT INTO credit_holds (id, account_id, amount, description, expires_at)
-      VALUES (gen_random_uuid(), ${account.id}::uuid, ${held}::bigint,
-        ${`Payment disputed (${disputeId}): credits held until the bank decides`},
-        now() + make_interval(days => ${disputeHoldDays}))
-      RETURNING id`;
-    holdId = hold?.id ?? null;
-  }
+  const holdId = await placeDisputeHold(tx, account.id, held, disputeId);
   await tx.$executeRaw`
     UPDATE stripe_payments SET dispute_id = ${disputeId}, dispute_status = 'needs_response',
       dispute_hold_id = ${holdId}::uuid, updated_at = now()
@@ -367,21 +423,11 @@ export async function settleDispute(
   if (payment.dispute_status === "won" || payment.dispute_status === "lost") {
     return { found: true, userId: payment.user_id };
   }
-  let releasedHold = 0;
-  if (payment.dispute_hold_id) {
-    const [hold] = await tx.$queryRaw<{ amount: bigint }[]>`
-      UPDATE credit_holds SET status = 'RELEASED', resolved_at = now()
-      WHERE id = ${payment.dispute_hold_id}::uuid AND status = 'ACTIVE'
-      RETURNING amount`;
-    releasedHold = Number(hold?.amount ?? 0);
-  }
+  const releasedHold = (await releaseDisputeHold(tx, payment)).amount;
   let taken = 0;
   let wanted = 0;
   if (outcome === "lost") {
-    wanted = Math.max(
-      0,
-      Number(payment.credits) - Number(payment.credits_clawed_back) - Number(payment.shortfall),
-    );
+    wanted = Math.max(0, Number(payment.credits) - settledCredits(payment));
     const unheld = { ...account, held: account.held - releasedHold };
     taken = await takeBack(
       tx,

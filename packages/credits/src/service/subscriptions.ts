@@ -81,7 +81,9 @@ export function calendarMonth(now: Date): { start: Date; end: Date } {
 
 /**
  * The period quotas count in: a paid Stripe subscription's current billing period, otherwise the
- * calendar month (UTC). A tier change inside a period keeps what was used and changes the limit.
+ * calendar month (UTC). A tier change inside a period keeps what was used and changes the limit;
+ * so does a past-due subscription falling back to FREE limits after its grace period (what was
+ * used in the grace period still counts).
  */
 export function quotaPeriod(
   row: SubscriptionRow | null,
@@ -90,7 +92,7 @@ export function quotaPeriod(
 ): { start: Date; end: Date } {
   if (
     row?.stripe_subscription_id &&
-    tier !== "FREE" &&
+    (tier !== "FREE" || row.status === "PAST_DUE") &&
     row.current_period_start <= now &&
     now < row.current_period_end
   ) {
@@ -165,6 +167,9 @@ async function ownerOf(tx: Tx, subscription: Stripe.Subscription): Promise<strin
   return rows[0]?.user_id ?? null;
 }
 
+/** Mirror statuses of a subscription that is in force (the tier may apply, Stripe bills it). */
+const liveStatuses = new Set<SubscriptionStatus>(["ACTIVE", "TRIALING", "PAST_DUE"]);
+
 export type MirrorOutcome =
   | { applied: true; userId: string; row: SubscriptionRow }
   | { applied: false; userId: string | null; reason: string };
@@ -198,14 +203,16 @@ export async function mirrorStripeSubscription(
   if (
     existing?.stripe_subscription_id &&
     existing.stripe_subscription_id !== subscription.id &&
-    (existing.status === "ACTIVE" ||
-      existing.status === "TRIALING" ||
-      existing.status === "PAST_DUE")
+    liveStatuses.has(existing.status)
   ) {
+    // Never overwritten: the one in use stays. A second live one bills the customer twice, which
+    // an operator must settle in Stripe; the overview lists it (secondStripeSubscriptions).
     return {
       applied: false,
       userId,
-      reason: "The user has another live subscription; this one is not the one in use.",
+      reason: liveStatuses.has(status)
+        ? `Second live subscription: the customer also has ${existing.stripe_subscription_id}, the one in use, so this one grants nothing and sets no tier. Cancel (and refund) one of them in Stripe.`
+        : `An earlier subscription of this user; ${existing.stripe_subscription_id} is the one in use.`,
     };
   }
   const pastDueSince =

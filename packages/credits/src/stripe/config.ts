@@ -5,21 +5,32 @@ import Stripe from "stripe";
 import { z } from "zod";
 import type { Tier } from "../plans.ts";
 
+/**
+ * An optional setting where an empty value (`STRIPE_SECRET_KEY=`) means unset, as in most .env
+ * files; it also lets a process switch payments off over a .env that has them (the variables of
+ * the environment win over the file's, an empty one too).
+ */
+function optionalSetting<Schema extends z.ZodType<string>>(schema: Schema) {
+  return z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+}
+
 export const billingEnvSchema = z.object({
-  STRIPE_SECRET_KEY: z
-    .string()
-    .regex(/^(sk|rk)_(test|live)_/, "must be a Stripe secret key (sk_test_… or sk_live_…)")
-    .optional(),
-  STRIPE_WEBHOOK_SECRET: z
-    .string()
-    .startsWith("whsec_", "must be a webhook signing secret (whsec_…)")
-    .optional(),
-  STRIPE_PRICE_PRO: z.string().startsWith("price_", "must be a Stripe price id").optional(),
-  STRIPE_PRICE_PREMIUM: z.string().startsWith("price_", "must be a Stripe price id").optional(),
+  STRIPE_SECRET_KEY: optionalSetting(
+    z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_/, "must be a Stripe secret key (sk_test_… or sk_live_…)"),
+  ),
+  STRIPE_WEBHOOK_SECRET: optionalSetting(
+    z.string().startsWith("whsec_", "must be a webhook signing secret (whsec_…)"),
+  ),
+  STRIPE_PRICE_PRO: optionalSetting(z.string().startsWith("price_", "must be a Stripe price id")),
+  STRIPE_PRICE_PREMIUM: optionalSetting(
+    z.string().startsWith("price_", "must be a Stripe price id"),
+  ),
   /** Points the SDK at another API host (the local fake Stripe in tests). */
-  STRIPE_API_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  STRIPE_API_URL: optionalSetting(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
   /** The public URL of apps/web, for Checkout's return links; defaults to the request's origin. */
-  APP_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  APP_URL: optionalSetting(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
   /** Days a PAST_DUE subscription keeps its tier before falling back to FREE limits. */
   BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7),
   /** The share (percent) of unused allowance that rolls into the next period, up to the plan's cap. */

@@ -79,11 +79,14 @@ async function onCheckoutPaid(
   config: BillingConfig,
   session: Stripe.Checkout.Session,
 ): Promise<HandlerOutcome> {
+  const subscriptionId = session.mode === "subscription" ? idOf(session.subscription) : null;
+  // The lock order of every subscription event: the subscription's lock, then the user's row
+  // (linking the customer). Taken the other way round, two first deliveries would deadlock.
+  if (subscriptionId) await lockStripeSubscription(tx, subscriptionId);
   const userId = await userOfCheckout(tx, session);
   if (!userId) return ignored("No user is linked to this checkout session.");
   if (session.mode === "subscription") {
     // The allowance comes with the paid invoice; here the subscription is linked and mirrored.
-    const subscriptionId = idOf(session.subscription);
     if (!subscriptionId) return ignored("The checkout session has no subscription.", userId);
     return syncSubscription(tx, config, subscriptionId);
   }
@@ -147,6 +150,8 @@ async function onInvoicePaid(
   const periodStart = line ? new Date(line.period.start * 1000) : subscription.current_period_start;
   const periodEnd = line ? new Date(line.period.end * 1000) : subscription.current_period_end;
   const upgrade = invoice.billing_reason === "subscription_update";
+  // Over by Stripe's own account (the subscription has moved on to a later period) or by the clock.
+  const lapsed = periodEnd <= subscription.current_period_start || periodEnd <= new Date();
   const { granted } = await grantAllowance(tx, {
     invoiceId: invoice.id,
     userId,
@@ -158,12 +163,18 @@ async function onInvoicePaid(
     periodStart,
     periodEnd,
     isUpgrade: upgrade,
+    lapsed,
     rolloverPercent: config.rolloverPercent,
     appId: billingAppId,
   });
-  return granted
-    ? { status: "PROCESSED", userId }
-    : ignored("The allowance was already granted for this invoice.", userId);
+  if (!granted) return ignored("The allowance was already granted for this invoice.", userId);
+  return lapsed
+    ? {
+        status: "PROCESSED",
+        userId,
+        note: "The invoice's period was over when it was processed: the payment is recorded, no credits were granted.",
+      }
+    : { status: "PROCESSED", userId };
 }
 
 async function onChargeRefunded(tx: Tx, charge: Stripe.Charge): Promise<HandlerOutcome> {

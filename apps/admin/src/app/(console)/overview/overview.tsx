@@ -145,6 +145,36 @@ export function Overview({ plans }: { plans: Record<Tier, Plan> }) {
           </ul>
         )}
       </Card>
+      {overview.data && overview.data.billing.secondSubscriptions.length > 0 && (
+        <Card>
+          <CardTitle>Customers with two Stripe subscriptions</CardTitle>
+          <p className="mb-3 text-sm text-zinc-600">
+            Stripe bills each of these users for a second subscription besides the one in use, which
+            alone sets their plan and grants credits. Cancel (and refund) one of them in Stripe; it
+            leaves this list when Stripe reports it canceled.
+          </p>
+          <ul className="divide-y divide-zinc-100 text-sm" data-testid="second-subscriptions">
+            {overview.data.billing.secondSubscriptions.map((second) => (
+              <li
+                key={second.stripeSubscriptionId}
+                className="flex flex-wrap justify-between gap-x-3 py-2"
+              >
+                <Link
+                  href={`/users/${second.userId}`}
+                  className="break-all text-brand-600 hover:underline"
+                >
+                  {second.email}
+                </Link>
+                <span className="break-all text-zinc-700">
+                  <code>{second.stripeSubscriptionId}</code> ({second.status}) besides{" "}
+                  <code>{second.inUse}</code> ·{" "}
+                  <span className="text-zinc-600">{formatDate(second.seenAt)}</span>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
       <div className="grid gap-6 md:grid-cols-2">
         {series.map(({ key, title }) => {
           const total = overview.data?.flows.reduce((sum, day) => sum + day[key], 0) ?? 0;

@@ -16,7 +16,7 @@ import {
   useToast,
 } from "@credits/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 
 type Plan = RouterOutputs["subscriptions"]["plans"][number];
 
@@ -39,6 +39,11 @@ function useRedirect() {
 
 /** Where the user came back from Stripe Checkout, if they did: a message for each outcome. */
 function ReturnNotice({ checkout, purchase }: { checkout?: string; purchase?: string }) {
+  const returned = Boolean(checkout || purchase);
+  useEffect(() => {
+    // Shown once: a reload or a bookmark of the page later must not thank them again.
+    if (returned) window.history.replaceState(window.history.state, "", window.location.pathname);
+  }, [returned]);
   if (checkout === "success" || purchase === "success") {
     return (
       <Alert tone="success">
@@ -108,7 +113,7 @@ function CurrentPlan({ subscription, plans }: { subscription: SubscriptionView; 
         {subscription.managedBy === "operator" && subscription.status !== "CANCELED" && (
           <p>Your plan was set up for you by our team.</p>
         )}
-        {stripeManaged && subscription.currentPeriodEnd && (
+        {stripeManaged && subscription.status !== "PAST_DUE" && subscription.currentPeriodEnd && (
           <p data-testid="renewal">
             {subscription.cancelAtPeriodEnd
               ? `Ends on ${formatDate(subscription.currentPeriodEnd)}; you keep it until then.`
@@ -121,12 +126,19 @@ function CurrentPlan({ subscription, plans }: { subscription: SubscriptionView; 
             {formatDate(subscription.currentPeriodEnd)}.
           </p>
         )}
-        {subscription.graceEndsAt && (
-          <Alert>
-            Your last payment failed. Update your payment method before{" "}
-            {formatDate(subscription.graceEndsAt)} to keep your plan.
-          </Alert>
-        )}
+        {subscription.graceEndsAt &&
+          (subscription.tier === "FREE" ? (
+            <Alert>
+              Your last payment failed and the grace period ended on{" "}
+              {formatDate(subscription.graceEndsAt)}: the free plan's limits apply until you update
+              your payment method.
+            </Alert>
+          ) : (
+            <Alert>
+              Your last payment failed. Update your payment method before{" "}
+              {formatDate(subscription.graceEndsAt)} to keep your plan.
+            </Alert>
+          ))}
         {plan && plan.monthlyCredits > 0 && (
           <p>{formatCredits(plan.monthlyCredits)} included every month.</p>
         )}
@@ -205,9 +217,18 @@ function PlanAction({ plan, subscription }: { plan: Plan; subscription: Subscrip
     return <p className="text-sm font-semibold text-brand-700">Your current plan</p>;
   }
   if (!subscription.paymentsConfigured) return null;
-  const paid =
-    subscription.managedBy === "stripe" && subscription.status !== "CANCELED" && current !== "FREE";
-  if (!paid) {
+  const stripeSubscription =
+    subscription.managedBy === "stripe" && subscription.status !== "CANCELED";
+  if (stripeSubscription && current === "FREE") {
+    // Past due after the grace period (or waiting for a first payment): a new subscription would
+    // bill twice, so the way back is paying this one, through the billing portal.
+    return plan.tier === subscription.subscribedTier ? (
+      <p className="text-sm font-semibold text-amber-800">
+        Your plan, back as soon as a payment goes through
+      </p>
+    ) : null;
+  }
+  if (!stripeSubscription) {
     if (plan.tier === "FREE") return null;
     return (
       <Button
