@@ -64,21 +64,63 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
 ajv.addSchema(document, "openapi");
 
-/** Checks a response against what the OpenAPI document says the route answers with that status. */
-export function expectDocumented(path: string, method: string, status: number, body: unknown) {
-  const operation = (
-    document.paths[path] as Record<string, { responses: Record<string, unknown> }>
-  )?.[method.toLowerCase()];
-  expect(operation, `${method} ${path} is documented`).toBeDefined();
-  expect(
-    Object.keys(operation?.responses ?? {}),
-    `${method} ${path} documents status ${status}`,
-  ).toContain(String(status));
-  const pointer = `openapi#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
-  const validate = ajv.getSchema(pointer);
+function validateAt(pointer: string, body: unknown, what: string) {
+  const validate = ajv.getSchema(`openapi#${pointer}`);
   if (!validate) throw new Error(`no schema at ${pointer}`);
   const valid = validate(body);
-  expect(valid, `${method} ${path} ${status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+  expect(valid, `${what}: ${JSON.stringify(validate.errors)}`).toBe(true);
+}
+
+const pointerPart = (part: string) => part.replaceAll("~", "~0").replaceAll("/", "~1");
+
+/**
+ * Checks a response against what the OpenAPI document says the route answers with that status;
+ * a documented path under a method it does not list must be the document's 405.
+ */
+export function expectDocumented(
+  path: string,
+  method: string,
+  status: number,
+  body: unknown,
+  headers?: Headers,
+) {
+  const pathItem = document.paths[path] as
+    | Record<string, { responses: Record<string, unknown> }>
+    | undefined;
+  expect(pathItem, `${path} is documented`).toBeDefined();
+  const operation = pathItem?.[method.toLowerCase()];
+  if (!operation) {
+    expect(status, `${method} ${path} is not an operation, so it must answer 405`).toBe(405);
+    validateAt(
+      "/components/responses/MethodNotAllowed/content/application~1json/schema",
+      body,
+      `${method} ${path}`,
+    );
+    if (headers) {
+      expect(headers.get("allow")).toBe(
+        Object.keys(pathItem ?? {})
+          .map((name) => name.toUpperCase())
+          .join(", "),
+      );
+    }
+    return;
+  }
+  expect(
+    Object.keys(operation.responses),
+    `${method} ${path} documents status ${status}`,
+  ).toContain(String(status));
+  validateAt(
+    `/paths/${pointerPart(path)}/${method.toLowerCase()}/responses/${status}/content/application~1json/schema`,
+    body,
+    `${method} ${path} ${status}`,
+  );
+}
+
+/** Checks an answer to a path the document does not list: its 404 for unknown endpoints. */
+export function expectUnknownEndpoint(path: string, status: number, body: unknown) {
+  expect(Object.keys(document.paths), `${path} is not a documented path`).not.toContain(path);
+  expect(status).toBe(404);
+  validateAt("/components/responses/UnknownEndpoint/content/application~1json/schema", body, path);
 }
 
 export interface CallResult {
@@ -117,7 +159,9 @@ export async function call(
   const response = await fetch(`${options.base ?? api.url}${path}`, { method, headers, body });
   const text = await response.text();
   const parsed = text ? JSON.parse(text) : null;
-  if (options.template) expectDocumented(options.template, method, response.status, parsed);
+  if (options.template) {
+    expectDocumented(options.template, method, response.status, parsed, response.headers);
+  }
   return { status: response.status, body: parsed, headers: response.headers };
 }
 

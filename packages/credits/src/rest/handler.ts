@@ -122,7 +122,7 @@ function matchRoute(
   pathname: string,
 ): { route: Route; params: Record<string, string> } {
   const segments = pathname.replace(/\/+$/, "").split("/");
-  let pathMatched = false;
+  const allowed: string[] = [];
   for (const candidate of routes) {
     const template = candidate.path.split("/");
     if (template.length !== segments.length) continue;
@@ -140,11 +140,20 @@ function matchRoute(
       return part === segment;
     });
     if (!matches) continue;
-    pathMatched = true;
-    if (candidate.method === method) return { route: candidate, params };
+    // HEAD is a GET without the body (the server drops it).
+    if (candidate.method === (method === "HEAD" ? "GET" : method)) {
+      return { route: candidate, params };
+    }
+    allowed.push(candidate.method);
   }
-  throw pathMatched
-    ? new RestError(405, "method_not_allowed", `${method} is not allowed here.`)
+  throw allowed.length > 0
+    ? new RestError(
+        405,
+        "method_not_allowed",
+        `${method} is not allowed here; use ${allowed.join(" or ")}.`,
+        undefined,
+        { allow: allowed.join(", ") },
+      )
     : new RestError(404, "not_found", "There is no such endpoint. See /api/docs.");
 }
 
