@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { createMemoryRateLimiter, type RateLimiter } from "@credits/auth";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -33,16 +34,16 @@ export async function startApi(
     limiter: options.limiter ?? createMemoryRateLimiter(),
   };
   const server: Server = createServer(async (incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    // The body streams into the handler, as under Next.js: nothing is read before it asks.
+    const streamed = incoming.method !== "GET" && incoming.method !== "HEAD";
     const request = new Request(`http://${incoming.headers.host}${incoming.url}`, {
       method: incoming.method,
       headers: Object.entries(incoming.headers).flatMap(([name, value]) =>
         value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]],
       ) as [string, string][],
-      body: incoming.method === "GET" || incoming.method === "HEAD" ? undefined : body,
-    });
+      body: streamed ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : undefined,
+      duplex: "half",
+    } as RequestInit);
     const response = await handleRestRequest(request, deps);
     outgoing.writeHead(response.status, Object.fromEntries(response.headers));
     outgoing.end(Buffer.from(await response.arrayBuffer()));
@@ -52,7 +53,12 @@ export async function startApi(
   return {
     url: `http://127.0.0.1:${port}`,
     deps,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Kept-alive and abandoned uploads would otherwise hold the close for seconds.
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   InvalidRequestError,
   QuotaExceededError,
 } from "../errors.ts";
+import { readTextWithin } from "../http/body.ts";
 import { log, withRequestId } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
 import { type VerifiedToken, verifyServiceToken } from "../service/tokens.ts";
@@ -26,7 +27,7 @@ export interface RestDependencies {
   limiter: RateLimiter;
 }
 
-/** Bodies larger than this are refused before they are read to the end. */
+/** Bodies larger than this are refused without being read to the end (see http/body.ts). */
 const maxBodyBytes = 64 * 1024;
 
 class RestError extends Error {
@@ -201,16 +202,8 @@ async function rateLimit(deps: RestDependencies, key: string, limit: number, wha
 }
 
 async function readBody(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > maxBodyBytes) {
-    throw new RestError(
-      413,
-      "payload_too_large",
-      `The body must be at most ${maxBodyBytes} bytes.`,
-    );
-  }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBodyBytes) {
+  const text = await readTextWithin(request, maxBodyBytes);
+  if (text === null) {
     throw new RestError(
       413,
       "payload_too_large",
