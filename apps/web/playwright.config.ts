@@ -3,6 +3,7 @@ import {
   appPort,
   e2eServiceToken,
   e2eUserRateLimit,
+  e2eWebhookSecret,
   fakeStripePort,
   fakeStripeUrl,
   secondInstancePort,
@@ -14,7 +15,7 @@ import {
 //
 // A second instance of the app (its own port, same database and Redis) proves that instances share
 // everything that matters: e2e/instances.spec.ts uses both.
-const webhookSecret = "whsec_e2e_credits_platform";
+const webhookSecret = e2eWebhookSecret;
 const prices = { pro: "price_e2e_pro", premium: "price_e2e_premium" };
 
 const appEnv = {

@@ -42,6 +42,16 @@ export async function grantTo(email: string, amount: number): Promise<void> {
   }
 }
 
+/** The id of the user with `email`, straight from the database. */
+export async function userIdOf(email: string): Promise<string> {
+  const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 1 });
+  try {
+    return (await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } })).id;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 /** What the ledger says the user can spend, to compare with what a page shows. */
 export async function availableCreditsOf(email: string): Promise<number> {
   const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 1 });

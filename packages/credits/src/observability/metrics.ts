@@ -7,9 +7,13 @@ interface Metrics {
   registry: Registry;
   httpRequests: Counter<"method" | "route" | "status">;
   httpDuration: Histogram<"method" | "route">;
+  trpcCalls: Counter<"procedure" | "type" | "code">;
+  trpcDuration: Histogram<"procedure" | "type">;
   ledgerOperations: Counter<"operation" | "outcome">;
   webhookEvents: Counter<"type" | "status">;
 }
+
+const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 function createMetrics(): Metrics {
   const registry = new Registry();
@@ -18,15 +22,29 @@ function createMetrics(): Metrics {
     registry,
     httpRequests: new Counter({
       name: "credits_http_requests_total",
-      help: "HTTP requests to the REST API, by method, route template and status.",
+      help: "HTTP requests (REST API, Stripe webhook, tRPC), by method, route template and status.",
       labelNames: ["method", "route", "status"],
       registers: [registry],
     }),
     httpDuration: new Histogram({
       name: "credits_http_request_duration_seconds",
-      help: "Time to answer REST API requests, by method and route template.",
+      help: "Time to answer HTTP requests (REST API, Stripe webhook, tRPC), by method and route template.",
       labelNames: ["method", "route"],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    // tRPC batches calls into one HTTP request, so each procedure is also counted on its own.
+    trpcCalls: new Counter({
+      name: "credits_trpc_calls_total",
+      help: "tRPC procedure calls by procedure (e.g. credits.balance), type and result code (OK or the error's code).",
+      labelNames: ["procedure", "type", "code"],
+      registers: [registry],
+    }),
+    trpcDuration: new Histogram({
+      name: "credits_trpc_call_duration_seconds",
+      help: "Time tRPC procedures take, by procedure and type.",
+      labelNames: ["procedure", "type"],
+      buckets: latencyBuckets,
       registers: [registry],
     }),
     ledgerOperations: new Counter({
@@ -73,3 +91,4 @@ export async function renderMetrics(db: Database): Promise<{ body: string; conte
   }
   return { body: await registry.metrics(), contentType: registry.contentType };
 }
+

@@ -1,6 +1,7 @@
 // Serving the REST API: match the route, authenticate the bearer token, check its scope and the
 // rate limits, validate path, query and body, run the route once per idempotency key, and answer in
-// one JSON shape. Every request gets a request id (in the logs and the `x-request-id` header).
+// one JSON shape. Every request gets a request id (in the logs and the `x-request-id` header), a
+// count and a latency in the metrics (http/observe.ts).
 import { createHash, randomUUID } from "node:crypto";
 import type { RateLimiter } from "@credits/auth";
 import type { Database } from "@credits/db";
@@ -13,8 +14,8 @@ import {
   QuotaExceededError,
 } from "../errors.ts";
 import { readTextWithin } from "../http/body.ts";
-import { log, withRequestId } from "../observability/logger.ts";
-import { metrics } from "../observability/metrics.ts";
+import { observeRequest } from "../http/observe.ts";
+import { log } from "../observability/logger.ts";
 import { type VerifiedToken, verifyServiceToken } from "../service/tokens.ts";
 import type { BillingConfig } from "../stripe/config.ts";
 import type { ServiceApiConfig } from "./config.ts";
@@ -106,7 +107,7 @@ function restErrorOf(error: unknown): RestError {
   );
 }
 
-function json(status: number, body: unknown, headers: Record<string, string>): Response {
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: {
@@ -334,35 +335,26 @@ async function serve(
 
 /** Answers one REST request (the Next.js route handlers call this). */
 export function handleRestRequest(request: Request, deps: RestDependencies): Promise<Response> {
-  const given = request.headers.get("x-request-id");
-  const requestId = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
-  return withRequestId(requestId, async () => {
-    const started = performance.now();
+  return observeRequest(request, "unmatched", async (observed) => {
     const url = new URL(request.url);
-    let status = 500;
-    let routeLabel = "unmatched";
-    let response: Response;
     try {
       const result = await serve(request, deps, url);
-      status = result.status;
-      routeLabel = result.route;
-      response = json(status, result.body, { "x-request-id": requestId });
+      observed.route = result.route;
+      return json(result.status, result.body);
     } catch (caught) {
       const error = restErrorOf(caught);
-      status = error.status;
-      routeLabel =
-        routes.find(
-          (candidate) =>
-            candidate.method === request.method && matchesTemplate(candidate.path, url.pathname),
-        )?.path ?? "unmatched";
-      if (status >= 500) {
+      // A known path under another method (405) still counts under its template.
+      observed.route =
+        routes.find((candidate) => matchesTemplate(candidate.path, url.pathname))?.path ??
+        "unmatched";
+      if (error.status >= 500) {
         log("error", "request failed", {
           error: caught instanceof Error ? caught.constructor.name : typeof caught,
-          route: routeLabel,
+          route: observed.route,
         });
       }
-      response = json(
-        status,
+      return json(
+        error.status,
         {
           error: {
             code: error.code,
@@ -370,20 +362,9 @@ export function handleRestRequest(request: Request, deps: RestDependencies): Pro
             ...(error.details ? { details: error.details } : {}),
           },
         },
-        { "x-request-id": requestId, ...error.headers },
+        error.headers,
       );
     }
-    const seconds = (performance.now() - started) / 1000;
-    const { httpRequests, httpDuration } = metrics();
-    httpRequests.inc({ method: request.method, route: routeLabel, status: String(status) });
-    httpDuration.observe({ method: request.method, route: routeLabel }, seconds);
-    log(status >= 500 ? "error" : "info", "request", {
-      method: request.method,
-      route: routeLabel,
-      status,
-      durationMs: Math.round(seconds * 1000),
-    });
-    return response;
   });
 }
 
