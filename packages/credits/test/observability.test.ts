@@ -1,7 +1,6 @@
 // Logs and metrics of what the apps serve: every line of a REST request, a webhook delivery and a
 // tRPC call is JSON with the request's id, and none carries a token, a stack trace or SQL, even
-// when the request fails inside the database. (What /metrics counts is checked against the running
-// app, in apps/web/e2e/api.spec.ts.)
+// when the request fails inside the database; /metrics answers only METRICS_TOKEN when it is set.
 import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -13,6 +12,8 @@ vi.hoisted(() => {
 
 import type { Database } from "@credits/db";
 import { createTrpcRouteHandler } from "../src/next/handlers.ts";
+import { metricsEndpoint } from "../src/observability/metrics.ts";
+import { serviceApiConfigFrom } from "../src/rest/config.ts";
 import { handleRestRequest } from "../src/rest/handler.ts";
 import { billingConfigFrom } from "../src/stripe/config.ts";
 import { handleStripeWebhookRequest } from "../src/stripe/webhook.ts";
@@ -208,5 +209,40 @@ describe("logs", () => {
       expect.objectContaining({ msg: "request", route: "/api/trpc", status: 500 }),
     );
     expectNothingSecret([]);
+  });
+});
+
+// Which families /metrics holds after traffic is checked against the running app, where the pool
+// and the routes are the real ones: apps/web/e2e/api.spec.ts.
+describe("metrics", () => {
+  it("answer only the metrics token when METRICS_TOKEN is set", async () => {
+    const token = "metrics-token-0123456789";
+    const ask = (authorization?: string) =>
+      metricsEndpoint(
+        new Request("http://localhost/metrics", {
+          headers: authorization ? { authorization } : {},
+        }),
+        db,
+        token,
+      );
+    for (const refused of [
+      undefined,
+      "Bearer wrong-token-0123456789",
+      token,
+      `Bearer ${bootstrapToken}`,
+    ]) {
+      const response = await ask(refused);
+      expect(response.status, String(refused)).toBe(401);
+      expect((await response.json()).error.code).toBe("unauthorized");
+    }
+    const allowed = await ask(`Bearer ${token}`);
+    expect(allowed.status).toBe(200);
+    expect(await allowed.text()).toContain("credits_http_requests_total");
+    // Read from the environment once, validated: a short token stops the app at startup.
+    expect(serviceApiConfigFrom({ METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(serviceApiConfigFrom({}).metricsToken).toBeUndefined();
+    expect(() => serviceApiConfigFrom({ METRICS_TOKEN: "short" })).toThrow(
+      /METRICS_TOKEN: must be at least 16 characters/,
+    );
   });
 });

@@ -2,6 +2,7 @@
 // several instances each reports its own and Prometheus sums them.
 import { type Database, poolStats } from "@credits/db";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { matchesSecret } from "../service/tokens.ts";
 
 interface Metrics {
   registry: Registry;
@@ -92,3 +93,30 @@ export async function renderMetrics(db: Database): Promise<{ body: string; conte
   return { body: await registry.metrics(), contentType: registry.contentType };
 }
 
+/**
+ * `GET /metrics`: the exposition, to anyone when `metricsToken` is unset (restrict it at the
+ * proxy then), else only to `Authorization: Bearer <metricsToken>`.
+ */
+export async function metricsEndpoint(
+  request: Request,
+  db: Database,
+  metricsToken: string | undefined,
+): Promise<Response> {
+  const headers = { "cache-control": "no-store" };
+  if (metricsToken) {
+    const given = /^Bearer (\S{1,300})$/.exec(request.headers.get("authorization") ?? "")?.[1];
+    if (!given || !matchesSecret(given, metricsToken)) {
+      return Response.json(
+        {
+          error: {
+            code: "unauthorized",
+            message: "Send the metrics token: `Authorization: Bearer <METRICS_TOKEN>`.",
+          },
+        },
+        { status: 401, headers: { ...headers, "www-authenticate": "Bearer" } },
+      );
+    }
+  }
+  const { body, contentType } = await renderMetrics(db);
+  return new Response(body, { headers: { ...headers, "content-type": contentType } });
+}
