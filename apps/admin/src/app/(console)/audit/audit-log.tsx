@@ -17,6 +17,8 @@ const actions = [
   "subscription.cancel",
   "subscription.cancel_at_period_end",
   "subscription.resume",
+  "token.create",
+  "token.revoke",
 ];
 const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
 
