@@ -3,11 +3,18 @@
 // when the request fails inside the database; /metrics answers only METRICS_TOKEN when it is set.
 import { randomUUID } from "node:crypto";
 import Stripe from "stripe";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-// Request lines are at info; `pnpm test` runs with LOG_LEVEL=warn. Set before the logger loads.
-vi.hoisted(() => {
+// Request lines are at info; `pnpm test` runs with LOG_LEVEL=warn. Set before the logger loads,
+// and put back for the test files that run after this one in the same worker.
+const { levelBefore } = vi.hoisted(() => {
+  const levelBefore = process.env.LOG_LEVEL;
   process.env.LOG_LEVEL = "debug";
+  return { levelBefore };
+});
+afterAll(() => {
+  if (levelBefore === undefined) delete process.env.LOG_LEVEL;
+  else process.env.LOG_LEVEL = levelBefore;
 });
 
 import type { Database } from "@credits/db";
