@@ -3,6 +3,7 @@ import {
   appPort,
   e2eServiceToken,
   e2eUserRateLimit,
+  e2eWebhookSecret,
   fakeStripePort,
   fakeStripeUrl,
   noPaymentsPort,
@@ -20,7 +21,7 @@ import {
 // A third instance runs without payments, as a deployment that has not set up Stripe: the same
 // build on the same database, with the Stripe variables empty (empty counts as unset, and an empty
 // variable of the environment also wins over a developer's .env that has keys).
-const webhookSecret = "whsec_e2e_credits_platform";
+const webhookSecret = e2eWebhookSecret;
 const prices = { pro: "price_e2e_pro", premium: "price_e2e_premium" };
 
 const appEnv = {

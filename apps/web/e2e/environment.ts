@@ -21,3 +21,5 @@ export const noPaymentsUrl = `http://127.0.0.1:${noPaymentsPort}`;
 export const e2eServiceToken = "e2e-service-token-0123456789abcdefghijkl";
 /** Requests a minute per user, low enough to reach in a test. */
 export const e2eUserRateLimit = 50;
+/** Signs the events the fake Stripe (and e2e/api.spec.ts) send to the webhook. */
+export const e2eWebhookSecret = "whsec_e2e_credits_platform";

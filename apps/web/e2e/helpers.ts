@@ -53,6 +53,16 @@ export function grantTo(email: string, amount: number, appId = "default"): Promi
   });
 }
 
+/** The id of the user with `email`, straight from the database. */
+export async function userIdOf(email: string): Promise<string> {
+  const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 1 });
+  try {
+    return (await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } })).id;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 /** What the ledger says the user can spend, to compare with what a page shows. */
 export function availableCreditsOf(email: string): Promise<number> {
   return withUser(email, async (db, userId) => (await getBalances(db, userId)).available);

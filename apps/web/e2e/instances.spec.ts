@@ -7,7 +7,7 @@ import {
   firstInstanceUrl,
   secondInstanceUrl,
 } from "./environment.ts";
-import { availableBalance, signUp } from "./helpers.ts";
+import { availableBalance, signUp, userIdOf } from "./helpers.ts";
 
 // Two instances of apps/web on one database (and one Redis when REDIS_URL is set, as in CI): they
 // must behave as one.
@@ -19,15 +19,6 @@ async function rest(base: string, method: string, path: string, body?: unknown) 
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
-}
-
-async function userIdOf(email: string): Promise<string> {
-  const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 1 });
-  try {
-    return (await db.user.findUniqueOrThrow({ where: { email }, select: { id: true } })).id;
-  } finally {
-    await db.$disconnect();
-  }
 }
 
 test("[WEB][INSTANCES] spends through two instances at once never overspend; the ledger stays consistent", async ({

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { creditPacks, featureNames, findCreditPack, tiers } from "./plans.ts";
-import { IdempotencyKey, Reason, UserId } from "./schemas.ts";
+import { IdempotencyKey, pageLimit, Reason, UserId } from "./schemas.ts";
 
 /**
  * Zod schemas of subscriptions, usage and billing: inputs and outputs of their procedures, shared
@@ -72,12 +72,13 @@ export const StripeEventStatusName = z.enum(["PROCESSED", "IGNORED", "FAILED"]);
 export const StripeEventsListInput = z.object({
   status: StripeEventStatusName.optional(),
   type: z.string().trim().max(100).optional(),
+  /** `<received at, in ms>:<event id>`; the time's 15 digits at most stay a valid date. */
   cursor: z
     .string()
     .max(300)
-    .regex(/^\d+:[\w-]+$/, { error: "must be a cursor from a previous page" })
+    .regex(/^\d{1,15}:[\w-]+$/, { error: "must be a cursor from a previous page" })
     .nullish(),
-  limit: z.number().int().min(1).max(100).default(50),
+  limit: pageLimit(50),
 });
 
 export const StripeEventIdInput = z.object({

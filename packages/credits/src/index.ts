@@ -39,7 +39,11 @@ export {
   getBillingConfig,
   paymentsConfigured,
 } from "./stripe/config.ts";
-export { processStripeEvent, receiveStripeWebhook } from "./stripe/webhook.ts";
+export {
+  handleStripeWebhookRequest,
+  processStripeEvent,
+  receiveStripeWebhook,
+} from "./stripe/webhook.ts";
 export {
   adminProcedure,
   type CreditsContext,

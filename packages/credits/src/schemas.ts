@@ -61,9 +61,40 @@ export const GrantSource = z.enum([
 ]);
 export type GrantSource = z.infer<typeof GrantSource>;
 
-const FutureDate = z.coerce
+/** Dates JavaScript and Postgres both represent: the years 1970 to 9999 (anything else is a typo). */
+const earliestDate = Date.UTC(1970, 0, 1);
+const latestDate = Date.UTC(10_000, 0, 1) - 1;
+
+export const DateInput = z.coerce
   .date({ error: "must be a date" })
-  .refine((date) => date.getTime() > Date.now(), { error: "must be in the future" });
+  .refine((date) => date.getTime() >= earliestDate && date.getTime() <= latestDate, {
+    error: "must be a date between the years 1970 and 9999",
+  });
+
+const FutureDate = DateInput.refine((date) => date.getTime() > Date.now(), {
+  error: "must be in the future",
+});
+
+/** Postgres's largest bigint: keyset cursors over bigint ids never go beyond it. */
+const maxBigint = 2n ** 63n - 1n;
+
+/** The cursor of a keyset page over a bigint id (the `nextCursor` a previous page returned). */
+export function bigintCursor(error: string) {
+  return z
+    .string({ error })
+    .regex(/^\d{1,19}$/, { error, abort: true })
+    .refine((value) => BigInt(value) <= maxBigint, { error });
+}
+
+/** How many rows a page holds, at most 100. */
+export function pageLimit(fallback: number) {
+  return z
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1, { error: "must be at least 1" })
+    .max(100, { error: "must be at most 100" })
+    .default(fallback);
+}
 
 // ─── Inputs ──────────────────────────────────────────────────────────────────────────────────
 
@@ -180,14 +211,11 @@ export const HistoryInput = z
   .object({
     appId: AppId.optional(),
     types: z.array(TransactionType).max(9).optional(),
-    from: z.coerce.date({ error: "must be a date" }).optional(),
-    to: z.coerce.date({ error: "must be a date" }).optional(),
+    from: DateInput.optional(),
+    to: DateInput.optional(),
     /** The `nextCursor` of the previous page. */
-    cursor: z
-      .string()
-      .regex(/^\d{1,19}$/, { error: "must be a cursor from a previous page" })
-      .nullish(),
-    limit: z.number().int().min(1).max(100).default(50),
+    cursor: bigintCursor("must be a cursor from a previous page").nullish(),
+    limit: pageLimit(50),
   })
   .refine((input) => !input.from || !input.to || input.from <= input.to, {
     error: "must not be before `from`",
@@ -197,13 +225,13 @@ export type HistoryInput = z.infer<typeof HistoryInput>;
 
 export const BalanceAtInput = z.object({
   appId: AppId.default("default"),
-  at: z.coerce.date({ error: "must be a date" }),
+  at: DateInput,
 });
 
 export const ListPurchasesInput = z.object({
   appId: AppId.optional(),
-  cursor: z.uuid().nullish(),
-  limit: z.number().int().min(1).max(100).default(50),
+  cursor: z.uuid({ error: "must be a cursor from a previous page" }).nullish(),
+  limit: pageLimit(50),
 });
 export type ListPurchasesInput = z.infer<typeof ListPurchasesInput>;
 
@@ -325,7 +353,7 @@ export const PurchasesOutput = z.object({
 export const SearchUsersInput = z.object({
   query: z.string().trim().max(200).default(""),
   cursor: z.string().max(320).nullish(),
-  limit: z.number().int().min(1).max(100).default(25),
+  limit: pageLimit(25),
 });
 
 export const UserIdInput = z.object({ userId: UserId });
@@ -344,13 +372,10 @@ export const AuditListInput = z.object({
   actorEmail: z.email({ error: "must be an email address" }).optional(),
   targetUserId: UserId.optional(),
   action: z.string().max(100).optional(),
-  from: z.coerce.date({ error: "must be a date" }).optional(),
-  to: z.coerce.date({ error: "must be a date" }).optional(),
-  cursor: z
-    .string()
-    .regex(/^\d{1,19}$/, { error: "must be a cursor from a previous page" })
-    .nullish(),
-  limit: z.number().int().min(1).max(100).default(50),
+  from: DateInput.optional(),
+  to: DateInput.optional(),
+  cursor: bigintCursor("must be a cursor from a previous page").nullish(),
+  limit: pageLimit(50),
 });
 
 export const BulkGrantChunkInput = z.object({

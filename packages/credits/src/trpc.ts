@@ -4,6 +4,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { CreditsError, InsufficientCreditsError, InvalidRequestError } from "./errors.ts";
+import { metrics } from "./observability/metrics.ts";
 import type { Actor } from "./service/ledger.ts";
 import type { BillingConfig } from "./stripe/config.ts";
 
@@ -61,10 +62,20 @@ const domainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Counts and times every procedure call in the metrics, with the code it ended with. */
+const measured = t.middleware(async ({ path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  const { trpcCalls, trpcDuration } = metrics();
+  trpcCalls.inc({ procedure: path, type, code: result.ok ? "OK" : result.error.code });
+  trpcDuration.observe({ procedure: path, type }, (performance.now() - started) / 1000);
+  return result;
+});
+
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(domainErrors);
+export const publicProcedure = t.procedure.use(measured).use(domainErrors);
 
 /** Signed-in callers only; `ctx.session` is non-null inside. */
 export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { createMemoryRateLimiter, type RateLimiter } from "@credits/auth";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
@@ -33,16 +34,16 @@ export async function startApi(
     limiter: options.limiter ?? createMemoryRateLimiter(),
   };
   const server: Server = createServer(async (incoming, outgoing) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of incoming) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    // The body streams into the handler, as under Next.js: nothing is read before it asks.
+    const streamed = incoming.method !== "GET" && incoming.method !== "HEAD";
     const request = new Request(`http://${incoming.headers.host}${incoming.url}`, {
       method: incoming.method,
       headers: Object.entries(incoming.headers).flatMap(([name, value]) =>
         value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]],
       ) as [string, string][],
-      body: incoming.method === "GET" || incoming.method === "HEAD" ? undefined : body,
-    });
+      body: streamed ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : undefined,
+      duplex: "half",
+    } as RequestInit);
     const response = await handleRestRequest(request, deps);
     outgoing.writeHead(response.status, Object.fromEntries(response.headers));
     outgoing.end(Buffer.from(await response.arrayBuffer()));
@@ -52,7 +53,12 @@ export async function startApi(
   return {
     url: `http://127.0.0.1:${port}`,
     deps,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // Kept-alive and abandoned uploads would otherwise hold the close for seconds.
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -64,21 +70,63 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
 ajv.addSchema(document, "openapi");
 
-/** Checks a response against what the OpenAPI document says the route answers with that status. */
-export function expectDocumented(path: string, method: string, status: number, body: unknown) {
-  const operation = (
-    document.paths[path] as Record<string, { responses: Record<string, unknown> }>
-  )?.[method.toLowerCase()];
-  expect(operation, `${method} ${path} is documented`).toBeDefined();
-  expect(
-    Object.keys(operation?.responses ?? {}),
-    `${method} ${path} documents status ${status}`,
-  ).toContain(String(status));
-  const pointer = `openapi#/paths/${path.replaceAll("~", "~0").replaceAll("/", "~1")}/${method.toLowerCase()}/responses/${status}/content/application~1json/schema`;
-  const validate = ajv.getSchema(pointer);
+function validateAt(pointer: string, body: unknown, what: string) {
+  const validate = ajv.getSchema(`openapi#${pointer}`);
   if (!validate) throw new Error(`no schema at ${pointer}`);
   const valid = validate(body);
-  expect(valid, `${method} ${path} ${status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+  expect(valid, `${what}: ${JSON.stringify(validate.errors)}`).toBe(true);
+}
+
+const pointerPart = (part: string) => part.replaceAll("~", "~0").replaceAll("/", "~1");
+
+/**
+ * Checks a response against what the OpenAPI document says the route answers with that status;
+ * a documented path under a method it does not list must be the document's 405.
+ */
+export function expectDocumented(
+  path: string,
+  method: string,
+  status: number,
+  body: unknown,
+  headers?: Headers,
+) {
+  const pathItem = document.paths[path] as
+    | Record<string, { responses: Record<string, unknown> }>
+    | undefined;
+  expect(pathItem, `${path} is documented`).toBeDefined();
+  const operation = pathItem?.[method.toLowerCase()];
+  if (!operation) {
+    expect(status, `${method} ${path} is not an operation, so it must answer 405`).toBe(405);
+    validateAt(
+      "/components/responses/MethodNotAllowed/content/application~1json/schema",
+      body,
+      `${method} ${path}`,
+    );
+    if (headers) {
+      expect(headers.get("allow")).toBe(
+        Object.keys(pathItem ?? {})
+          .map((name) => name.toUpperCase())
+          .join(", "),
+      );
+    }
+    return;
+  }
+  expect(
+    Object.keys(operation.responses),
+    `${method} ${path} documents status ${status}`,
+  ).toContain(String(status));
+  validateAt(
+    `/paths/${pointerPart(path)}/${method.toLowerCase()}/responses/${status}/content/application~1json/schema`,
+    body,
+    `${method} ${path} ${status}`,
+  );
+}
+
+/** Checks an answer to a path the document does not list: its 404 for unknown endpoints. */
+export function expectUnknownEndpoint(path: string, status: number, body: unknown) {
+  expect(Object.keys(document.paths), `${path} is not a documented path`).not.toContain(path);
+  expect(status).toBe(404);
+  validateAt("/components/responses/UnknownEndpoint/content/application~1json/schema", body, path);
 }
 
 export interface CallResult {
@@ -117,7 +165,9 @@ export async function call(
   const response = await fetch(`${options.base ?? api.url}${path}`, { method, headers, body });
   const text = await response.text();
   const parsed = text ? JSON.parse(text) : null;
-  if (options.template) expectDocumented(options.template, method, response.status, parsed);
+  if (options.template) {
+    expectDocumented(options.template, method, response.status, parsed, response.headers);
+  }
   return { status: response.status, body: parsed, headers: response.headers };
 }
 

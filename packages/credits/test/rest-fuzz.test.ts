@@ -18,6 +18,8 @@ const nasty = fc.constantFrom(
   "\u202e\u0301",
   ["$", "{jndi:ldap://x}"].join(""),
   "9".repeat(400),
+  // Nineteen digits, as a bigint cursor has, but above bigint's maximum.
+  "9999999999999999999",
   "-0",
   "NaN",
   "Infinity",

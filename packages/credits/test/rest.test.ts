@@ -4,7 +4,14 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { revokeServiceToken } from "../src/service/tokens.ts";
 import { callerFor, createUser, db, entryCount, trpcErrorOf } from "./fixtures.ts";
-import { api, bootstrapToken, call, tokenWith, userWithCredits } from "./rest-fixtures.ts";
+import {
+  api,
+  bootstrapToken,
+  call,
+  expectUnknownEndpoint,
+  tokenWith,
+  userWithCredits,
+} from "./rest-fixtures.ts";
 
 const unknownUser = "00000000-0000-4000-8000-000000000000";
 
@@ -397,8 +404,16 @@ describe("errors", () => {
     const user = await createUser();
     const notFound = await call("GET", "/api/credits/nothing/here/at/all");
     expect(notFound).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
-    const method = await call("DELETE", `/api/credits/${user.id}/balance`);
+    expectUnknownEndpoint("/api/credits/nothing/here/at/all", notFound.status, notFound.body);
+    const method = await call("DELETE", `/api/credits/${user.id}/balance`, {
+      template: "/api/credits/{userId}/balance",
+    });
     expect(method).toMatchObject({ status: 405, body: { error: { code: "method_not_allowed" } } });
+    expect(method.headers.get("allow")).toBe("GET");
+    const both = await call("PUT", `/api/credits/${user.id}/purchases`, {
+      template: "/api/credits/{userId}/purchases",
+    });
+    expect(both.headers.get("allow")).toBe("POST, GET");
     const badJson = await call("POST", `/api/credits/${user.id}/add`, {
       rawBody: "{amount: 1",
       headers: { "content-type": "application/json" },
@@ -418,13 +433,18 @@ describe("errors", () => {
     const huge = await call("POST", `/api/credits/${user.id}/add`, {
       rawBody: JSON.stringify({ amount: 1, description: "x".repeat(70_000) }),
       headers: { "content-type": "application/json" },
+      template: "/api/credits/{userId}/add",
     });
-    expect(huge.status).toBe(413);
+    expect(huge).toMatchObject({ status: 413, body: { error: { code: "payload_too_large" } } });
     const form = await call("POST", `/api/credits/${user.id}/add`, {
       rawBody: "amount=1",
       headers: { "content-type": "application/x-www-form-urlencoded" },
+      template: "/api/credits/{userId}/add",
     });
-    expect(form.status).toBe(415);
+    expect(form).toMatchObject({
+      status: 415,
+      body: { error: { code: "unsupported_media_type" } },
+    });
     expect(await entryCount(user.id)).toBe(0);
     expect(notFound.headers.get("x-request-id")).toMatch(/[\w-]{8,}/);
     const traced = await call("GET", `/api/credits/${user.id}/balance`, {

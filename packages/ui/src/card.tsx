@@ -38,11 +38,12 @@ export function Alert({
   tone = "error",
   children,
 }: {
-  tone?: "error" | "info" | "success";
+  tone?: "error" | "warning" | "info" | "success";
   children: ReactNode;
 }) {
   const tones = {
     error: "bg-red-50 text-red-800 ring-red-200",
+    warning: "bg-amber-50 text-amber-900 ring-amber-200",
     info: "bg-brand-50 text-brand-700 ring-brand-100",
     success: "bg-green-50 text-green-800 ring-green-200",
   };

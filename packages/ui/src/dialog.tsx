@@ -20,7 +20,7 @@ export function ConfirmDialog({
   actions: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
-  // A page can have several dialogs (one per action): each names itself by its own title.
+  // Unique, so that with several dialogs on a page each is named by its own title.
   const titleId = useId();
   useEffect(() => {
     const dialog = ref.current;

@@ -2,7 +2,7 @@ import "server-only";
 
 import { createMemoryRateLimiter, createRedisRateLimiter } from "@credits/auth";
 import { getDb } from "@credits/db";
-import { renderMetrics } from "../observability/metrics.ts";
+import { metricsEndpoint } from "../observability/metrics.ts";
 import { type ServiceApiConfig, serviceApiConfigFrom } from "../rest/config.ts";
 import { handleRestRequest, type RestDependencies } from "../rest/handler.ts";
 import { openApiDocument } from "../rest/openapi.ts";
@@ -31,12 +31,10 @@ export function restRouteHandler(request: Request): Promise<Response> {
   return handleRestRequest(request, restDependencies());
 }
 
-/** `GET /metrics`: Prometheus text. */
-export async function metricsResponse(): Promise<Response> {
-  const { body, contentType } = await renderMetrics(getDb());
-  return new Response(body, {
-    headers: { "content-type": contentType, "cache-control": "no-store" },
-  });
+/** `GET /metrics`: Prometheus text (behind METRICS_TOKEN when it is set). */
+export function metricsResponse(request: Request): Promise<Response> {
+  const { db, config } = restDependencies();
+  return metricsEndpoint(request, db, config.metricsToken);
 }
 
 /** `GET /api/openapi.json`. */

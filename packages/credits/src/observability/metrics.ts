@@ -2,14 +2,19 @@
 // several instances each reports its own and Prometheus sums them.
 import { type Database, poolStats } from "@credits/db";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { matchesSecret } from "../service/tokens.ts";
 
 interface Metrics {
   registry: Registry;
   httpRequests: Counter<"method" | "route" | "status">;
   httpDuration: Histogram<"method" | "route">;
+  trpcCalls: Counter<"procedure" | "type" | "code">;
+  trpcDuration: Histogram<"procedure" | "type">;
   ledgerOperations: Counter<"operation" | "outcome">;
   webhookEvents: Counter<"type" | "status">;
 }
+
+const latencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 function createMetrics(): Metrics {
   const registry = new Registry();
@@ -18,15 +23,29 @@ function createMetrics(): Metrics {
     registry,
     httpRequests: new Counter({
       name: "credits_http_requests_total",
-      help: "HTTP requests to the REST API, by method, route template and status.",
+      help: "HTTP requests (REST API, Stripe webhook, tRPC), by method, route template and status.",
       labelNames: ["method", "route", "status"],
       registers: [registry],
     }),
     httpDuration: new Histogram({
       name: "credits_http_request_duration_seconds",
-      help: "Time to answer REST API requests, by method and route template.",
+      help: "Time to answer HTTP requests (REST API, Stripe webhook, tRPC), by method and route template.",
       labelNames: ["method", "route"],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    // tRPC batches calls into one HTTP request, so each procedure is also counted on its own.
+    trpcCalls: new Counter({
+      name: "credits_trpc_calls_total",
+      help: "tRPC procedure calls by procedure (e.g. credits.balance), type and result code (OK or the error's code).",
+      labelNames: ["procedure", "type", "code"],
+      registers: [registry],
+    }),
+    trpcDuration: new Histogram({
+      name: "credits_trpc_call_duration_seconds",
+      help: "Time tRPC procedures take, by procedure and type.",
+      labelNames: ["procedure", "type"],
+      buckets: latencyBuckets,
       registers: [registry],
     }),
     ledgerOperations: new Counter({
@@ -72,4 +91,32 @@ export async function renderMetrics(db: Database): Promise<{ body: string; conte
     gauge("credits_db_pool_max_connections", "The pool's connection limit.", stats.max);
   }
   return { body: await registry.metrics(), contentType: registry.contentType };
+}
+
+/**
+ * `GET /metrics`: the exposition, to anyone when `metricsToken` is unset (restrict it at the
+ * proxy then), else only to `Authorization: Bearer <metricsToken>`.
+ */
+export async function metricsEndpoint(
+  request: Request,
+  db: Database,
+  metricsToken: string | undefined,
+): Promise<Response> {
+  const headers = { "cache-control": "no-store" };
+  if (metricsToken) {
+    const given = /^Bearer (\S{1,300})$/.exec(request.headers.get("authorization") ?? "")?.[1];
+    if (!given || !matchesSecret(given, metricsToken)) {
+      return Response.json(
+        {
+          error: {
+            code: "unauthorized",
+            message: "Send the metrics token: `Authorization: Bearer <METRICS_TOKEN>`.",
+          },
+        },
+        { status: 401, headers: { ...headers, "www-authenticate": "Bearer" } },
+      );
+    }
+  }
+  const { body, contentType } = await renderMetrics(db);
+  return new Response(body, { headers: { ...headers, "content-type": contentType } });
 }

@@ -21,6 +21,12 @@ export const serviceApiEnvSchema = z.object({
     .optional(),
   RATE_LIMIT_TOKEN_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6_000),
   RATE_LIMIT_USER_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(600),
+  /** When set, GET /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; public when unset. */
+  METRICS_TOKEN: z
+    .string()
+    .min(16, { error: "must be at least 16 characters (openssl rand -base64 24)" })
+    .regex(/^[\x21-\x7e]+$/, { error: "must be printable ASCII without spaces" })
+    .optional(),
   /** The least severe log level written (observability/logger.ts reads it). */
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
@@ -29,6 +35,8 @@ export interface ServiceApiConfig {
   bootstrapToken: string | undefined;
   redisUrl: string | undefined;
   limits: { tokenPerMinute: number; userPerMinute: number };
+  /** Required of /metrics scrapers when set. */
+  metricsToken: string | undefined;
 }
 
 export function serviceApiConfigFrom(source: Record<string, string | undefined>): ServiceApiConfig {
@@ -42,5 +50,6 @@ export function serviceApiConfigFrom(source: Record<string, string | undefined>)
       tokenPerMinute: env.RATE_LIMIT_TOKEN_PER_MINUTE,
       userPerMinute: env.RATE_LIMIT_USER_PER_MINUTE,
     },
+    metricsToken: env.METRICS_TOKEN,
   };
 }

@@ -1,6 +1,7 @@
 // Serving the REST API: match the route, authenticate the bearer token, check its scope and the
 // rate limits, validate path, query and body, run the route once per idempotency key, and answer in
-// one JSON shape. Every request gets a request id (in the logs and the `x-request-id` header).
+// one JSON shape. Every request gets a request id (in the logs and the `x-request-id` header), a
+// count and a latency in the metrics (http/observe.ts).
 import { createHash, randomUUID } from "node:crypto";
 import type { RateLimiter } from "@credits/auth";
 import type { Database } from "@credits/db";
@@ -12,8 +13,9 @@ import {
   InvalidRequestError,
   QuotaExceededError,
 } from "../errors.ts";
-import { log, withRequestId } from "../observability/logger.ts";
-import { metrics } from "../observability/metrics.ts";
+import { readTextWithin } from "../http/body.ts";
+import { observeRequest } from "../http/observe.ts";
+import { log } from "../observability/logger.ts";
 import { type VerifiedToken, verifyServiceToken } from "../service/tokens.ts";
 import type { BillingConfig } from "../stripe/config.ts";
 import type { ServiceApiConfig } from "./config.ts";
@@ -26,7 +28,7 @@ export interface RestDependencies {
   limiter: RateLimiter;
 }
 
-/** Bodies larger than this are refused before they are read to the end. */
+/** Bodies larger than this are refused without being read to the end (see http/body.ts). */
 const maxBodyBytes = 64 * 1024;
 
 class RestError extends Error {
@@ -105,7 +107,7 @@ function restErrorOf(error: unknown): RestError {
   );
 }
 
-function json(status: number, body: unknown, headers: Record<string, string>): Response {
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: {
@@ -122,7 +124,7 @@ function matchRoute(
   pathname: string,
 ): { route: Route; params: Record<string, string> } {
   const segments = pathname.replace(/\/+$/, "").split("/");
-  let pathMatched = false;
+  const allowed: string[] = [];
   for (const candidate of routes) {
     const template = candidate.path.split("/");
     if (template.length !== segments.length) continue;
@@ -140,11 +142,20 @@ function matchRoute(
       return part === segment;
     });
     if (!matches) continue;
-    pathMatched = true;
-    if (candidate.method === method) return { route: candidate, params };
+    // HEAD is a GET without the body (the server drops it).
+    if (candidate.method === (method === "HEAD" ? "GET" : method)) {
+      return { route: candidate, params };
+    }
+    allowed.push(candidate.method);
   }
-  throw pathMatched
-    ? new RestError(405, "method_not_allowed", `${method} is not allowed here.`)
+  throw allowed.length > 0
+    ? new RestError(
+        405,
+        "method_not_allowed",
+        `${method} is not allowed here; use ${allowed.join(" or ")}.`,
+        undefined,
+        { allow: allowed.join(", ") },
+      )
     : new RestError(404, "not_found", "There is no such endpoint. See /api/docs.");
 }
 
@@ -192,16 +203,8 @@ async function rateLimit(deps: RestDependencies, key: string, limit: number, wha
 }
 
 async function readBody(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > maxBodyBytes) {
-    throw new RestError(
-      413,
-      "payload_too_large",
-      `The body must be at most ${maxBodyBytes} bytes.`,
-    );
-  }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBodyBytes) {
+  const text = await readTextWithin(request, maxBodyBytes);
+  if (text === null) {
     throw new RestError(
       413,
       "payload_too_large",
@@ -332,35 +335,26 @@ async function serve(
 
 /** Answers one REST request (the Next.js route handlers call this). */
 export function handleRestRequest(request: Request, deps: RestDependencies): Promise<Response> {
-  const given = request.headers.get("x-request-id");
-  const requestId = given && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
-  return withRequestId(requestId, async () => {
-    const started = performance.now();
+  return observeRequest(request, "unmatched", async (observed) => {
     const url = new URL(request.url);
-    let status = 500;
-    let routeLabel = "unmatched";
-    let response: Response;
     try {
       const result = await serve(request, deps, url);
-      status = result.status;
-      routeLabel = result.route;
-      response = json(status, result.body, { "x-request-id": requestId });
+      observed.route = result.route;
+      return json(result.status, result.body);
     } catch (caught) {
       const error = restErrorOf(caught);
-      status = error.status;
-      routeLabel =
-        routes.find(
-          (candidate) =>
-            candidate.method === request.method && matchesTemplate(candidate.path, url.pathname),
-        )?.path ?? "unmatched";
-      if (status >= 500) {
+      // A known path under another method (405) still counts under its template.
+      observed.route =
+        routes.find((candidate) => matchesTemplate(candidate.path, url.pathname))?.path ??
+        "unmatched";
+      if (error.status >= 500) {
         log("error", "request failed", {
           error: caught instanceof Error ? caught.constructor.name : typeof caught,
-          route: routeLabel,
+          route: observed.route,
         });
       }
-      response = json(
-        status,
+      return json(
+        error.status,
         {
           error: {
             code: error.code,
@@ -368,20 +362,9 @@ export function handleRestRequest(request: Request, deps: RestDependencies): Pro
             ...(error.details ? { details: error.details } : {}),
           },
         },
-        { "x-request-id": requestId, ...error.headers },
+        error.headers,
       );
     }
-    const seconds = (performance.now() - started) / 1000;
-    const { httpRequests, httpDuration } = metrics();
-    httpRequests.inc({ method: request.method, route: routeLabel, status: String(status) });
-    httpDuration.observe({ method: request.method, route: routeLabel }, seconds);
-    log(status >= 500 ? "error" : "info", "request", {
-      method: request.method,
-      route: routeLabel,
-      status,
-      durationMs: Math.round(seconds * 1000),
-    });
-    return response;
   });
 }
 

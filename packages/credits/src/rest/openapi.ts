@@ -23,9 +23,40 @@ const errorDescriptions: Record<number, string> = {
   404: "Unknown user, hold or endpoint.",
   409: "Conflict: the idempotency key was used for another request, or the object's state forbids it.",
   412: "Payments are not configured on this server.",
-  413: "The body is larger than 64 KiB.",
-  415: "The body is not JSON.",
+  413: "The body is larger than 64 KiB (whether or not Content-Length says so).",
+  415: "The body is not JSON: send it as application/json.",
   429: "Rate limited or quota used up; see the Retry-After header.",
+  500: "Something went wrong on the server; retry later. The message never carries internals.",
+};
+
+/** What every operation can answer besides its own errors; POST bodies add 413 and 415. */
+const commonStatuses = [400, 401, 403, 429, 500];
+const bodyStatuses = [413, 415];
+
+const errorContent = {
+  "application/json": { schema: { $ref: "#/components/schemas/Error" } },
+};
+
+/**
+ * Answers that belong to no operation: a path the document does not list, and a listed path
+ * under a method it does not list.
+ */
+const generalResponses = {
+  UnknownEndpoint: {
+    description: "404: there is no endpoint at this path.",
+    content: errorContent,
+  },
+  MethodNotAllowed: {
+    description:
+      "405: the path exists but not with this method; the Allow header lists the methods it has.",
+    headers: {
+      Allow: {
+        description: "The methods this path answers, e.g. `GET`.",
+        schema: { type: "string" },
+      },
+    },
+    content: errorContent,
+  },
 };
 
 function parametersOf(route: (typeof routes)[number]) {
@@ -61,11 +92,22 @@ function parametersOf(route: (typeof routes)[number]) {
   return parameters;
 }
 
+const retryAfterHeader = {
+  description: "Seconds to wait before retrying.",
+  schema: { type: "integer", minimum: 1 },
+};
+
 /** The whole document; paths are relative to the server that serves it. */
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const statuses = [...new Set([400, 401, 403, 429, ...route.errors])].sort();
+    const statuses = [
+      ...new Set([
+        ...commonStatuses,
+        ...(route.method === "POST" ? bodyStatuses : []),
+        ...route.errors,
+      ]),
+    ].sort();
     const responses: Record<string, unknown> = {
       "200": {
         description: "Success.",
@@ -75,7 +117,8 @@ export function openApiDocument() {
     for (const status of statuses) {
       responses[String(status)] = {
         description: errorDescriptions[status] ?? "Error.",
-        content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+        content: errorContent,
+        ...(status === 429 ? { headers: { "Retry-After": retryAfterHeader } } : {}),
       };
     }
     paths[route.path] ??= {};
@@ -101,7 +144,7 @@ export function openApiDocument() {
       title: "Credits service API",
       version: "1.0.0",
       description:
-        "Credits, holds, subscriptions and usage for other backends. Authenticate with `Authorization: Bearer <service token>` (scopes `read` and `write`). Every error has the shape `{error: {code, message, details?}}`.",
+        "Credits, holds, subscriptions and usage for other backends. Authenticate with `Authorization: Bearer <service token>` (scopes `read` and `write`). Every error has the shape `{error: {code, message, details?}}`. A path not listed here answers 404 (`components.responses.UnknownEndpoint`); a listed path under a method not listed answers 405 with an `Allow` header (`components.responses.MethodNotAllowed`).",
     },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],
@@ -115,6 +158,7 @@ export function openApiDocument() {
         },
       },
       schemas: { Error: schemaOf(ErrorResponse, "output") },
+      responses: generalResponses,
     },
   };
 }

@@ -3,7 +3,14 @@
 // the OpenAPI document is generated from these.
 import { z } from "zod";
 import { FeatureName, TierName } from "../billing-schemas.ts";
-import { AppId, CreditAmount, Description, TransactionType, UserId } from "../schemas.ts";
+import {
+  AppId,
+  bigintCursor,
+  CreditAmount,
+  Description,
+  TransactionType,
+  UserId,
+} from "../schemas.ts";
 
 const Timestamp = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
 
@@ -23,10 +30,7 @@ export const BalanceQuery = z.strictObject({ app_id: AppId.optional() });
 
 export const HistoryQuery = z.strictObject({
   limit: Limit,
-  cursor: z
-    .string()
-    .regex(/^\d{1,19}$/, { error: "must be the next_cursor of a previous page" })
-    .optional(),
+  cursor: bigintCursor("must be the next_cursor of a previous page").optional(),
   app_id: AppId.optional(),
   type: TransactionType.optional(),
 });
@@ -39,7 +43,12 @@ export const PurchasesQuery = z.strictObject({
 
 export const UsageCheckQuery = z.strictObject({
   feature: FeatureName,
-  quantity: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  quantity: z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(1, { error: "must be at least 1" })
+    .max(1_000_000, { error: "must be at most 1,000,000 per call" })
+    .default(1),
 });
 
 // ─── Bodies ──────────────────────────────────────────────────────────────────────────────────

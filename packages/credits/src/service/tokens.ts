@@ -21,6 +21,11 @@ function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+/** Compares a given secret with the configured one in constant time (of their hashes). */
+export function matchesSecret(given: string, secret: string): boolean {
+  return timingSafeEqual(Buffer.from(hashToken(given)), Buffer.from(hashToken(secret)));
+}
+
 /** How long a verified token is trusted without asking the database again (revocation delay). */
 const cacheMs = 5_000;
 const verified = new Map<string, { token: VerifiedToken | null; until: number }>();
@@ -32,10 +37,8 @@ export async function verifyServiceToken(
   token: string,
   bootstrapToken: string | undefined,
 ): Promise<VerifiedToken | null> {
-  if (bootstrapToken) {
-    const given = Buffer.from(hashToken(token));
-    const expected = Buffer.from(hashToken(bootstrapToken));
-    if (timingSafeEqual(given, expected)) return { id: "env", scopes: ["read", "write"] };
+  if (bootstrapToken && matchesSecret(token, bootstrapToken)) {
+    return { id: "env", scopes: ["read", "write"] };
   }
   if (!token.startsWith(tokenPrefix) || token.length > 200) return null;
   const hash = hashToken(token);

@@ -5,6 +5,8 @@
 import type { Database } from "@credits/db";
 import Stripe from "stripe";
 import { CreditsError, NotFoundError, StateConflictError } from "../errors.ts";
+import { readTextWithin } from "../http/body.ts";
+import { observeRequest } from "../http/observe.ts";
 import { log } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
 import { recordAudit } from "../service/audit.ts";
@@ -127,6 +129,38 @@ export async function receiveStripeWebhook(
     return { status: 500, body: { received: false, error: "Processing failed; retry later." } };
   }
   return { status: 200, body: { received: true, status: result.status } };
+}
+
+/** Stripe's events are a few kilobytes; anything far larger is not from Stripe. */
+const maxWebhookBodyBytes = 1_000_000;
+
+/**
+ * The HTTP side of `POST /api/webhooks/stripe`: reads the raw body (at most 1 MB, as a stream, so
+ * a chunked upload cannot grow past it), then `receiveStripeWebhook`. Like every API request it
+ * gets a request id, on its log lines and in `x-request-id`, and is counted in the metrics.
+ */
+export function handleStripeWebhookRequest(
+  request: Request,
+  db: Database,
+  config: BillingConfig,
+): Promise<Response> {
+  return observeRequest(request, "/api/webhooks/stripe", async () => {
+    const headers = { "cache-control": "no-store" };
+    const body = await readTextWithin(request, maxWebhookBodyBytes);
+    if (body === null) {
+      return Response.json(
+        { received: false, error: "The body is too large." },
+        { status: 413, headers },
+      );
+    }
+    const reply = await receiveStripeWebhook(
+      db,
+      config,
+      body,
+      request.headers.get("stripe-signature"),
+    );
+    return Response.json(reply.body, { status: reply.status, headers });
+  });
 }
 
 /**

@@ -42,6 +42,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           { href: "/users", label: "Users" },
           { href: "/bulk-grant", label: "Bulk grant" },
           { href: "/stripe-events", label: "Stripe events" },
+          { href: "/tokens", label: "Service tokens" },
           { href: "/audit", label: "Audit log" },
         ]}
       />

@@ -1,8 +1,9 @@
-// GET /metrics — Prometheus metrics of this process (requests, ledger operations, webhooks, pool).
+// GET /metrics — Prometheus metrics of this process (requests, ledger operations, webhooks, pool);
+// public unless METRICS_TOKEN is set, then only for `Authorization: Bearer <METRICS_TOKEN>`.
 import { metricsResponse } from "@credits/credits/next/rest";
 
 export const dynamic = "force-dynamic";
 
-export function GET(): Promise<Response> {
-  return metricsResponse();
+export function GET(request: Request): Promise<Response> {
+  return metricsResponse(request);
 }

@@ -19,6 +19,8 @@ const actions = [
   "subscription.cancel_at_period_end",
   "subscription.resume",
   "stripe_event.retry",
+  "token.create",
+  "token.revoke",
 ];
 const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
 

@@ -81,6 +81,18 @@ export default function ApiDocsPage() {
           </a>
         ))}
       </nav>
+      <section aria-labelledby="general-heading" className="mt-8">
+        <h2 id="general-heading" className="text-lg font-bold">
+          Answers outside the endpoints
+        </h2>
+        <ul className="mt-2 space-y-1 text-sm text-zinc-700">
+          {Object.entries(document.components.responses).map(([name, response]) => (
+            <li key={name}>
+              <span className="font-mono font-semibold">{name}</span> {response.description}
+            </li>
+          ))}
+        </ul>
+      </section>
       {tags.map((tag) => (
         <section key={tag} id={tag} aria-labelledby={`${tag}-heading`} className="mt-10">
           <h2 id={`${tag}-heading`} className="text-2xl font-bold">

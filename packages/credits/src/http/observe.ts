@@ -1,0 +1,76 @@
+// Every HTTP request the credits package serves (the REST API, the Stripe webhook, tRPC) passes
+// here once: it gets a request id, on every log line written while serving it and in the
+// `x-request-id` response header; it is counted and timed per route in the metrics; and it ends
+// with one log line. Nothing of the request itself (headers, tokens, bodies) is logged.
+import { randomUUID } from "node:crypto";
+import { log, withRequestId } from "../observability/logger.ts";
+import { metrics } from "../observability/metrics.ts";
+
+/** A caller's own request id is kept when it is a plain token (so it cannot forge log fields). */
+const requestIdPattern = /^[\w.:-]{1,100}$/;
+
+export function requestIdOf(request: Request): string {
+  const given = request.headers.get("x-request-id");
+  return given && requestIdPattern.test(given) ? given : randomUUID();
+}
+
+export interface ObservedRequest {
+  readonly requestId: string;
+  /** The route template the request is counted under; `serve` narrows it once it knows. */
+  route: string;
+}
+
+/** Serves `request` with `serve`, observed as described above; an escaping error is a plain 500. */
+export function observeRequest(
+  request: Request,
+  route: string,
+  serve: (observed: ObservedRequest) => Promise<Response>,
+): Promise<Response> {
+  const observed: ObservedRequest = { requestId: requestIdOf(request), route };
+  return withRequestId(observed.requestId, async () => {
+    const started = performance.now();
+    let response: Response;
+    try {
+      response = await serve(observed);
+    } catch (error) {
+      // By class only: messages of unexpected errors can carry SQL, their stacks paths.
+      log("error", "request failed", {
+        error: error instanceof Error ? error.constructor.name : typeof error,
+        route: observed.route,
+      });
+      response = Response.json(
+        {
+          error: {
+            code: "internal",
+            message: "Something went wrong on our side. Please try again in a moment.",
+          },
+        },
+        { status: 500, headers: { "cache-control": "no-store" } },
+      );
+    }
+    response = withHeader(response, "x-request-id", observed.requestId);
+    const seconds = (performance.now() - started) / 1000;
+    const { httpRequests, httpDuration } = metrics();
+    const labels = { method: request.method, route: observed.route };
+    httpRequests.inc({ ...labels, status: String(response.status) });
+    httpDuration.observe(labels, seconds);
+    log(response.status >= 500 ? "error" : "info", "request", {
+      ...labels,
+      status: response.status,
+      durationMs: Math.round(seconds * 1000),
+    });
+    return response;
+  });
+}
+
+function withHeader(response: Response, name: string, value: string): Response {
+  try {
+    response.headers.set(name, value);
+    return response;
+  } catch {
+    // Some responses (e.g. redirects) have immutable headers: copy them into a new response.
+    const copy = new Response(response.body, response);
+    copy.headers.set(name, value);
+    return copy;
+  }
+}
