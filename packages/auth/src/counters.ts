@@ -62,20 +62,23 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {count, ttl}`;
 
+/** The script as a command: sent once, then called by its hash (EVALSHA) on every hit. */
+type RedisWithHit = Redis & {
+  creditsRateLimitHit(key: string, windowMs: number): Promise<[number, number]>;
+};
+
 export function createRedisRateLimiter(url: string, prefix = "credits:ratelimit:"): RateLimiter {
   const redis = new Redis(url, {
     lazyConnect: false,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
-  });
+  }) as RedisWithHit;
+  redis.defineCommand("creditsRateLimitHit", { numberOfKeys: 1, lua: hitScript });
   // Errors surface on the commands that fail; an idle reconnect is not worth a crash.
   redis.on("error", () => {});
   return {
     async hit(key, limit, windowMs) {
-      const [count, ttl] = (await redis.eval(hitScript, 1, `${prefix}${key}`, windowMs)) as [
-        number,
-        number,
-      ];
+      const [count, ttl] = await redis.creditsRateLimitHit(`${prefix}${key}`, windowMs);
       return { allowed: count <= limit, remaining: Math.max(0, limit - count), resetMs: ttl };
     },
     async peek(key) {
