@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { creditChangeFeed } from "../src/service/changes.ts";
-import { fundedUser, newKey } from "./fixtures.ts";
+import { db, fundedUser, newKey } from "./fixtures.ts";
 
 describe("credit change feed", () => {
   it("delivers a change to the user's subscriber when their balance changes in another connection", async () => {
@@ -23,5 +23,27 @@ describe("credit change feed", () => {
     expect(change.value).toMatchObject({ userId: user.id, appId: "default" });
     stop.abort();
     await changes.return(undefined);
+  });
+});
+
+describe("watched users", () => {
+  it("marks a followed user as watched while a subscriber follows them, and not after", async () => {
+    const { user } = await fundedUser(10);
+    const watchers = () =>
+      db.creditChangeWatcher.count({
+        where: { userId: user.id, seenAt: { gt: new Date(Date.now() - 60_000) } },
+      });
+    const stop = new AbortController();
+    const changes = creditChangeFeed().changesFor(user.id, stop.signal);
+    const first = changes.next();
+    const embedded = (
+      await db.$queryRaw<{ version: string }[]>`SELECT version()`
+    )[0]?.version.includes("wasm");
+    // The embedded PGlite polls instead of being notified: nobody needs to be watched there.
+    await expect.poll(watchers).toBe(embedded ? 0 : 1);
+    stop.abort();
+    await first.catch(() => undefined);
+    await changes.return(undefined);
+    await expect.poll(watchers).toBe(0);
   });
 });

@@ -8,8 +8,9 @@ import { fundedUser } from "./fixtures.ts";
  * Postgres' LISTEN/NOTIFY itself.
  */
 describe("live updates", () => {
-  it("notifies `credit_changes` with the account when a balance changes, at commit only", async () => {
+  it("notifies `credit_changes` with the account when a watched user's balance changes, at commit only", async () => {
     const { user } = await fundedUser(50);
+    const unwatched = await fundedUser(50);
     const session = new pg.Client({ connectionString: process.env.DATABASE_URL });
     await session.connect();
     try {
@@ -19,6 +20,10 @@ describe("live updates", () => {
           received.push(JSON.parse(message.payload));
       });
       await session.query("LISTEN credit_changes");
+      await session.query(
+        "INSERT INTO credit_change_watchers (user_id, listener) VALUES ($1, 'notifications-test')",
+        [user.id],
+      );
       const touchBalance = `UPDATE credit_accounts SET balance = balance WHERE user_id = '${user.id}'`;
 
       await session.query("BEGIN");
@@ -33,6 +38,24 @@ describe("live updates", () => {
       await expect
         .poll(() => received.filter((change) => change.userId === user.id))
         .toEqual([{ userId: user.id, appId: "default", accountId: expect.any(String) }]);
+
+      // Nobody watches the other user: their commits send nothing (and take no notify lock).
+      await session.query(
+        `UPDATE credit_accounts SET balance = balance WHERE user_id = '${unwatched.user.id}'`,
+      );
+      await session.query(touchBalance);
+      await expect
+        .poll(() => received.filter((change) => change.userId === user.id))
+        .toHaveLength(2);
+      expect(received.filter((change) => change.userId === unwatched.user.id)).toEqual([]);
+
+      // A watcher that stopped refreshing (a dead process) stops counting.
+      await session.query(
+        "UPDATE credit_change_watchers SET seen_at = now() - interval '3 minutes' WHERE listener = 'notifications-test'",
+      );
+      await session.query(touchBalance);
+      await session.query("SELECT 1");
+      expect(received.filter((change) => change.userId === user.id)).toHaveLength(2);
     } finally {
       await session.end();
     }

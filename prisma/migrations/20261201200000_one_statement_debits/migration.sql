@@ -7,7 +7,13 @@
 -- as its own statement after the lock is taken, so it reads what committed while the lock was
 -- awaited (a lock statement's own snapshot predates the wait).
 CREATE FUNCTION "credits_settle_account"(p_account_id uuid, p_user_id uuid, p_app_id text, p_balance bigint)
-RETURNS TABLE (balance bigint, held bigint) LANGUAGE sql AS $$
+RETURNS TABLE (balance bigint, held bigint) LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+-- PL/pgSQL rather than SQL: its statements' plans are cached per connection, where a SQL
+-- function's data-modifying CTE would be planned again on every call.
+DECLARE
+  settled bigint;
+BEGIN
   WITH due AS (
     SELECT id, remaining, expires_at, created_at FROM credit_grants
     WHERE account_id = p_account_id AND remaining > 0 AND expires_at <= now()
@@ -29,9 +35,11 @@ RETURNS TABLE (balance bigint, held bigint) LANGUAGE sql AS $$
     WHERE id = p_account_id AND EXISTS (SELECT 1 FROM entries)
     RETURNING credit_accounts.balance
   )
-  SELECT COALESCE((SELECT updated.balance FROM updated), p_balance),
+  SELECT COALESCE((SELECT updated.balance FROM updated), p_balance) INTO settled;
+  RETURN QUERY SELECT settled,
     (SELECT COALESCE(SUM(h.amount), 0) FROM credit_holds h
-      WHERE h.account_id = p_account_id AND h.status = 'ACTIVE' AND h.expires_at > now())::bigint
+      WHERE h.account_id = p_account_id AND h.status = 'ACTIVE' AND h.expires_at > now())::bigint;
+END;
 $$;
 
 -- Takes p_amount from the (locked) account's live grants in burn order (lowest priority, soonest

@@ -1,7 +1,11 @@
 // Live balance changes for subscribers in this process. On PostgreSQL one connection LISTENs to
 // `credit_changes` (sent by triggers at commit, whichever process made the change) and fans the
-// notifications out by user. The embedded PGlite is a single session that does not deliver
-// notifications across connections, so there each subscriber polls its accounts' last change.
+// notifications out by user. The triggers notify only for watched users (a NOTIFY serialises
+// commits), so the connection also records which users this process's subscribers follow in
+// `credit_change_watchers`, and refreshes them while they are followed. The embedded PGlite is a
+// single session that does not deliver notifications across connections, so there each subscriber
+// polls its accounts' last change.
+import { randomUUID } from "node:crypto";
 import { EventEmitter, on } from "node:events";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readDatabaseEnv } from "@credits/db/env";
@@ -15,13 +19,65 @@ export interface CreditChange {
 }
 
 const pollIntervalMs = 2000;
+/** Well inside the two minutes after which the trigger stops counting a watcher. */
+const watchRefreshMs = 30_000;
 
 class CreditChangeFeed {
   private readonly emitter = new EventEmitter();
   private listening: Promise<"notify" | "poll"> | null = null;
+  private client: pg.Client | null = null;
+  /** This process's name among the watchers. */
+  private readonly listener = randomUUID();
+  /** How many subscribers of this process follow each user. */
+  private readonly watched = new Map<string, number>();
 
   constructor(private readonly databaseUrl: string) {
     this.emitter.setMaxListeners(0);
+    setInterval(() => void this.refreshWatches(), watchRefreshMs).unref();
+  }
+
+  /** Marks the users this process follows as still followed, and forgets dead processes' rows. */
+  private async refreshWatches(): Promise<void> {
+    if (!this.client || this.watched.size === 0) return;
+    await this.client
+      .query(
+        `WITH refreshed AS (
+           UPDATE credit_change_watchers SET seen_at = now() WHERE listener = $1
+         )
+         DELETE FROM credit_change_watchers WHERE seen_at < now() - interval '10 minutes'`,
+        [this.listener],
+      )
+      .catch(() => undefined);
+  }
+
+  private async watch(userIds: string[]): Promise<void> {
+    await this.client?.query(
+      `INSERT INTO credit_change_watchers (user_id, listener)
+       SELECT unnest($1::uuid[]), $2
+       ON CONFLICT (user_id, listener) DO UPDATE SET seen_at = now()`,
+      [userIds, this.listener],
+    );
+  }
+
+  private async follow(userId: string): Promise<void> {
+    const count = this.watched.get(userId) ?? 0;
+    this.watched.set(userId, count + 1);
+    if (count === 0) await this.watch([userId]);
+  }
+
+  private async unfollow(userId: string): Promise<void> {
+    const count = (this.watched.get(userId) ?? 1) - 1;
+    if (count > 0) {
+      this.watched.set(userId, count);
+      return;
+    }
+    this.watched.delete(userId);
+    await this.client
+      ?.query("DELETE FROM credit_change_watchers WHERE user_id = $1 AND listener = $2", [
+        userId,
+        this.listener,
+      ])
+      .catch(() => undefined);
   }
 
   /** Connects the LISTEN connection once; reconnects after a failure when the next subscriber comes. */
@@ -41,9 +97,13 @@ class CreditChangeFeed {
       });
       client.on("error", () => {
         this.listening = null;
+        this.client = null;
         void client.end().catch(() => undefined);
       });
       await client.query("LISTEN credit_changes");
+      this.client = client;
+      // After a reconnect, the users still followed are watched again.
+      if (this.watched.size > 0) await this.watch([...this.watched.keys()]);
       return "notify";
     })().catch((error: unknown) => {
       this.listening = null;
@@ -55,8 +115,13 @@ class CreditChangeFeed {
   /** The user's changes until `signal` aborts. */
   async *changesFor(userId: string, signal: AbortSignal): AsyncGenerator<CreditChange> {
     if ((await this.mode()) === "notify") {
-      for await (const [change] of on(this.emitter, userId, { signal }))
-        yield change as CreditChange;
+      await this.follow(userId);
+      try {
+        for await (const [change] of on(this.emitter, userId, { signal }))
+          yield change as CreditChange;
+      } finally {
+        await this.unfollow(userId);
+      }
       return;
     }
     yield* this.poll(userId, signal);
