@@ -32,7 +32,7 @@ import {
   signedWebhook,
   trpcPurchase,
 } from "./lib/requests.ts";
-import { buildWeb, startWeb } from "./lib/server.ts";
+import { buildWeb, type RunningServer, startPlainRest, startWeb } from "./lib/server.ts";
 
 const { values: args } = parseArgs({
   options: { quick: { type: "boolean" }, "skip-build": { type: "boolean" } },
@@ -107,19 +107,7 @@ try {
     log("building apps/web for production (next build)");
     await buildWeb();
   }
-  server = await startWeb(3300, {
-    DATABASE_URL: database.url,
-    DATABASE_POOL_MAX: String(concurrency),
-    AUTH_SECRET: authSecret,
-    CREDITS_SERVICE_TOKEN: benchServiceToken,
-    RATE_LIMIT_TOKEN_PER_MINUTE: "10000000",
-    RATE_LIMIT_USER_PER_MINUTE: "10000000",
-    LOG_LEVEL: "warn",
-    STRIPE_SECRET_KEY: "sk_test_bench",
-    STRIPE_WEBHOOK_SECRET: benchWebhookSecret,
-    // Nothing listens there: the events of this benchmark need no call to Stripe's API.
-    STRIPE_API_URL: "http://127.0.0.1:9",
-  });
+  server = await startWeb(3300, serverEnv());
   const report = await runScenarios(server);
   const failures = report.correctness.filter((check) => !check.ok);
   for (const failure of failures) console.error(`✗ ${failure.name}: ${failure.detail}`);
@@ -137,20 +125,41 @@ try {
 }
 process.exit(exitCode);
 
+/** What the servers under test run with: the same for `next start` and the plain REST server. */
+function serverEnv(): Record<string, string> {
+  return {
+    DATABASE_URL: database.url,
+    DATABASE_POOL_MAX: String(concurrency),
+    AUTH_SECRET: authSecret,
+    CREDITS_SERVICE_TOKEN: benchServiceToken,
+    RATE_LIMIT_TOKEN_PER_MINUTE: "10000000",
+    RATE_LIMIT_USER_PER_MINUTE: "10000000",
+    LOG_LEVEL: "warn",
+    STRIPE_SECRET_KEY: "sk_test_bench",
+    STRIPE_WEBHOOK_SECRET: benchWebhookSecret,
+    // Nothing listens there: the events of this benchmark need no call to Stripe's API.
+    STRIPE_API_URL: "http://127.0.0.1:9",
+  };
+}
+
 async function runScenarios(web: NonNullable<typeof server>): Promise<BenchReport> {
   const rows: Row[] = [];
   const correctness: BenchReport["correctness"] = [];
   const url = web.url;
 
-  /** Runs a measured step: resets the server's peak memory, then checks the invariants. */
+  /**
+   * Runs a measured step: resets the peak memory of the server under test (`next start` unless
+   * another is named), then checks the invariants.
+   */
   async function measured(
     row: Omit<Row, "violations" | "peakRssMb" | "load"> & { run: () => Promise<LoadResult> },
     extraViolations: () => Promise<number> = async () => 0,
+    sampled: RunningServer = web,
   ): Promise<Row> {
     log(row.name);
-    web.resetPeak();
+    sampled.resetPeak();
     const load = await row.run();
-    const peakRssMb = web.peakRssMb();
+    const peakRssMb = sampled.peakRssMb();
     const violations = (await verifyLedger(prisma)).length + (await extraViolations());
     const { run: _run, ...rest } = row;
     const result: Row = { ...rest, load, violations, peakRssMb };
@@ -176,6 +185,19 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
   await httpLoad({ url, connections: 8, amount: 2_000, next: () => restDeduct(pick(spreadUsers)) });
   await httpLoad({ url, connections: 8, amount: 1_000, next: () => trpcPurchase(pick(cookies)) });
 
+  // What Next.js itself answers on this machine: a route that does no work at all.
+  const floor = await measured({
+    id: "next-floor",
+    name: "0. Next.js floor (GET /health)",
+    detail: `${concurrency} clients, a route handler that only answers`,
+    run: () =>
+      httpLoad({
+        url,
+        connections: concurrency,
+        seconds: settings.seconds,
+        next: () => ({ method: "GET", path: "/health" }),
+      }),
+  });
   const spread = await measured({
     id: "spend-spread",
     name: "1. spend, spread (REST)",
@@ -242,9 +264,64 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
     },
     () => ceilingViolations(pool, funding),
   );
+  // The same REST handler without Next.js around it, on the same data, for what the framework costs.
+  const plain = await startPlainRest(3301, serverEnv());
+  let plainRows: Row[];
+  try {
+    await httpLoad({
+      url: plain.url,
+      connections: 8,
+      amount: 1_000,
+      next: () => restDeduct(pick(spreadUsers)),
+    });
+    plainRows = [
+      await measured(
+        {
+          id: "plain-spread",
+          name: "1b. spend, spread (REST handler on node:http, no Next.js)",
+          detail: `${accountCount} accounts, ${concurrency} clients`,
+          run: () =>
+            httpLoad({
+              url: plain.url,
+              connections: concurrency,
+              seconds: settings.seconds,
+              next: () => restDeduct(pick(spreadUsers)),
+            }),
+        },
+        undefined,
+        plain,
+      ),
+      await measured(
+        {
+          id: "plain-hot",
+          name: "2b. spend, hot (REST handler on node:http, no Next.js)",
+          detail: "1 account, 32 clients",
+          run: () =>
+            httpLoad({
+              url: plain.url,
+              connections: concurrency,
+              seconds: settings.seconds,
+              next: () => restDeduct(hotUser),
+            }),
+        },
+        undefined,
+        plain,
+      ),
+    ];
+  } finally {
+    await plain.stop();
+  }
+  const [plainSpread, plainHot] = plainRows;
+  if (plainSpread)
+    plainSpread.ceilingRatio = ratio(plainSpread.load.opsPerSec, ceilingSpread.load.opsPerSec);
+  if (plainHot) plainHot.ceilingRatio = ratio(plainHot.load.opsPerSec, ceilingHot.load.opsPerSec);
   spread.ceilingRatio = ratio(spread.load.opsPerSec, ceilingSpread.load.opsPerSec);
   trpc.ceilingRatio = ratio(trpc.load.opsPerSec, ceilingSpread.load.opsPerSec);
   hot.ceilingRatio = ratio(hot.load.opsPerSec, ceilingHot.load.opsPerSec);
+  floor.ceilingRatio = ratio(floor.load.opsPerSec, ceilingSpread.load.opsPerSec);
+  for (const row of [spread, hot, trpc]) {
+    row.floorRatio = ratio(row.load.opsPerSec, floor.load.opsPerSec);
+  }
 
   // 5. The naive design, on the same shape of data, then at a long history, then racing.
   await seedNaiveUsers(pool, { firstId: 1, count: accountCount, entries: 1, balance: funding });

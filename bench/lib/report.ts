@@ -17,6 +17,8 @@ export interface Row {
   peakRssMb: number;
   /** ops/s as a share of the ceiling's, measured in the same run. */
   ceilingRatio?: number;
+  /** ops/s as a share of what Next.js answers for a route doing nothing (GET /health). */
+  floorRatio?: number;
   /** ops/s as a multiple of the naive design's at the same history. */
   naiveRatio?: number;
 }
@@ -73,6 +75,7 @@ function scenarioTable(report: BenchReport): string {
       "p99 ms",
       "errors",
       "vs ceiling",
+      "vs Next.js floor",
       "vs naive",
       "violations",
       "peak RSS MB",
@@ -87,6 +90,7 @@ function scenarioTable(report: BenchReport): string {
         String(row.load.p99),
         fmt(row.load.errors),
         row.ceilingRatio === undefined ? "" : `${Math.round(row.ceilingRatio * 100)}%`,
+        row.floorRatio === undefined ? "" : `${Math.round(row.floorRatio * 100)}%`,
         row.naiveRatio === undefined ? "" : `${row.naiveRatio}x`,
         String(row.violations),
         String(row.peakRssMb),

@@ -45,13 +45,12 @@ export async function buildWeb(): Promise<void> {
   if (code !== 0) throw new Error("next build of apps/web failed");
 }
 
-export async function startWeb(port: number, env: Record<string, string>): Promise<RunningServer> {
+/** The production build of apps/web, served by `next start`. */
+export function startWeb(port: number, env: Record<string, string>): Promise<RunningServer> {
   const appDir = join(repoRoot, "apps/web");
-  const child: ChildProcess = spawn(
-    process.execPath,
+  return startServer(
+    appDir,
     [
-      // BENCH_SERVER_NODE_ARGS reach the server's node only, e.g. `--cpu-prof` to profile it.
-      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
       join(appDir, "node_modules/next/dist/bin/next"),
       "start",
       "--port",
@@ -59,22 +58,84 @@ export async function startWeb(port: number, env: Record<string, string>): Promi
       "--hostname",
       "127.0.0.1",
     ],
+    port,
+    env,
+  );
+}
+
+/**
+ * The same REST handler on a plain node:http server (bench/lib/plain-rest.ts): what the API costs
+ * without the framework around it.
+ */
+export function startPlainRest(port: number, env: Record<string, string>): Promise<RunningServer> {
+  return startServer(
+    repoRoot,
+    ["--import", "tsx", join(repoRoot, "bench/lib/plain-rest.ts")],
+    port,
+    { ...env, PORT: String(port) },
+  );
+}
+
+async function startServer(
+  cwd: string,
+  args: string[],
+  port: number,
+  env: Record<string, string>,
+): Promise<RunningServer> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      // BENCH_SERVER_NODE_ARGS reach the server's node only, e.g. `--cpu-prof` to profile it.
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      ...args,
+    ],
     {
-      cwd: appDir,
-      env: { ...process.env, ...env, NODE_ENV: "production" },
+      cwd,
+      // The heap limit of the apps' `pnpm start`: without one, V8 sizes the old space by the
+      // machine's memory and collects lazily, so a busy server's memory grows with garbage.
+      env: {
+        ...process.env,
+        ...env,
+        NODE_ENV: "production",
+        NODE_OPTIONS: "--max-old-space-size=256",
+      },
       stdio: ["ignore", "ignore", "inherit"],
+      // Its own process group: `next start` runs the server in a child process, and stopping
+      // must reach that one too.
+      detached: true,
     },
   );
   const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
+  const stopGroup = async () => {
+    signalGroup("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    signalGroup("SIGKILL");
+  };
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stopGroup();
+      throw new Error(
+        child.exitCode !== null
+          ? `the server exited with ${child.exitCode}`
+          : "the server did not start within 60 s",
+      );
+    }
     try {
-      if ((await fetch(`${url}/health`)).ok) break;
+      // Any answer means it listens (the plain REST server has no /health route).
+      await fetch(`${url}/health`);
+      break;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error("apps/web did not start within 60 s");
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   let peak = 0;
@@ -89,11 +150,7 @@ export async function startWeb(port: number, env: Record<string, string>): Promi
     },
     async stop() {
       clearInterval(sampler);
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
-      if (child.exitCode === null) child.kill("SIGKILL");
+      await stopGroup();
     },
   };
 }

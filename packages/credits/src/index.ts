@@ -5,7 +5,7 @@ export * from "./billing-schemas.ts";
 export * from "./errors.ts";
 export * from "./history-filter.ts";
 export * from "./plans.ts";
-export { serviceApiEnvSchema } from "./rest/config.ts";
+export { serviceApiConfigFrom, serviceApiEnvSchema } from "./rest/config.ts";
 export { openApiDocument } from "./rest/openapi.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export * from "./schemas.ts";

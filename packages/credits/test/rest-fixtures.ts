@@ -1,15 +1,13 @@
 // The REST API served over real HTTP (node:http around the same handler the Next.js routes call),
 // with every response checked against the OpenAPI document.
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { createMemoryRateLimiter, type RateLimiter } from "@credits/auth";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, expect } from "vitest";
 import { serviceApiConfigFrom } from "../src/rest/config.ts";
-import { handleRestRequest, type RestDependencies } from "../src/rest/handler.ts";
+import type { RestDependencies } from "../src/rest/handler.ts";
+import { serveRestOnNode } from "../src/rest/node-server.ts";
 import { openApiDocument } from "../src/rest/openapi.ts";
 import { createServiceToken } from "../src/service/tokens.ts";
 import type { BillingConfig } from "../src/stripe/config.ts";
@@ -33,33 +31,8 @@ export async function startApi(
     config: serviceApiConfigFrom({ CREDITS_SERVICE_TOKEN: bootstrapToken, ...options.env }),
     limiter: options.limiter ?? createMemoryRateLimiter(),
   };
-  const server: Server = createServer(async (incoming, outgoing) => {
-    // The body streams into the handler, as under Next.js: nothing is read before it asks.
-    const streamed = incoming.method !== "GET" && incoming.method !== "HEAD";
-    const request = new Request(`http://${incoming.headers.host}${incoming.url}`, {
-      method: incoming.method,
-      headers: Object.entries(incoming.headers).flatMap(([name, value]) =>
-        value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]],
-      ) as [string, string][],
-      body: streamed ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : undefined,
-      duplex: "half",
-    } as RequestInit);
-    const response = await handleRestRequest(request, deps);
-    outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-    outgoing.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    deps,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        // Kept-alive and abandoned uploads would otherwise hold the close for seconds.
-        server.closeAllConnections();
-      }),
-  };
+  const server = await serveRestOnNode(deps);
+  return { url: server.url, deps, close: server.close };
 }
 
 export const api = await startApi();
