@@ -79,6 +79,10 @@ test("[WEB][PURCHASES] buying lowers the balance; an item too expensive says not
   await expect(shortfall).toContainText("costs 25,000 credits and you have 380 credits available");
   await expect(availableBalance(page)).toHaveText("380");
   await saveScreenshot(page, testInfo, "web-purchases");
+  await shortfall.getByRole("link", { name: "Get more credits" }).click();
+  await expect(page).toHaveURL(/\/billing$/);
+  await expect(page.getByRole("heading", { name: "Billing", level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Buy credits" })).toBeVisible();
 });
 
 test("[WEB][TRANSFER] send credits to another user; both see their new balance", async ({

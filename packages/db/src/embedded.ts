@@ -38,6 +38,17 @@ interface QueryQueue {
 // Extended-protocol messages that leave a sequence open until its Sync: Parse, Bind, Describe,
 // Execute, Close, Flush.
 const terminateMessageType = "X".charCodeAt(0);
+const syncMessageType = "S".charCodeAt(0);
+const errorResponseType = "E".charCodeAt(0);
+
+/** Whether a chunk of backend messages holds an ErrorResponse. */
+function holdsError(chunks: Uint8Array[]): boolean {
+  const data = Buffer.concat(chunks);
+  for (let offset = 0; offset + 5 <= data.length; offset += 1 + data.readUInt32BE(offset + 1)) {
+    if (data[offset] === errorResponseType) return true;
+  }
+  return false;
+}
 const openingMessageTypes = new Set(
   ["P", "B", "D", "E", "C", "H"].map((type) => type.charCodeAt(0)),
 );
@@ -55,6 +66,11 @@ const openingMessageTypes = new Set(
 function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
   const queue = (server as unknown as { queryQueue: QueryQueue }).queryQueue;
   const openSequences = new Set<number>();
+  // Connections whose extended-query sequence failed: Postgres ignores their messages up to the
+  // Sync, but PGlite, given one message at a time, would run the Describe and Execute after a
+  // failed Parse or Bind and answer them, and the client would read those answers as its next
+  // query's (rows in the wrong hands).
+  const failedSequences = new Set<number>();
   queue.processQueue = async function processQueue(this: QueryQueue) {
     if (this.processing || this.queue.length === 0) return;
     this.processing = true;
@@ -75,12 +91,21 @@ function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
           item.resolve(0);
           continue;
         }
+        const type = item.message[0] ?? 0;
+        if (failedSequences.has(item.handlerId) && type !== syncMessageType) {
+          this.lastHandlerId = item.handlerId;
+          item.resolve(0);
+          continue;
+        }
+        failedSequences.delete(item.handlerId);
         let bytes = 0;
+        const answered: Uint8Array[] = [];
         try {
           await this.db.runExclusive(() =>
             this.db.execProtocolRawStream(item.message, {
               onRawData: (data: Uint8Array) => {
                 bytes += data.length;
+                answered.push(data);
                 item.onData(data);
               },
             }),
@@ -89,7 +114,9 @@ function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
           item.reject(error);
           continue;
         }
-        const type = item.message[0] ?? 0;
+        if (openingMessageTypes.has(type) && holdsError(answered)) {
+          failedSequences.add(item.handlerId);
+        }
         if (openingMessageTypes.has(type)) openSequences.add(item.handlerId);
         else openSequences.delete(item.handlerId);
         this.lastHandlerId = item.handlerId;
@@ -104,6 +131,7 @@ function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
   queue.clearQueueForHandler = (handlerId) => {
     clearQueueForHandler(handlerId);
     openSequences.delete(handlerId);
+    failedSequences.delete(handlerId);
     if (queue.lastHandlerId === handlerId && !queue.db.isInTransaction()) {
       queue.lastHandlerId = null;
       void queue.processQueue();
