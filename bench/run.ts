@@ -9,7 +9,7 @@ import { verifyLedger } from "@credits/credits";
 import { createDatabaseClient } from "@credits/db";
 import { loadRootEnvFile } from "@credits/db/env";
 import { migrateDeploy } from "@credits/db/migrate";
-import { createScratchDatabase } from "@credits/db/testing";
+import { createScratchDatabase, isEmbedded } from "@credits/db/testing";
 import pg from "pg";
 import { repoRoot } from "../scripts/run.ts";
 import {
@@ -20,7 +20,7 @@ import {
   seedNaiveUsers,
 } from "./lib/data.ts";
 import { ceilingSpend, ceilingViolations, naiveOverspent, naiveSpend } from "./lib/direct.ts";
-import { httpLoad, type LoadResult, loopLoad } from "./lib/load.ts";
+import { type HttpRequestSpec, httpLoad, type LoadResult, loopLoad } from "./lib/load.ts";
 import { type BenchReport, describeMachine, type Row, writeReport } from "./lib/report.ts";
 import {
   benchServiceToken,
@@ -67,25 +67,15 @@ if (!serverUrl) {
   );
   process.exit(2);
 }
-if (await isEmbedded(serverUrl)) {
+const embedded = await isEmbedded(serverUrl).catch((error: Error) => {
+  console.error(`Cannot connect to DATABASE_URL: ${error.message}`);
+  process.exit(2);
+});
+if (embedded) {
   console.error(
     "DATABASE_URL points at the embedded development database (PGlite runs one transaction at a time): benchmark a real PostgreSQL server instead.",
   );
   process.exit(2);
-}
-
-async function isEmbedded(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect().catch((error: Error) => {
-    console.error(`Cannot connect to DATABASE_URL: ${error.message}`);
-    process.exit(2);
-  });
-  try {
-    const { rows } = await client.query<{ version: string }>("SELECT version()");
-    return rows[0]?.version.includes("wasm") ?? false;
-  } finally {
-    await client.end();
-  }
 }
 
 function log(message: string) {
@@ -190,49 +180,25 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
     id: "next-floor",
     name: "0. Next.js floor (GET /health)",
     detail: `${concurrency} clients, a route handler that only answers`,
-    run: () =>
-      httpLoad({
-        url,
-        connections: concurrency,
-        seconds: settings.seconds,
-        next: () => ({ method: "GET", path: "/health" }),
-      }),
+    run: () => timedLoad(url, () => ({ method: "GET", path: "/health" })),
   });
   const spread = await measured({
     id: "spend-spread",
     name: "1. spend, spread (REST)",
     detail: `${accountCount} accounts, ${concurrency} clients, POST /api/credits/{id}/deduct`,
-    run: () =>
-      httpLoad({
-        url,
-        connections: concurrency,
-        seconds: settings.seconds,
-        next: () => restDeduct(pick(spreadUsers)),
-      }),
+    run: () => timedLoad(url, () => restDeduct(pick(spreadUsers))),
   });
   const hot = await measured({
     id: "spend-hot",
     name: "2. spend, hot (REST)",
     detail: `1 account, ${concurrency} clients`,
-    run: () =>
-      httpLoad({
-        url,
-        connections: concurrency,
-        seconds: settings.seconds,
-        next: () => restDeduct(hotUser),
-      }),
+    run: () => timedLoad(url, () => restDeduct(hotUser)),
   });
   const trpc = await measured({
     id: "spend-trpc",
     name: "3. spend through tRPC",
     detail: `${accountCount} accounts, ${concurrency} clients, purchases.create with a session`,
-    run: () =>
-      httpLoad({
-        url,
-        connections: concurrency,
-        seconds: settings.seconds,
-        next: () => trpcPurchase(pick(cookies)),
-      }),
+    run: () => timedLoad(url, () => trpcPurchase(pick(cookies))),
   });
   const ceilingKeys = () => randomUUID();
   const ceilingSpread = await measured(
@@ -280,13 +246,7 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
           id: "plain-spread",
           name: "1b. spend, spread (REST handler on node:http, no Next.js)",
           detail: `${accountCount} accounts, ${concurrency} clients`,
-          run: () =>
-            httpLoad({
-              url: plain.url,
-              connections: concurrency,
-              seconds: settings.seconds,
-              next: () => restDeduct(pick(spreadUsers)),
-            }),
+          run: () => timedLoad(plain.url, () => restDeduct(pick(spreadUsers))),
         },
         undefined,
         plain,
@@ -296,13 +256,7 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
           id: "plain-hot",
           name: "2b. spend, hot (REST handler on node:http, no Next.js)",
           detail: "1 account, 32 clients",
-          run: () =>
-            httpLoad({
-              url: plain.url,
-              connections: concurrency,
-              seconds: settings.seconds,
-              next: () => restDeduct(hotUser),
-            }),
+          run: () => timedLoad(plain.url, () => restDeduct(hotUser)),
         },
         undefined,
         plain,
@@ -360,13 +314,7 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
     id: "ledger-history",
     name: `5c. this ledger at ${fmt(longHistory)} entries (REST)`,
     detail: `1 account, ${concurrency} clients`,
-    run: () =>
-      httpLoad({
-        url,
-        connections: concurrency,
-        seconds: settings.seconds,
-        next: () => restDeduct(ledgerLong.userId),
-      }),
+    run: () => timedLoad(url, () => restDeduct(ledgerLong.userId)),
   });
   ledgerAtHistory.naiveRatio = ratio(ledgerAtHistory.load.opsPerSec, naiveAtHistory.load.opsPerSec);
 
@@ -508,6 +456,11 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
     correctness,
     settings: { ...settings, concurrency, accountCount },
   };
+}
+
+/** The timed load of the HTTP scenarios: every client sends `next()` for the scenario's time. */
+function timedLoad(target: string, next: () => HttpRequestSpec): Promise<LoadResult> {
+  return httpLoad({ url: target, connections: concurrency, seconds: settings.seconds, next });
 }
 
 function ratio(value: number, base: number): number {

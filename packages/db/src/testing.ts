@@ -14,7 +14,8 @@ export function withDatabaseName(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function isEmbedded(serverUrl: string): Promise<boolean> {
+/** Whether the server behind the URL is the embedded PGlite (which runs one transaction at a time). */
+export async function isEmbedded(serverUrl: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
