@@ -2,6 +2,7 @@
 // refused unread, and a chunked upload without one is read as a stream and dropped at the limit,
 // so an endless body never fills the server's memory. (apps/web/e2e/api.spec.ts sends such an
 // upload over HTTP to the running app.)
+import { request } from "node:http";
 import { describe, expect, it } from "vitest";
 import { handleRestRequest } from "../src/rest/handler.ts";
 import { createUser, entryCount } from "./fixtures.ts";
@@ -90,5 +91,39 @@ describe("request bodies", () => {
     const response = await handleRestRequest(addRequest(user.id, stream), api.deps);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ success: true, balance: 7 });
+  });
+
+  it("answers a Host header that makes no URL with a 400 in JSON, and writes nothing", async () => {
+    const user = await createUser();
+    const { port } = new URL(api.url);
+    // node:http sends the Host header as given, where fetch would set its own.
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const outgoing = request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: `/api/credits/${user.id}/add`,
+          method: "POST",
+          setHost: false,
+          headers: {
+            host: "not a host",
+            authorization: `Bearer ${bootstrapToken}`,
+            "content-type": "application/json",
+          },
+        },
+        (incoming) => {
+          let text = "";
+          incoming.on("data", (chunk) => {
+            text += chunk;
+          });
+          incoming.on("end", () => resolve({ status: incoming.statusCode ?? 0, text }));
+        },
+      );
+      outgoing.on("error", reject);
+      outgoing.end(JSON.stringify({ amount: 5 }));
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text).error.code).toBe("invalid_request");
+    expect(await entryCount(user.id)).toBe(0);
   });
 });

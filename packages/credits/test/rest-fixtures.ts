@@ -1,4 +1,4 @@
-// The REST API served over real HTTP (node:http around the same handler the Next.js routes call),
+// The REST API served over real HTTP (node:http around the same adapter and handler the Next.js API routes call),
 // with every response checked against the OpenAPI document.
 import { randomUUID } from "node:crypto";
 import { createMemoryRateLimiter, type RateLimiter } from "@credits/auth";

@@ -333,7 +333,7 @@ async function serve(
   return { status: 200, body: result, route: route.path };
 }
 
-/** Answers one REST request (the Next.js route handlers call this). */
+/** Answers one REST request (Node requests reach it through node-server.ts). */
 export function handleRestRequest(request: Request, deps: RestDependencies): Promise<Response> {
   return observeRequest(request, "unmatched", async (observed) => {
     const url = new URL(request.url);

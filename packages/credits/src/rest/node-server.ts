@@ -1,6 +1,7 @@
-// The REST handler on a plain node:http server, outside Next.js: for the tests (real HTTP without a
-// build) and for the benchmark's measure of what the framework costs.
-import { createServer, type Server } from "node:http";
+// The REST handler on Node's own request and response: what apps/web's Pages-Router API routes
+// call, and a plain node:http server for the tests (real HTTP without a build) and for the
+// benchmark's measure of what the framework costs.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { handleRestRequest, type RestDependencies } from "./handler.ts";
@@ -10,23 +11,53 @@ export interface NodeRestServer {
   close(): Promise<void>;
 }
 
+/** Answers one Node request with `handleRestRequest`, the body streamed into it as it asks. */
+export async function respondWithRest(
+  deps: RestDependencies,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const request = fetchRequestOf(incoming);
+  const response = request
+    ? await handleRestRequest(request, deps)
+    : Response.json(
+        {
+          error: {
+            code: "invalid_request",
+            message: "The request's Host header or target is not a valid URL.",
+          },
+        },
+        { status: 400 },
+      );
+  outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+  outgoing.end(Buffer.from(await response.arrayBuffer()));
+}
+
+/** The Fetch-API request of a Node one, or null when its host and target make no URL. */
+function fetchRequestOf(incoming: IncomingMessage): Request | null {
+  let url: URL;
+  try {
+    url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "localhost"}`);
+  } catch {
+    return null;
+  }
+  // The body streams into the handler: nothing is read before it asks.
+  const streamed = incoming.method !== "GET" && incoming.method !== "HEAD";
+  return new Request(url, {
+    method: incoming.method,
+    headers: Object.entries(incoming.headers).flatMap(([name, value]) =>
+      value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]],
+    ) as [string, string][],
+    body: streamed ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : undefined,
+    duplex: "half",
+  } as RequestInit);
+}
+
 /** Serves `handleRestRequest` on 127.0.0.1:`port` (0: any free port). */
 export async function serveRestOnNode(deps: RestDependencies, port = 0): Promise<NodeRestServer> {
-  const server: Server = createServer(async (incoming, outgoing) => {
-    // The body streams into the handler, as under Next.js: nothing is read before it asks.
-    const streamed = incoming.method !== "GET" && incoming.method !== "HEAD";
-    const request = new Request(`http://${incoming.headers.host}${incoming.url}`, {
-      method: incoming.method,
-      headers: Object.entries(incoming.headers).flatMap(([name, value]) =>
-        value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]],
-      ) as [string, string][],
-      body: streamed ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : undefined,
-      duplex: "half",
-    } as RequestInit);
-    const response = await handleRestRequest(request, deps);
-    outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-    outgoing.end(Buffer.from(await response.arrayBuffer()));
-  });
+  const server: Server = createServer((incoming, outgoing) =>
+    respondWithRest(deps, incoming, outgoing),
+  );
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const address = server.address() as AddressInfo;
   return {

@@ -1,0 +1,35 @@
+// The service REST API inside Next.js. It is served by Pages-Router API routes
+// (apps/web/src/pages/api/*), which hand over Node's own request and response: an App-Router route
+// handler converts both to Web streams and back, and under load that doubled Next.js's cost per
+// request (bench/analysis.md). No `server-only` here: its guard refuses the Pages-Router server
+// bundle, and an API route is never sent to a browser.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createMemoryRateLimiter, createRedisRateLimiter } from "@credits/auth";
+import { getDb } from "@credits/db";
+import { type ServiceApiConfig, serviceApiConfigFrom } from "../rest/config.ts";
+import type { RestDependencies } from "../rest/handler.ts";
+import { respondWithRest } from "../rest/node-server.ts";
+import { getBillingConfig } from "../stripe/config.ts";
+
+const processWide = globalThis as unknown as { __creditsRest?: RestDependencies };
+
+/** The process's REST dependencies, made on first use (rate limits in Redis when REDIS_URL is set). */
+export function restDependencies(): RestDependencies {
+  if (!processWide.__creditsRest) {
+    const config: ServiceApiConfig = serviceApiConfigFrom(process.env);
+    processWide.__creditsRest = {
+      db: getDb(),
+      billing: getBillingConfig(),
+      config,
+      limiter: config.redisUrl
+        ? createRedisRateLimiter(config.redisUrl)
+        : createMemoryRateLimiter(),
+    };
+  }
+  return processWide.__creditsRest;
+}
+
+/** What a REST API route file exports as its default: every method, every path under its prefix. */
+export function restApiRoute(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+  return respondWithRest(restDependencies(), incoming, outgoing);
+}
