@@ -1,4 +1,4 @@
-// `pnpm bench [--quick] [--skip-build]`: measures the credit path of a production build of apps/web
+// `pnpm bench [--quick] [--skip-build] [--report-only]`: measures the credit path of a production build of apps/web
 // (HTTP → Next.js → REST or tRPC → Prisma → Postgres) against what Postgres itself can do with the
 // same guarantees, against the original design's naive ledger, and as history grows. Numbers are
 // reported, never judged: only a broken invariant, an over-spend of this ledger or a double grant
@@ -21,7 +21,13 @@ import {
 } from "./lib/data.ts";
 import { ceilingSpend, ceilingViolations, naiveOverspent, naiveSpend } from "./lib/direct.ts";
 import { type HttpRequestSpec, httpLoad, type LoadResult, loopLoad } from "./lib/load.ts";
-import { type BenchReport, describeMachine, type Row, writeReport } from "./lib/report.ts";
+import {
+  type BenchReport,
+  describeMachine,
+  type Row,
+  rewriteReport,
+  writeReport,
+} from "./lib/report.ts";
 import {
   benchServiceToken,
   benchWebhookSecret,
@@ -35,8 +41,16 @@ import {
 import { buildWeb, type RunningServer, startPlainRest, startWeb } from "./lib/server.ts";
 
 const { values: args } = parseArgs({
-  options: { quick: { type: "boolean" }, "skip-build": { type: "boolean" } },
+  options: {
+    quick: { type: "boolean" },
+    "skip-build": { type: "boolean" },
+    "report-only": { type: "boolean" },
+  },
 });
+if (args["report-only"]) {
+  rewriteReport();
+  process.exit(0);
+}
 const quick = Boolean(args.quick);
 const settings = quick
   ? {
@@ -182,6 +196,21 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
     detail: `${concurrency} clients, a route handler that only answers`,
     run: () => timedLoad(url, () => ({ method: "GET", path: "/health" })),
   });
+  // The same through the REST API's Pages-Router route and handler, stopping before any database
+  // work: an unknown endpoint is answered 404 before the token is looked up.
+  const restFloor = await measured({
+    id: "rest-floor",
+    name: "0b. REST API floor (an unknown endpoint)",
+    detail: `${concurrency} clients, the REST route and handler answering 404, no database`,
+    run: () =>
+      httpLoad({
+        url,
+        connections: concurrency,
+        seconds: settings.seconds,
+        expected: [404],
+        next: () => restGet("/api/credits/bench/no-such-endpoint"),
+      }),
+  });
   const spread = await measured({
     id: "spend-spread",
     name: "1. spend, spread (REST)",
@@ -273,6 +302,7 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
   trpc.ceilingRatio = ratio(trpc.load.opsPerSec, ceilingSpread.load.opsPerSec);
   hot.ceilingRatio = ratio(hot.load.opsPerSec, ceilingHot.load.opsPerSec);
   floor.ceilingRatio = ratio(floor.load.opsPerSec, ceilingSpread.load.opsPerSec);
+  restFloor.ceilingRatio = ratio(restFloor.load.opsPerSec, ceilingSpread.load.opsPerSec);
   for (const row of [spread, hot, trpc]) {
     row.floorRatio = ratio(row.load.opsPerSec, floor.load.opsPerSec);
   }
