@@ -72,6 +72,9 @@ export function createRedisRateLimiter(url: string, prefix = "credits:ratelimit:
     lazyConnect: false,
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
+    // Commands issued in the same tick by concurrent requests go out in one write: under load
+    // that halves Redis's CPU per request and saves the API a system call per limit checked.
+    enableAutoPipelining: true,
   }) as RedisWithHit;
   redis.defineCommand("creditsRateLimitHit", { numberOfKeys: 1, lua: hitScript });
   // Errors surface on the commands that fail; an idle reconnect is not worth a crash.
