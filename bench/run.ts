@@ -19,7 +19,13 @@ import {
   seedHistory,
   seedNaiveUsers,
 } from "./lib/data.ts";
-import { ceilingSpend, ceilingViolations, naiveOverspent, naiveSpend } from "./lib/direct.ts";
+import {
+  ceilingSpend,
+  ceilingViolations,
+  ledgerSpend,
+  naiveOverspent,
+  naiveSpend,
+} from "./lib/direct.ts";
 import { type HttpRequestSpec, httpLoad, type LoadResult, loopLoad } from "./lib/load.ts";
 import {
   type BenchReport,
@@ -347,6 +353,20 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
     run: () => timedLoad(url, () => restDeduct(ledgerLong.userId)),
   });
   ledgerAtHistory.naiveRatio = ratio(ledgerAtHistory.load.opsPerSec, naiveAtHistory.load.opsPerSec);
+  // The same account's spends as the REST API's single statement, issued like the naive design's:
+  // the two designs compared on the database alone.
+  const ledgerDirect = await measured({
+    id: "ledger-history-direct",
+    name: `5d. this ledger at ${fmt(longHistory)} entries (pg, credits_debit)`,
+    detail: `1 account, ${concurrency} clients, the REST API's spend statement without HTTP`,
+    run: () =>
+      loopLoad({
+        concurrency,
+        seconds: settings.seconds,
+        operation: () => ledgerSpend(pool, ledgerLong.userId, randomUUID()),
+      }),
+  });
+  ledgerDirect.naiveRatio = ratio(ledgerDirect.load.opsPerSec, naiveAtHistory.load.opsPerSec);
 
   // Racing for the last credits: every client deducts 1 until none are left.
   const attempts = settings.overspendBalance * 4;

@@ -1,4 +1,5 @@
-// The two designs issued straight to Postgres with the pg driver, no HTTP and no ORM.
+// The designs issued straight to Postgres with the pg driver, no HTTP and no ORM: the ceiling, the
+// naive design, and this ledger's own spend statement.
 //
 // The ceiling keeps the guarantees of a ledger spend in one statement: the idempotency key is
 // stored (a replay changes nothing), the balance is checked and changed by a conditional update
@@ -58,6 +59,19 @@ export async function naiveSpend(pool: pg.Pool, userId: number, amount: number):
   } finally {
     client.release();
   }
+}
+
+/**
+ * One spend of this ledger as the REST API issues it (`credits_debit`, the statement behind
+ * `runSimpleDebit`), with a fresh idempotency key; false when refused.
+ */
+export async function ledgerSpend(pool: pg.Pool, userId: string, key: string): Promise<boolean> {
+  const { rows } = await pool.query<{ outcome: string }>(
+    `SELECT outcome FROM credits_debit('REST:bench', $1, 'credits.deduct', $1, $2::uuid, 'default',
+       1, 'SPEND', 'Benchmark spend', NULL, 'SERVICE', 'bench', NULL, NULL)`,
+    [key, userId],
+  );
+  return rows[0]?.outcome === "ok";
 }
 
 /** Ceiling accounts whose balance no longer equals their funding minus their entries. */
