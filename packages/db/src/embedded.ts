@@ -40,14 +40,30 @@ interface QueryQueue {
 const terminateMessageType = "X".charCodeAt(0);
 const syncMessageType = "S".charCodeAt(0);
 const errorResponseType = "E".charCodeAt(0);
+const readyForQueryType = "Z".charCodeAt(0);
 
-/** Whether a chunk of backend messages holds an ErrorResponse. */
-function holdsError(chunks: Uint8Array[]): boolean {
-  const data = Buffer.concat(chunks);
+/** Whether backend messages hold an ErrorResponse. */
+function holdsError(data: Buffer): boolean {
   for (let offset = 0; offset + 5 <= data.length; offset += 1 + data.readUInt32BE(offset + 1)) {
     if (data[offset] === errorResponseType) return true;
   }
   return false;
+}
+
+/**
+ * The backend messages without ReadyForQuery. Postgres sends it only for a Sync or a simple query,
+ * but PGlite, answering an extended-query message that fails, follows its ErrorResponse with one;
+ * the Sync then brings another, and node-postgres would take the second as the end of its next
+ * query (which then reads the following query's answer).
+ */
+function withoutReadyForQuery(data: Buffer): Buffer {
+  const kept: Buffer[] = [];
+  for (let offset = 0; offset + 5 <= data.length; ) {
+    const end = offset + 1 + data.readUInt32BE(offset + 1);
+    if (data[offset] !== readyForQueryType) kept.push(data.subarray(offset, end));
+    offset = end;
+  }
+  return Buffer.concat(kept);
 }
 const openingMessageTypes = new Set(
   ["P", "B", "D", "E", "C", "H"].map((type) => type.charCodeAt(0)),
@@ -99,13 +115,19 @@ function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
         }
         failedSequences.delete(item.handlerId);
         let bytes = 0;
+        // An extended-query message's answer is small (rows come with Execute, but a dev
+        // database's), so it is collected and corrected before the client sees it.
+        const extended = openingMessageTypes.has(type);
         const answered: Uint8Array[] = [];
         try {
           await this.db.runExclusive(() =>
             this.db.execProtocolRawStream(item.message, {
               onRawData: (data: Uint8Array) => {
+                if (extended) {
+                  answered.push(data);
+                  return;
+                }
                 bytes += data.length;
-                answered.push(data);
                 item.onData(data);
               },
             }),
@@ -114,10 +136,14 @@ function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
           item.reject(error);
           continue;
         }
-        if (openingMessageTypes.has(type) && holdsError(answered)) {
-          failedSequences.add(item.handlerId);
+        if (extended) {
+          const answer = Buffer.concat(answered);
+          if (holdsError(answer)) failedSequences.add(item.handlerId);
+          const forwarded = withoutReadyForQuery(answer);
+          bytes = forwarded.length;
+          if (forwarded.length > 0) item.onData(forwarded);
         }
-        if (openingMessageTypes.has(type)) openSequences.add(item.handlerId);
+        if (extended) openSequences.add(item.handlerId);
         else openSequences.delete(item.handlerId);
         this.lastHandlerId = item.handlerId;
         item.resolve(bytes);
