@@ -35,39 +35,34 @@ interface QueryQueue {
   clearQueueForHandler(handlerId: number): void;
 }
 
-// Extended-protocol messages that leave a sequence open until its Sync: Parse, Bind, Describe,
-// Execute, Close, Flush.
 const terminateMessageType = "X".charCodeAt(0);
 const syncMessageType = "S".charCodeAt(0);
 const errorResponseType = "E".charCodeAt(0);
 const readyForQueryType = "Z".charCodeAt(0);
-
-/** Whether backend messages hold an ErrorResponse. */
-function holdsError(data: Buffer): boolean {
-  for (let offset = 0; offset + 5 <= data.length; offset += 1 + data.readUInt32BE(offset + 1)) {
-    if (data[offset] === errorResponseType) return true;
-  }
-  return false;
-}
-
-/**
- * The backend messages without ReadyForQuery. Postgres sends it only for a Sync or a simple query,
- * but PGlite, answering an extended-query message that fails, follows its ErrorResponse with one;
- * the Sync then brings another, and node-postgres would take the second as the end of its next
- * query (which then reads the following query's answer).
- */
-function withoutReadyForQuery(data: Buffer): Buffer {
-  const kept: Buffer[] = [];
-  for (let offset = 0; offset + 5 <= data.length; ) {
-    const end = offset + 1 + data.readUInt32BE(offset + 1);
-    if (data[offset] !== readyForQueryType) kept.push(data.subarray(offset, end));
-    offset = end;
-  }
-  return Buffer.concat(kept);
-}
+// Extended-protocol messages that leave a sequence open until its Sync: Parse, Bind, Describe,
+// Execute, Close, Flush.
 const openingMessageTypes = new Set(
   ["P", "B", "D", "E", "C", "H"].map((type) => type.charCodeAt(0)),
 );
+
+/**
+ * PGlite's answer to an extended-query message, as Postgres would give it, and whether it failed.
+ * Postgres sends ReadyForQuery only for a Sync or a simple query, but PGlite follows the
+ * ErrorResponse of a failing message with one; the Sync then brings another, and node-postgres
+ * would take the second as the end of its next query (which then reads the following query's
+ * answer). So ReadyForQuery is dropped here.
+ */
+function correctedExtendedAnswer(data: Buffer): { forwarded: Buffer; failed: boolean } {
+  const kept: Buffer[] = [];
+  let failed = false;
+  for (let offset = 0; offset + 5 <= data.length; ) {
+    const end = offset + 1 + data.readUInt32BE(offset + 1);
+    if (data[offset] === errorResponseType) failed = true;
+    if (data[offset] !== readyForQueryType) kept.push(data.subarray(offset, end));
+    offset = end;
+  }
+  return { forwarded: Buffer.concat(kept), failed };
+}
 
 /**
  * pglite-socket 0.1.6 multiplexes connections onto PGlite's single session message by message,
@@ -115,8 +110,8 @@ function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
         }
         failedSequences.delete(item.handlerId);
         let bytes = 0;
-        // An extended-query message's answer is small (rows come with Execute, but a dev
-        // database's), so it is collected and corrected before the client sees it.
+        // An extended-query message's answer is collected and corrected before the client sees
+        // it (a development database's rows fit in memory).
         const extended = openingMessageTypes.has(type);
         const answered: Uint8Array[] = [];
         try {
@@ -137,14 +132,14 @@ function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
           continue;
         }
         if (extended) {
-          const answer = Buffer.concat(answered);
-          if (holdsError(answer)) failedSequences.add(item.handlerId);
-          const forwarded = withoutReadyForQuery(answer);
+          const { forwarded, failed } = correctedExtendedAnswer(Buffer.concat(answered));
+          if (failed) failedSequences.add(item.handlerId);
           bytes = forwarded.length;
           if (forwarded.length > 0) item.onData(forwarded);
+          openSequences.add(item.handlerId);
+        } else {
+          openSequences.delete(item.handlerId);
         }
-        if (extended) openSequences.add(item.handlerId);
-        else openSequences.delete(item.handlerId);
         this.lastHandlerId = item.handlerId;
         item.resolve(bytes);
       }
