@@ -1,7 +1,7 @@
 // The service REST API inside Next.js. It is served by Pages-Router API routes
 // (apps/web/src/pages/api/*), which hand over Node's own request and response: an App-Router route
-// handler converts both to Web streams and back, and under load that doubled Next.js's cost per
-// request (bench/analysis.md). No `server-only` here: its guard refuses the Pages-Router server
+// handler converts both to Web streams and back, which cost about a third more CPU per spend
+// (bench/analysis.md). No `server-only` here: its guard refuses the Pages-Router server
 // bundle, and an API route is never sent to a browser.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "@credits/auth";

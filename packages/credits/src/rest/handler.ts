@@ -333,6 +333,16 @@ async function serve(
   return { status: 200, body: result, route: route.path };
 }
 
+/** The answer to a request whose Host header and target make no URL (node-server.ts finds it). */
+export function invalidTargetResponse(): Response {
+  return json(400, {
+    error: {
+      code: "invalid_request",
+      message: "The request's Host header or target is not a valid URL.",
+    },
+  });
+}
+
 /** Answers one REST request (Node requests reach it through node-server.ts). */
 export function handleRestRequest(request: Request, deps: RestDependencies): Promise<Response> {
   return observeRequest(request, "unmatched", async (observed) => {

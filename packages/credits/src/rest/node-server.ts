@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { handleRestRequest, type RestDependencies } from "./handler.ts";
+import { handleRestRequest, invalidTargetResponse, type RestDependencies } from "./handler.ts";
 
 export interface NodeRestServer {
   url: string;
@@ -18,17 +18,7 @@ export async function respondWithRest(
   outgoing: ServerResponse,
 ): Promise<void> {
   const request = fetchRequestOf(incoming);
-  const response = request
-    ? await handleRestRequest(request, deps)
-    : Response.json(
-        {
-          error: {
-            code: "invalid_request",
-            message: "The request's Host header or target is not a valid URL.",
-          },
-        },
-        { status: 400 },
-      );
+  const response = request ? await handleRestRequest(request, deps) : invalidTargetResponse();
   outgoing.writeHead(response.status, Object.fromEntries(response.headers));
   outgoing.end(Buffer.from(await response.arrayBuffer()));
 }
