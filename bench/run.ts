@@ -1,5 +1,5 @@
-// `pnpm bench [--quick] [--skip-build] [--report-only]`: measures the credit path of a production build of apps/web
-// (HTTP → Next.js → REST or tRPC → Prisma → Postgres) against what Postgres itself can do with the
+// `pnpm bench [--quick] [--skip-build] [--report-only]`: measures the credit path of a production
+// build of apps/web (HTTP → Next.js → REST or tRPC → Prisma → Postgres) against what Postgres itself can do with the
 // same guarantees, against the original design's naive ledger, and as history grows. Numbers are
 // reported, never judged: only a broken invariant, an over-spend of this ledger or a double grant
 // makes it exit non-zero. Runs on a scratch database of its own on the server in DATABASE_URL.
@@ -208,14 +208,7 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
     id: "rest-floor",
     name: "0b. REST API floor (an unknown endpoint)",
     detail: `${concurrency} clients, the REST route and handler answering 404, no database`,
-    run: () =>
-      httpLoad({
-        url,
-        connections: concurrency,
-        seconds: settings.seconds,
-        expected: [404],
-        next: () => restGet("/api/credits/bench/no-such-endpoint"),
-      }),
+    run: () => timedLoad(url, () => restGet("/api/credits/bench/no-such-endpoint"), [404]),
   });
   const spread = await measured({
     id: "spend-spread",
@@ -508,9 +501,22 @@ async function runScenarios(web: NonNullable<typeof server>): Promise<BenchRepor
   };
 }
 
-/** The timed load of the HTTP scenarios: every client sends `next()` for the scenario's time. */
-function timedLoad(target: string, next: () => HttpRequestSpec): Promise<LoadResult> {
-  return httpLoad({ url: target, connections: concurrency, seconds: settings.seconds, next });
+/**
+ * The timed load of the HTTP scenarios: every client sends `next()` for the scenario's time, and
+ * answers with a status in `expected` count as done.
+ */
+function timedLoad(
+  target: string,
+  next: () => HttpRequestSpec,
+  expected?: number[],
+): Promise<LoadResult> {
+  return httpLoad({
+    url: target,
+    connections: concurrency,
+    seconds: settings.seconds,
+    next,
+    expected,
+  });
 }
 
 function ratio(value: number, base: number): number {
