@@ -12,8 +12,6 @@ export * from "./schemas.ts";
 export { historyCsv } from "./service/export.ts";
 export { checkDatabase, type DatabaseHealth } from "./service/health.ts";
 export { captureHold, releaseHold, reserveHold } from "./service/holds.ts";
-export type { Actor } from "./service/ledger.ts";
-export { systemActor } from "./service/ledger.ts";
 export { runExpirySweep } from "./service/maintenance.ts";
 export {
   adjustCredits,
@@ -30,6 +28,7 @@ export {
   listHistory,
   listPurchases,
 } from "./service/queries.ts";
+export { type Actor, systemActor } from "./service/types.ts";
 export { trackUsage } from "./service/usage.ts";
 export { type LedgerViolation, verifyLedger } from "./service/verify.ts";
 export {

@@ -5,7 +5,7 @@ import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { CreditsError, InsufficientCreditsError, InvalidRequestError } from "./errors.ts";
 import { metrics } from "./observability/metrics.ts";
-import type { Actor } from "./service/ledger.ts";
+import type { Actor } from "./service/types.ts";
 import type { BillingConfig } from "./stripe/config.ts";
 
 export type { SessionUser };

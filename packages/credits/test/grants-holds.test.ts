@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { captureHold, releaseHold, reserveHold } from "../src/service/holds.ts";
-import type { Actor } from "../src/service/ledger.ts";
 import { runExpirySweep } from "../src/service/maintenance.ts";
 import { grantCredits } from "../src/service/operations.ts";
+import type { Actor } from "../src/service/types.ts";
 import {
   callerFor,
   createUser,

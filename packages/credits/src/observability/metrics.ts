@@ -2,7 +2,7 @@
 // several instances each reports its own and Prometheus sums them.
 import { type Database, poolStats } from "@credits/db";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import { matchesSecret } from "../service/tokens.ts";
+import { matchesSecret } from "../crypto.ts";
 
 interface Metrics {
   registry: Registry;

@@ -13,7 +13,6 @@ import {
   startSubscriptionCheckout,
 } from "../service/billing.ts";
 import { captureHold, releaseHold, reserveHold } from "../service/holds.ts";
-import type { Actor } from "../service/ledger.ts";
 import {
   createPurchase,
   grantCredits,
@@ -23,6 +22,7 @@ import {
 import { getBalances, listHistory, listPurchases } from "../service/queries.ts";
 import { readSubscription } from "../service/subscriptions.ts";
 import type { TokenScope } from "../service/tokens.ts";
+import type { Actor } from "../service/types.ts";
 import { checkUsage, listQuotas, trackUsage } from "../service/usage.ts";
 import { type BillingConfig, paymentsConfigured } from "../stripe/config.ts";
 import {

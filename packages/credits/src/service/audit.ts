@@ -1,7 +1,7 @@
 // The operators' audit log: every admin action, written in the same transaction as its effect.
 import { findUsersByEmail } from "@credits/auth";
 import type { Database } from "@credits/db";
-import type { Tx } from "./ledger.ts";
+import type { Tx } from "./types.ts";
 
 export interface AuditEntry {
   actorId: string;

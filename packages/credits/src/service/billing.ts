@@ -15,7 +15,6 @@ import {
 import { type CreditPack, plans, type Tier } from "../plans.ts";
 import { type BillingConfig, paymentsConfigured } from "../stripe/config.ts";
 import { recordAudit } from "./audit.ts";
-import type { Actor, Tx } from "./ledger.ts";
 import {
   calendarMonth,
   isUpgrade,
@@ -25,6 +24,7 @@ import {
   type SubscriptionRow,
   subscriptionView,
 } from "./subscriptions.ts";
+import type { Actor, Tx } from "./types.ts";
 
 export async function getSubscription(
   db: Database,

@@ -7,7 +7,8 @@ import type { Database } from "@credits/db";
 import { CreditsError } from "../errors.ts";
 import type { LedgerResult } from "../schemas.ts";
 import { recordAudit } from "./audit.ts";
-import { type Actor, creditAccount, runIdempotent } from "./ledger.ts";
+import { creditAccount, runIdempotent } from "./ledger.ts";
+import type { Actor } from "./types.ts";
 
 export interface BulkGrantChunk {
   /** The same for every chunk of one bulk grant, and for its resumption. */

@@ -10,15 +10,14 @@ import type {
   ReserveHoldInput,
 } from "../schemas.ts";
 import {
-  type Actor,
   available,
   debitAccount,
   type LockedAccount,
   lockAccount,
   lockPayingAccount,
   runIdempotent,
-  type Tx,
 } from "./ledger.ts";
+import type { Actor, Tx } from "./types.ts";
 
 interface HoldRow {
   id: string;

@@ -3,7 +3,6 @@
 // balance and append the entry in one statement. The account row lock serialises all changes to
 // one account, so no read-then-write can race; CHECK constraints back every rule.
 import { createHash } from "node:crypto";
-import type { Prisma } from "@credits/db";
 import {
   CreditsError,
   IdempotencyConflictError,
@@ -12,17 +11,8 @@ import {
   NotFoundError,
 } from "../errors.ts";
 import { metrics } from "../observability/metrics.ts";
-import type { ActorType, GrantSource, TransactionType } from "../schemas.ts";
-
-export type Tx = Prisma.TransactionClient;
-
-/** Who causes a change: recorded on every entry ("created by") and scoping idempotency keys. */
-export interface Actor {
-  type: ActorType;
-  id: string | null;
-}
-
-export const systemActor: Actor = { type: "SYSTEM", id: null };
+import type { GrantSource, TransactionType } from "../schemas.ts";
+import type { Actor, TransactionRunner, Tx } from "./types.ts";
 
 export interface LockedAccount {
   id: string;
@@ -257,7 +247,7 @@ export interface IdempotentCall {
  * (e.g. not enough credits) rolls back the claim with everything else, so a retry runs anew.
  */
 export async function runIdempotent<T>(
-  db: { $transaction<R>(work: (tx: Tx) => Promise<R>, options?: object): Promise<R> },
+  db: TransactionRunner,
   call: IdempotentCall,
   work: (tx: Tx) => Promise<T>,
 ): Promise<T> {
@@ -291,7 +281,7 @@ function claimOf(call: IdempotentCall): { scope: string; requestHash: string } {
 }
 
 async function runIdempotentOnce<T>(
-  db: { $transaction<R>(work: (tx: Tx) => Promise<R>, options?: object): Promise<R> },
+  db: TransactionRunner,
   call: IdempotentCall,
   work: (tx: Tx) => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {

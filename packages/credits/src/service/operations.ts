@@ -17,15 +17,14 @@ import type {
 import { GrantCreditsInput as GrantCreditsSchema } from "../schemas.ts";
 import { type AuditEntry, recordAudit } from "./audit.ts";
 import {
-  type Actor,
   creditAccount,
   debitAccount,
   lockAccount,
   type Movement,
   runIdempotent,
   runSimpleDebit,
-  type Tx,
 } from "./ledger.ts";
+import type { Actor, Tx } from "./types.ts";
 
 /** Operators' actions go to the audit log, in the transaction that makes them. */
 async function auditOperator(

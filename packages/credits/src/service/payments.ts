@@ -4,7 +4,6 @@
 import type { Tier } from "../plans.ts";
 import { plans } from "../plans.ts";
 import {
-  type Actor,
   available,
   burnGrants,
   creditAccount,
@@ -12,10 +11,8 @@ import {
   lockAccount,
   postDueExpiries,
   postEntry,
-  type Tx,
 } from "./ledger.ts";
-
-export const stripeActor: Actor = { type: "STRIPE", id: null };
+import { stripeActor, type Tx } from "./types.ts";
 
 /** How long a disputed payment's credits stay held: longer than card networks take to decide. */
 const disputeHoldDays = 120;

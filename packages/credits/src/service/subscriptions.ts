@@ -4,7 +4,7 @@ import type Stripe from "stripe";
 import type { SubscriptionView } from "../billing-schemas.ts";
 import { type Tier, tierRank } from "../plans.ts";
 import { type BillingConfig, paymentsConfigured, tierOfPrice } from "../stripe/config.ts";
-import type { Tx } from "./ledger.ts";
+import type { Queryable, Tx } from "./types.ts";
 
 type SubscriptionStatus = NonNullable<SubscriptionView["status"]>;
 
@@ -23,9 +23,6 @@ export interface SubscriptionRow {
   stripe_price_id: string | null;
   stripe_schedule_id: string | null;
 }
-
-/** Anything that can run raw queries: the client or a transaction. */
-type Queryable = Pick<Tx, "$queryRaw" | "$executeRaw">;
 
 export async function readSubscription(
   db: Queryable,

@@ -1,10 +1,11 @@
 // Service tokens for the REST API: created and revoked by operators, shown once, stored as SHA-256.
 // CREDITS_SERVICE_TOKEN in the environment bootstraps one with every scope before any exists.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { Database } from "@credits/db";
+import { hashToken, matchesSecret } from "../crypto.ts";
 import { NotFoundError, StateConflictError } from "../errors.ts";
 import { recordAudit } from "./audit.ts";
-import type { Actor } from "./ledger.ts";
+import type { Actor } from "./types.ts";
 
 export const tokenScopes = ["read", "write"] as const;
 export type TokenScope = (typeof tokenScopes)[number];
@@ -16,15 +17,6 @@ export interface VerifiedToken {
 }
 
 const tokenPrefix = "cst_";
-
-function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
-/** Compares a given secret with the configured one in constant time (of their hashes). */
-export function matchesSecret(given: string, secret: string): boolean {
-  return timingSafeEqual(Buffer.from(hashToken(given)), Buffer.from(hashToken(secret)));
-}
 
 /** How long a verified token is trusted without asking the database again (revocation delay). */
 const cacheMs = 5_000;

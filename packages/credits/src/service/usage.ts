@@ -12,10 +12,9 @@ import type {
 import { NotFoundError, QuotaExceededError } from "../errors.ts";
 import { type Feature, featureNames, features, plans, type Tier } from "../plans.ts";
 import type { BillingConfig } from "../stripe/config.ts";
-import { type Actor, available, debitAccount, runIdempotent, type Tx } from "./ledger.ts";
+import { available, debitAccount, runIdempotent } from "./ledger.ts";
 import { effectiveTier, quotaPeriod, readSubscription } from "./subscriptions.ts";
-
-type Queryable = Pick<Tx, "$queryRaw" | "$executeRaw">;
+import type { Actor, Queryable, Tx } from "./types.ts";
 
 interface PlanContext {
   tier: Tier;

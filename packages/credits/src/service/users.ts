@@ -2,8 +2,8 @@
 import type { Database } from "@credits/db";
 import { InvalidRequestError, NotFoundError, StateConflictError } from "../errors.ts";
 import { recordAudit } from "./audit.ts";
-import type { Actor } from "./ledger.ts";
 import { getBalances, listActiveGrants, listPurchases } from "./queries.ts";
+import type { Actor } from "./types.ts";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -3,7 +3,6 @@
 // whatever order events arrive in, the row ends as Stripe has it now.
 import type Stripe from "stripe";
 import { billingAppId, findCreditPack } from "../plans.ts";
-import type { Tx } from "../service/ledger.ts";
 import {
   clawBackRefund,
   grantAllowance,
@@ -16,6 +15,7 @@ import {
   mirrorStripeSubscription,
   readSubscription,
 } from "../service/subscriptions.ts";
+import type { Tx } from "../service/types.ts";
 import { type BillingConfig, tierOfPrice } from "./config.ts";
 
 export interface HandlerOutcome {

@@ -10,7 +10,7 @@ import { observeRequest } from "../http/observe.ts";
 import { log } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
 import { recordAudit } from "../service/audit.ts";
-import type { Actor } from "../service/ledger.ts";
+import type { Actor } from "../service/types.ts";
 import type { BillingConfig } from "./config.ts";
 import { handleStripeEvent } from "./handlers.ts";
 
