@@ -3,7 +3,7 @@ export {
   createRedisRateLimiter,
   type RateLimiter,
   type RateLimitResult,
-} from "./counters.ts";
+} from "./rate-limiter.ts";
 export { type AuthEnv, authEnvSchema, readAuthEnv } from "./env.ts";
 export {
   type OAuthSignIn,
@@ -13,7 +13,7 @@ export {
 } from "./oauth.ts";
 export { signInErrors } from "./options.ts";
 export { hashPassword, verifyPassword } from "./password.ts";
-export { FailedSignInLimiter, type SignInAttempt, SignInThrottle } from "./rate-limit.ts";
+export { FailedSignInLimiter, type SignInAttempt, SignInThrottle } from "./sign-in-limits.ts";
 export {
   authenticate,
   EmailTakenError,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryRateLimiter } from "./counters.ts";
+import { createMemoryRateLimiter } from "./rate-limiter.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
-import { FailedSignInLimiter } from "./rate-limit.ts";
+import { FailedSignInLimiter } from "./sign-in-limits.ts";
 
 describe("passwords", () => {
   it("hashes with scrypt and a random salt, and verifies only the right password", async () => {

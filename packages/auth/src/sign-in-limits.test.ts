@@ -4,9 +4,9 @@ import { randomUUID } from "node:crypto";
 import { createDatabaseClient } from "@credits/db";
 import type { CredentialsConfig } from "next-auth/providers/credentials";
 import { afterAll, describe, expect, it } from "vitest";
-import { createMemoryRateLimiter } from "./counters.ts";
+import { createMemoryRateLimiter } from "./rate-limiter.ts";
 import { clientAddress, createAuthOptions, signInErrors } from "./options.ts";
-import { SignInThrottle } from "./rate-limit.ts";
+import { SignInThrottle } from "./sign-in-limits.ts";
 import { SignUpInput, signUp } from "./users.ts";
 
 const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 2 });

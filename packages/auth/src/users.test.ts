@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { createDatabaseClient } from "@credits/db";
 import { afterAll, describe, expect, it } from "vitest";
-import { createMemoryRateLimiter } from "./counters.ts";
-import { SignInThrottle } from "./rate-limit.ts";
+import { createMemoryRateLimiter } from "./rate-limiter.ts";
+import { SignInThrottle } from "./sign-in-limits.ts";
 import {
   authenticate,
   EmailTakenError,

@@ -1,7 +1,7 @@
 import { type Database, Prisma } from "@credits/db";
 import { z } from "zod";
 import { hashPassword, verifyPassword } from "./password.ts";
-import type { SignInAttempt, SignInThrottle } from "./rate-limit.ts";
+import type { SignInAttempt, SignInThrottle } from "./sign-in-limits.ts";
 
 /** The signed-in user as every app and procedure sees it. */
 export interface SessionUser {

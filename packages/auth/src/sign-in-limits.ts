@@ -1,4 +1,6 @@
-import type { RateLimiter } from "./counters.ts";
+// Sign-in limits: failed sign-ins counted per email (and per address behind a trusted proxy),
+// with a lock-out once a key reaches its limit; the counters live in a RateLimiter store.
+import type { RateLimiter } from "./rate-limiter.ts";
 
 /**
  * Counts failed sign-ins per key in a fixed window from the first
