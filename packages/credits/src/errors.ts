@@ -1,37 +1,72 @@
+// Domain errors: thrown by the service layer, answered by every transport from one table. Messages
+// are written for the person who sees them; `details` are the machine-readable facts (snake_case,
+// as the REST API sends them).
+import { EmailTakenError } from "@credits/auth";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+
 /**
- * Domain errors: thrown by the service layer, mapped once to tRPC codes (trpc.ts) and, later, to
- * HTTP statuses by the REST layer. Messages are written for the person who sees them.
+ * How each kind of domain error is answered: its tRPC code and its HTTP status. The kind is the
+ * REST API's error code. Written once, here; the transports only look it up.
  */
+export const domainErrorAnswers = {
+  insufficient_credits: { trpc: "PAYMENT_REQUIRED", http: 402 },
+  not_found: { trpc: "NOT_FOUND", http: 404 },
+  invalid_request: { trpc: "BAD_REQUEST", http: 400 },
+  idempotency_conflict: { trpc: "CONFLICT", http: 409 },
+  request_in_progress: { trpc: "CONFLICT", http: 409 },
+  conflict: { trpc: "CONFLICT", http: 409 },
+  email_taken: { trpc: "CONFLICT", http: 409 },
+  quota_exceeded: { trpc: "TOO_MANY_REQUESTS", http: 429 },
+  payments_not_configured: { trpc: "PRECONDITION_FAILED", http: 412 },
+} as const satisfies Record<string, { trpc: TRPC_ERROR_CODE_KEY; http: number }>;
+
+export type DomainErrorKind = keyof typeof domainErrorAnswers;
+
 export abstract class CreditsError extends Error {
-  abstract readonly code:
-    | "PAYMENT_REQUIRED"
-    | "NOT_FOUND"
-    | "BAD_REQUEST"
-    | "CONFLICT"
-    | "TOO_MANY_REQUESTS"
-    | "PRECONDITION_FAILED";
+  abstract readonly kind: DomainErrorKind;
+  /** Facts a client can act on (e.g. the available balance), sent with the message. */
+  get details(): Record<string, unknown> | undefined {
+    return undefined;
+  }
+
+  /** Response headers that go with the answer (e.g. Retry-After). */
+  get headers(): Record<string, string> | undefined {
+    return undefined;
+  }
+
+  /** The tRPC code (also what callers of the service functions match on). */
+  get code(): TRPC_ERROR_CODE_KEY {
+    return domainErrorAnswers[this.kind].trpc;
+  }
+
+  get httpStatus(): number {
+    return domainErrorAnswers[this.kind].http;
+  }
 }
 
 /** The account cannot pay: `available` says how much it could. */
 export class InsufficientCreditsError extends CreditsError {
-  readonly code = "PAYMENT_REQUIRED";
+  readonly kind = "insufficient_credits";
   constructor(
     readonly required: number,
     readonly available: number,
   ) {
     super(`Not enough credits: ${required} needed, ${available} available.`);
   }
+
+  override get details(): Record<string, unknown> | undefined {
+    return { required: this.required, available: this.available };
+  }
 }
 
 export class NotFoundError extends CreditsError {
-  readonly code = "NOT_FOUND";
+  readonly kind = "not_found";
   constructor(
     readonly entity:
       | "user"
       | "app"
       | "purchase"
       | "hold"
-      | "account"
       | "subscription"
       | "stripe event"
       | "token",
@@ -43,18 +78,22 @@ export class NotFoundError extends CreditsError {
 
 /** Input that is well-formed but not allowed (e.g. a transfer to oneself), with the field to blame. */
 export class InvalidRequestError extends CreditsError {
-  readonly code = "BAD_REQUEST";
+  readonly kind = "invalid_request";
   constructor(
     message: string,
     readonly field?: string,
   ) {
     super(message);
   }
+
+  override get details(): Record<string, unknown> | undefined {
+    return this.field ? { fields: { [this.field]: [this.message] } } : undefined;
+  }
 }
 
 /** The idempotency key was used before for a different request. */
 export class IdempotencyConflictError extends CreditsError {
-  readonly code = "CONFLICT";
+  readonly kind = "idempotency_conflict";
   constructor(readonly key: string) {
     super(
       `The idempotency key ${JSON.stringify(key)} was already used for a different request; use a new key for a new operation.`,
@@ -62,14 +101,27 @@ export class IdempotencyConflictError extends CreditsError {
   }
 }
 
+/** A request under the same idempotency key has not finished yet. */
+export class RequestInProgressError extends CreditsError {
+  readonly kind = "request_in_progress";
+  constructor() {
+    super("A request with this idempotency key is still running; retry shortly.");
+  }
+}
+
 /** The state of the object forbids the operation (e.g. capturing a released hold). */
 export class StateConflictError extends CreditsError {
-  readonly code = "CONFLICT";
+  readonly kind = "conflict";
+}
+
+/** Sign-up with an email that already has an account. */
+export class EmailInUseError extends CreditsError {
+  readonly kind = "email_taken";
 }
 
 /** The feature's quota for this period is used up (or would be by this request). */
 export class QuotaExceededError extends CreditsError {
-  readonly code = "TOO_MANY_REQUESTS";
+  readonly kind = "quota_exceeded";
   constructor(
     readonly feature: string,
     readonly used: number,
@@ -80,12 +132,40 @@ export class QuotaExceededError extends CreditsError {
       `You have used ${used} of the ${limit} ${feature.replaceAll("_", " ")} your plan includes this period; it resets on ${resetsAt.toISOString().slice(0, 10)}. Upgrade your plan for more.`,
     );
   }
+
+  override get details(): Record<string, unknown> | undefined {
+    return {
+      feature: this.feature,
+      used: this.used,
+      limit: this.limit,
+      resets_at: this.resetsAt.toISOString(),
+    };
+  }
+
+  override get headers(): Record<string, string> {
+    const seconds = Math.ceil((this.resetsAt.getTime() - Date.now()) / 1000);
+    return { "retry-after": String(Math.max(1, seconds)) };
+  }
 }
 
 /** Payments need Stripe keys this deployment does not have. */
 export class BillingNotConfiguredError extends CreditsError {
-  readonly code = "PRECONDITION_FAILED";
+  readonly kind = "payments_not_configured";
   constructor() {
     super("Payments are not configured on this server, so plans cannot be bought here yet.");
   }
+}
+
+/**
+ * A state the code rules out happened (a statement that always returns a row returned none): a
+ * bug, answered as an internal error, never as something the client did.
+ */
+export class InvariantError extends Error {}
+
+/** The domain error an error is answered as, also for other packages' refusals; null for a fault. */
+export function asDomainError(error: unknown): CreditsError | null {
+  if (error instanceof CreditsError) return error;
+  // @credits/auth cannot depend on this package; its sign-up refusal is answered like ours.
+  if (error instanceof EmailTakenError) return new EmailInUseError(error.message);
+  return null;
 }

@@ -18,6 +18,9 @@ export const AppId = z.string({ error: "must be an app id" }).regex(/^[a-z0-9][a
   error: "must be a short slug of lowercase letters, digits and dashes",
 });
 
+/** The app of a request that names none: the platform's one app until there are more. */
+export const AppIdOrDefault = AppId.default("default");
+
 export const UserId = z.uuid({ error: "must be a user id (a UUID)" });
 
 export const IdempotencyKey = z
@@ -99,7 +102,7 @@ export function pageLimit(fallback: number) {
 // ─── Inputs ──────────────────────────────────────────────────────────────────────────────────
 
 export const SpendCreditsInput = z.object({
-  appId: AppId.default("default"),
+  appId: AppIdOrDefault,
   amount: CreditAmount,
   description: Description,
   metadata: Metadata.optional(),
@@ -108,7 +111,7 @@ export const SpendCreditsInput = z.object({
 export type SpendCreditsInput = z.infer<typeof SpendCreditsInput>;
 
 export const CreatePurchaseInput = z.object({
-  appId: AppId.default("default"),
+  appId: AppIdOrDefault,
   itemId: z.string().trim().min(1, { error: "must not be empty" }).max(200),
   itemName: z.string().trim().min(1, { error: "must not be empty" }).max(200),
   credits: CreditAmount,
@@ -125,7 +128,7 @@ export const TransferRecipient = z.union(
 );
 
 export const TransferCreditsInput = z.object({
-  appId: AppId.default("default"),
+  appId: AppIdOrDefault,
   to: TransferRecipient,
   amount: CreditAmount,
   description: Description.default("Transfer"),
@@ -135,7 +138,7 @@ export type TransferCreditsInput = z.infer<typeof TransferCreditsInput>;
 
 export const GrantCreditsInput = z.object({
   userId: UserId,
-  appId: AppId.default("default"),
+  appId: AppIdOrDefault,
   amount: CreditAmount,
   source: GrantSource,
   description: Description,
@@ -153,7 +156,7 @@ export const AdjustCreditsInput = z.discriminatedUnion(
     z.object({
       direction: z.literal("grant"),
       userId: UserId,
-      appId: AppId.default("default"),
+      appId: AppIdOrDefault,
       amount: CreditAmount,
       expiresAt: FutureDate.optional(),
       reason: Reason,
@@ -162,7 +165,7 @@ export const AdjustCreditsInput = z.discriminatedUnion(
     z.object({
       direction: z.literal("debit"),
       userId: UserId,
-      appId: AppId.default("default"),
+      appId: AppIdOrDefault,
       amount: CreditAmount,
       reason: Reason,
       idempotencyKey: IdempotencyKey,
@@ -182,7 +185,7 @@ export const RefundPurchaseInput = z.object({
 export type RefundPurchaseInput = z.infer<typeof RefundPurchaseInput>;
 
 export const ReserveHoldInput = z.object({
-  appId: AppId.default("default"),
+  appId: AppIdOrDefault,
   amount: CreditAmount,
   ttlSeconds: z
     .number({ error: "must be a number of seconds" })
@@ -224,7 +227,7 @@ export const HistoryInput = z
 export type HistoryInput = z.infer<typeof HistoryInput>;
 
 export const BalanceAtInput = z.object({
-  appId: AppId.default("default"),
+  appId: AppIdOrDefault,
   at: DateInput,
 });
 
@@ -384,7 +387,7 @@ export const BulkGrantChunkInput = z.object({
     .array(z.email({ error: "must be email addresses" }))
     .min(1, { error: "must list at least one email" })
     .max(100, { error: "must list at most 100 emails per batch" }),
-  appId: AppId.default("default"),
+  appId: AppIdOrDefault,
   amount: CreditAmount,
   expiresAt: FutureDate.optional(),
   reason: Reason,

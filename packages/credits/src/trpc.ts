@@ -3,7 +3,7 @@ import type { Database } from "@credits/db";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
-import { CreditsError, InsufficientCreditsError, InvalidRequestError } from "./errors.ts";
+import { asDomainError, InsufficientCreditsError, InvalidRequestError } from "./errors.ts";
 import { metrics } from "./observability/metrics.ts";
 import type { Actor } from "./service/types.ts";
 import type { BillingConfig } from "./stripe/config.ts";
@@ -52,12 +52,16 @@ const t = initTRPC.context<CreditsContext>().create({
   },
 });
 
-/** Turns the service layer's typed errors into tRPC errors with the matching code. */
+/** Turns the service layer's typed errors into tRPC errors with their code from errors.ts. */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof CreditsError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  const domainError = result.ok ? null : asDomainError(result.error.cause);
+  if (domainError) {
+    throw new TRPCError({
+      code: domainError.code,
+      message: domainError.message,
+      cause: domainError,
+    });
   }
   return result;
 });

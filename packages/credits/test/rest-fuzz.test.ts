@@ -3,7 +3,7 @@
 // one shape, never a 5xx, and a refused request writes nothing.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { routes } from "../src/rest/routes.ts";
+import { routes } from "../src/rest/routes/index.ts";
 import { createUser, db } from "./fixtures.ts";
 import { api, bootstrapToken, userWithCredits } from "./rest-fixtures.ts";
 

@@ -2,8 +2,8 @@
 // cancellations and resumptions with their audit entries.
 import { describe, expect, it } from "vitest";
 import { plans } from "../src/plans.ts";
-import { setTierByHand } from "../src/service/billing.ts";
-import { effectiveTier, type SubscriptionRow } from "../src/service/subscriptions.ts";
+import { setTierAsOperator } from "../src/service/billing/operator.ts";
+import { effectiveTier, type SubscriptionRow } from "../src/service/billing/subscription-state.ts";
 import { billingConfigFrom, paymentsConfigured } from "../src/stripe/config.ts";
 import {
   auditOf,
@@ -121,7 +121,11 @@ describe("subscriptions without Stripe", () => {
     // An actor the audit log cannot name (no such user): the entry fails, so must the change.
     const ghost = { type: "ADMIN" as const, id: "00000000-0000-4000-8000-00000000dead" };
     await expect(
-      setTierByHand(db, unconfiguredBilling, ghost, { userId: user.id, tier: "PRO", reason: "r" }),
+      setTierAsOperator(db, unconfiguredBilling, ghost, {
+        userId: user.id,
+        tier: "PRO",
+        reason: "r",
+      }),
     ).rejects.toThrow();
     expect(await db.subscription.findUnique({ where: { userId: user.id } })).toBeNull();
     expect(await db.auditLog.count({ where: { targetUserId: user.id } })).toBe(0);

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of the REST API, generated from the route table and its zod schemas, so
 // the document cannot drift from what the handlers validate and answer.
 import { z } from "zod";
-import { routes } from "./routes.ts";
+import { routes } from "./routes/index.ts";
 import { ErrorResponse } from "./schemas.ts";
 
 type JsonSchema = Record<string, unknown>;

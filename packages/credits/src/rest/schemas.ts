@@ -5,6 +5,7 @@ import { z } from "zod";
 import { FeatureName, TierName } from "../billing-schemas.ts";
 import {
   AppId,
+  AppIdOrDefault,
   bigintCursor,
   CreditAmount,
   Description,
@@ -56,7 +57,7 @@ export const UsageCheckQuery = z.strictObject({
 export const AddCreditsBody = z.strictObject({
   amount: CreditAmount,
   description: Description,
-  app_id: AppId.optional(),
+  app_id: AppIdOrDefault,
   expires_at: Timestamp.refine((value) => new Date(value).getTime() > Date.now(), {
     error: "must be in the future",
   }).optional(),
@@ -70,18 +71,18 @@ export const AddCreditsBody = z.strictObject({
 export const DeductCreditsBody = z.strictObject({
   amount: CreditAmount,
   description: Description,
-  app_id: AppId.optional(),
+  app_id: AppIdOrDefault,
 });
 
 export const TransferBody = z.strictObject({
   to_user_id: UserId,
   amount: CreditAmount,
   description: Description.optional(),
-  app_id: AppId.optional(),
+  app_id: AppIdOrDefault,
 });
 
 export const PurchaseBody = z.strictObject({
-  app_id: AppId.optional(),
+  app_id: AppIdOrDefault,
   item_id: z.string().trim().min(1).max(100),
   item_name: z.string().trim().min(1).max(200),
   credits: CreditAmount,
@@ -95,7 +96,7 @@ export const HoldBody = z.strictObject({
     .min(1, { error: "must be at least 1 second" })
     .max(7 * 24 * 3600, { error: "must be at most 7 days" }),
   description: Description,
-  app_id: AppId.optional(),
+  app_id: AppIdOrDefault,
 });
 
 export const CaptureBody = z.strictObject({ amount: CreditAmount });

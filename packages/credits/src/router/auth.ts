@@ -1,5 +1,4 @@
-import { EmailTakenError, SignUpInput, signUp } from "@credits/auth";
-import { TRPCError } from "@trpc/server";
+import { SignUpInput, signUp } from "@credits/auth";
 import { z } from "zod";
 import { publicProcedure } from "../trpc.ts";
 
@@ -9,14 +8,7 @@ export const authRouter = {
     .input(SignUpInput)
     .output(z.object({ id: z.string(), email: z.string() }))
     .mutation(async ({ ctx, input }) => {
-      try {
-        const user = await signUp(ctx.db, input);
-        return { id: user.id, email: user.email };
-      } catch (error) {
-        if (error instanceof EmailTakenError) {
-          throw new TRPCError({ code: "CONFLICT", message: error.message, cause: error });
-        }
-        throw error;
-      }
+      const user = await signUp(ctx.db, input);
+      return { id: user.id, email: user.email };
     }),
 };

@@ -1,7 +1,7 @@
 import { BuyCreditsInput, RedirectResult } from "../billing-schemas.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { creditPacks, findCreditPack } from "../plans.ts";
-import { startCreditPackCheckout } from "../service/billing.ts";
+import { startCreditPackCheckout } from "../service/billing/checkout.ts";
 import { protectedProcedure, publicProcedure } from "../trpc.ts";
 
 /** Buying credits with money. */

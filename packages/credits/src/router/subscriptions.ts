@@ -7,14 +7,13 @@ import {
   SubscriptionView,
 } from "../billing-schemas.ts";
 import { plans, tiers } from "../plans.ts";
+import { openBillingPortal, startSubscriptionCheckout } from "../service/billing/checkout.ts";
 import {
   cancelSubscription,
   changePlan,
   getSubscription,
-  openBillingPortal,
   resumeSubscription,
-  startSubscriptionCheckout,
-} from "../service/billing.ts";
+} from "../service/billing/plan-changes.ts";
 import { listQuotas } from "../service/usage.ts";
 import { protectedProcedure, publicProcedure } from "../trpc.ts";
 

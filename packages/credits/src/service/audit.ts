@@ -1,7 +1,7 @@
 // The operators' audit log: every admin action, written in the same transaction as its effect.
 import { findUsersByEmail } from "@credits/auth";
 import type { Database } from "@credits/db";
-import type { Tx } from "./types.ts";
+import type { Actor, Queryable } from "./types.ts";
 
 export interface AuditEntry {
   actorId: string;
@@ -12,12 +12,24 @@ export interface AuditEntry {
   reason?: string | null;
 }
 
-export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
+export async function recordAudit(tx: Queryable, entry: AuditEntry): Promise<void> {
   await tx.$executeRaw`
     INSERT INTO audit_log (actor_id, action, target_user_id, before, after, reason)
     VALUES (${entry.actorId}::uuid, ${entry.action}, ${entry.targetUserId ?? null}::uuid,
       ${entry.before ? JSON.stringify(entry.before) : null}::jsonb,
       ${entry.after ? JSON.stringify(entry.after) : null}::jsonb, ${entry.reason ?? null})`;
+}
+
+/**
+ * Records an operator's action, in the transaction that makes it. The audit log is of operators'
+ * actions; what a service token or the system does is in the request logs and on the entries.
+ */
+export async function auditOperatorAction(
+  tx: Queryable,
+  actor: Actor,
+  entry: Omit<AuditEntry, "actorId">,
+): Promise<void> {
+  if (actor.type === "ADMIN" && actor.id) await recordAudit(tx, { ...entry, actorId: actor.id });
 }
 
 export interface AuditFilters {

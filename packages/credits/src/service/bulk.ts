@@ -6,8 +6,9 @@ import { findUsersByEmail } from "@credits/auth";
 import type { Database } from "@credits/db";
 import { CreditsError } from "../errors.ts";
 import type { LedgerResult } from "../schemas.ts";
-import { recordAudit } from "./audit.ts";
-import { creditAccount, runIdempotent } from "./ledger.ts";
+import { auditOperatorAction } from "./audit.ts";
+import { runIdempotent } from "./idempotency.ts";
+import { creditAccount } from "./ledger.ts";
 import type { Actor } from "./types.ts";
 
 export interface BulkGrantChunk {
@@ -69,23 +70,20 @@ function grantOnce(
           metadata: { reason: chunk.reason, direction: "grant", batchKey: chunk.batchKey },
         },
       );
-      if (operator.id) {
-        await recordAudit(tx, {
-          actorId: operator.id,
-          action: "credits.bulk_grant",
-          targetUserId: userId,
-          before: { appId: chunk.appId, balance: movement.account.balance },
-          after: {
-            appId: chunk.appId,
-            balance: movement.entry.balance,
-            amount: chunk.amount,
-            expiresAt: chunk.expiresAt?.toISOString() ?? null,
-            batchKey: chunk.batchKey,
-            transactionId: movement.entry.transactionId,
-          },
-          reason: chunk.reason,
-        });
-      }
+      await auditOperatorAction(tx, operator, {
+        action: "credits.bulk_grant",
+        targetUserId: userId,
+        before: { appId: chunk.appId, balance: movement.account.balance },
+        after: {
+          appId: chunk.appId,
+          balance: movement.entry.balance,
+          amount: chunk.amount,
+          expiresAt: chunk.expiresAt?.toISOString() ?? null,
+          batchKey: chunk.batchKey,
+          transactionId: movement.entry.transactionId,
+        },
+        reason: chunk.reason,
+      });
       return {
         transactionId: movement.entry.transactionId,
         balance: movement.entry.balance,

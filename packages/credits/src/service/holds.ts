@@ -2,20 +2,25 @@
 // (the rest returns), release it, or let it expire back. Active holds lower the available balance;
 // only a capture changes the balance, with a HOLD_CAPTURE entry.
 import type { Database } from "@credits/db";
-import { InvalidRequestError, NotFoundError, StateConflictError } from "../errors.ts";
+import {
+  InvalidRequestError,
+  InvariantError,
+  NotFoundError,
+  StateConflictError,
+} from "../errors.ts";
 import type {
   CaptureHoldInput,
   HoldResult,
   ReleaseHoldInput,
   ReserveHoldInput,
 } from "../schemas.ts";
+import { runIdempotent } from "./idempotency.ts";
 import {
   available,
   debitAccount,
   type LockedAccount,
   lockAccount,
   lockPayingAccount,
-  runIdempotent,
 } from "./ledger.ts";
 import type { Actor, Tx } from "./types.ts";
 
@@ -65,7 +70,7 @@ export function reserveHold(
         VALUES (gen_random_uuid(), ${account.id}::uuid, ${input.amount}::bigint, ${input.description},
           now() + make_interval(secs => ${input.ttlSeconds}))
         RETURNING id, status, amount, captured_amount, expires_at`;
-      if (!row) throw new Error("hold insert returned nothing");
+      if (!row) throw new InvariantError("the hold insert returned no row");
       return holdResult(row, available({ ...account, held: account.held + input.amount }), null);
     },
   );

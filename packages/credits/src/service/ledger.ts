@@ -1,18 +1,12 @@
-// The ledger's primitives, used inside one short transaction per mutation. Every balance change
-// follows the same path: lock the account row, post due expiries, change grants, then update the
-// balance and append the entry in one statement. The account row lock serialises all changes to
-// one account, so no read-then-write can race; CHECK constraints back every rule.
-import { createHash } from "node:crypto";
 import {
-  CreditsError,
-  IdempotencyConflictError,
   InsufficientCreditsError,
   InvalidRequestError,
+  InvariantError,
   NotFoundError,
 } from "../errors.ts";
-import { metrics } from "../observability/metrics.ts";
 import type { GrantSource, TransactionType } from "../schemas.ts";
-import type { Actor, TransactionRunner, Tx } from "./types.ts";
+import type { Actor, Tx } from "./types.ts";
+import { assertUserExists } from "./users.ts";
 
 export interface LockedAccount {
   id: string;
@@ -43,11 +37,9 @@ export interface PostedEntry {
 }
 
 async function assertUserAndAppExist(tx: Tx, userId: string, appId: string): Promise<void> {
-  const [row] = await tx.$queryRaw<{ user_exists: boolean; app_exists: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM users WHERE id = ${userId}::uuid) AS user_exists,
-           EXISTS (SELECT 1 FROM apps WHERE id = ${appId}) AS app_exists`;
-  if (!row?.user_exists) throw new NotFoundError("user", userId);
-  if (!row.app_exists) throw new NotFoundError("app", appId);
+  await assertUserExists(tx, userId);
+  const apps = await tx.$queryRaw<unknown[]>`SELECT 1 FROM apps WHERE id = ${appId}`;
+  if (apps.length === 0) throw new NotFoundError("app", appId);
 }
 
 /**
@@ -99,7 +91,7 @@ async function settleAccount(
   const [row] = await tx.$queryRaw<{ balance: bigint; held: bigint }[]>`
     SELECT balance, held FROM credits_settle_account(${account.id}::uuid, ${account.userId}::uuid,
       ${account.appId}, ${account.balance}::bigint)`;
-  if (!row) throw new NotFoundError("account", account.id);
+  if (!row) throw new InvariantError("credits_settle_account returned no row");
   return { balance: Number(row.balance), held: Number(row.held) };
 }
 
@@ -192,7 +184,7 @@ export async function postEntry(
       ${links.grantId ?? null}::uuid, ${links.holdId ?? null}::uuid, ${links.stripeObjectId ?? null}
     FROM account
     RETURNING id, balance_after`;
-  if (!row) throw new NotFoundError("account", account.id);
+  if (!row) throw new InvariantError("the entry insert returned no row");
   return { transactionId: row.id.toString(), balance: Number(row.balance_after) };
 }
 
@@ -213,155 +205,8 @@ export async function insertGrant(tx: Tx, accountId: string, grant: NewGrant): P
       ${grant.amount}::bigint, ${grant.priority ?? 100}, ${grant.expiresAt ?? null}::timestamptz,
       ${grant.purchaseId ?? null}::uuid, ${grant.stripeObjectId ?? null})
     RETURNING id`;
-  if (!row) throw new Error("grant insert returned nothing");
+  if (!row) throw new InvariantError("the grant insert returned no row");
   return row.id;
-}
-
-// ─── Idempotency ─────────────────────────────────────────────────────────────────────────────
-
-function canonicalJson(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export interface IdempotentCall {
-  actor: Actor;
-  key: string;
-  /** The operation's name, e.g. "credits.spend": the same key for another operation conflicts. */
-  operation: string;
-  /** What identifies the request (its input without the key, plus the target). */
-  request: unknown;
-}
-
-/**
- * Runs one mutation as one transaction, at most once per (caller, key). The key is claimed first:
- * a concurrent twin blocks on the unique key until this transaction ends, then finds the stored
- * result and returns it; a different request under the same key is a conflict. A failed attempt
- * (e.g. not enough credits) rolls back the claim with everything else, so a retry runs anew.
- */
-export async function runIdempotent<T>(
-  db: TransactionRunner,
-  call: IdempotentCall,
-  work: (tx: Tx) => Promise<T>,
-): Promise<T> {
-  return counted(call.operation, () => runIdempotentOnce(db, call, work));
-}
-
-/** Counts the operation's outcome (ok, replayed, refused, failed) in the ledger metrics. */
-async function counted<T>(
-  operation: string,
-  run: () => Promise<{ result: T; replayed: boolean }>,
-): Promise<T> {
-  const counter = metrics().ledgerOperations;
-  try {
-    const outcome = await run();
-    counter.inc({ operation, outcome: outcome.replayed ? "replayed" : "ok" });
-    return outcome.result;
-  } catch (error) {
-    counter.inc({ operation, outcome: error instanceof CreditsError ? "refused" : "failed" });
-    throw error;
-  }
-}
-
-/** Where the call's key lives (its caller's scope) and the fingerprint of its request. */
-function claimOf(call: IdempotentCall): { scope: string; requestHash: string } {
-  return {
-    scope: `${call.actor.type}:${call.actor.id ?? "-"}`,
-    requestHash: createHash("sha256")
-      .update(canonicalJson({ operation: call.operation, request: call.request }))
-      .digest("hex"),
-  };
-}
-
-async function runIdempotentOnce<T>(
-  db: TransactionRunner,
-  call: IdempotentCall,
-  work: (tx: Tx) => Promise<T>,
-): Promise<{ result: T; replayed: boolean }> {
-  const { scope, requestHash } = claimOf(call);
-  return db.$transaction(
-    async (tx) => {
-      const claimed = await tx.$queryRaw<unknown[]>`
-        INSERT INTO idempotency_keys (scope, key, operation, request_hash)
-        VALUES (${scope}, ${call.key}, ${call.operation}, ${requestHash})
-        ON CONFLICT (scope, key) DO NOTHING
-        RETURNING 1`;
-      if (claimed.length === 0) {
-        const [first] = await tx.$queryRaw<{ request_hash: string; response: T | null }[]>`
-          SELECT request_hash, response FROM idempotency_keys WHERE scope = ${scope} AND key = ${call.key}`;
-        if (!first || first.request_hash !== requestHash || first.response === null) {
-          throw new IdempotencyConflictError(call.key);
-        }
-        return { result: first.response, replayed: true };
-      }
-      const result = await work(tx);
-      await tx.$executeRaw`
-        UPDATE idempotency_keys SET response = ${JSON.stringify(result)}::jsonb
-        WHERE scope = ${scope} AND key = ${call.key}`;
-      return { result, replayed: false };
-    },
-    { maxWait: 10_000, timeout: 20_000 },
-  );
-}
-
-/** A debit that links to nothing but, optionally, the purchase it records. */
-export interface SimpleDebit {
-  userId: string;
-  appId: string;
-  amount: number;
-  type: "SPEND" | "PURCHASE";
-  description: string;
-  metadata?: Record<string, unknown>;
-  /** Records a purchase of this item, linked to the entry; its id comes back as `purchaseId`. */
-  purchase?: { itemId: string; itemName: string };
-}
-
-/**
- * The hot path: a spend or a purchase as one statement (the database's `credits_debit`), at most
- * once per (caller, key), with the same steps, rules and stored response as `runIdempotent` around
- * `debitAccount`. One round trip means the account's row lock is held only while the statement
- * runs, not across round trips to this process, which is what bounds spends on a busy account.
- */
-export async function runSimpleDebit<T extends { transactionId: string; balance: number }>(
-  db: Tx,
-  call: IdempotentCall,
-  debit: SimpleDebit,
-): Promise<T> {
-  const { scope, requestHash } = claimOf(call);
-  return counted(call.operation, async () => {
-    const [row] = await db.$queryRaw<
-      { outcome: string; response: T | null; available: bigint | null }[]
-    >`
-      SELECT outcome, response, available FROM credits_debit(
-        ${scope}, ${call.key}, ${call.operation}, ${requestHash},
-        ${debit.userId}::uuid, ${debit.appId}, ${debit.amount}::bigint,
-        ${debit.type}::"CreditTransactionType", ${debit.description},
-        ${debit.metadata ? JSON.stringify(debit.metadata) : null}::jsonb,
-        ${call.actor.type}::"ActorType", ${call.actor.id},
-        ${debit.purchase?.itemId ?? null}, ${debit.purchase?.itemName ?? null})`;
-    switch (row?.outcome) {
-      case "ok":
-      case "replayed":
-        if (!row.response) break;
-        return { result: row.response, replayed: row.outcome === "replayed" };
-      case "conflict":
-        throw new IdempotencyConflictError(call.key);
-      case "insufficient":
-        throw new InsufficientCreditsError(debit.amount, Number(row.available ?? 0));
-      case "unknown_user":
-        throw new NotFoundError("user", debit.userId);
-      case "unknown_app":
-        throw new NotFoundError("app", debit.appId);
-    }
-    throw new Error(`credits_debit answered ${row?.outcome ?? "nothing"}`);
-  });
 }
 
 // ─── The two movements every operation is made of ────────────────────────────────────────────
@@ -410,7 +255,7 @@ export async function creditAccount(
   // An operation that had to lock the account earlier (lock order) passes it in: no second lock.
   const account =
     target.locked ?? (await lockAccount(tx, target.userId, target.appId, { create: true }));
-  if (!account) throw new NotFoundError("account", `${target.userId}/${target.appId}`);
+  if (!account) throw new InvariantError("an account that was just created cannot be locked");
   const grantId = await insertGrant(tx, account.id, grant);
   const posted = await postEntry(tx, account, {
     ...entry,

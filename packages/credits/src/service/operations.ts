@@ -15,25 +15,11 @@ import type {
   TransferResult,
 } from "../schemas.ts";
 import { GrantCreditsInput as GrantCreditsSchema } from "../schemas.ts";
-import { type AuditEntry, recordAudit } from "./audit.ts";
-import {
-  creditAccount,
-  debitAccount,
-  lockAccount,
-  type Movement,
-  runIdempotent,
-  runSimpleDebit,
-} from "./ledger.ts";
+import { auditOperatorAction } from "./audit.ts";
+import { runSimpleDebit } from "./debit-statement.ts";
+import { runIdempotent } from "./idempotency.ts";
+import { creditAccount, debitAccount, lockAccount, type Movement } from "./ledger.ts";
 import type { Actor, Tx } from "./types.ts";
-
-/** Operators' actions go to the audit log, in the transaction that makes them. */
-async function auditOperator(
-  tx: Tx,
-  actor: Actor,
-  entry: Omit<AuditEntry, "actorId">,
-): Promise<void> {
-  if (actor.type === "ADMIN" && actor.id) await recordAudit(tx, { ...entry, actorId: actor.id });
-}
 
 function ledgerResult(movement: Movement): LedgerResult {
   return {
@@ -152,7 +138,7 @@ export function refundPurchase(
         },
       );
       const refundedBefore = Number(purchase.refunded_credits);
-      await auditOperator(tx, actor, {
+      await auditOperatorAction(tx, actor, {
         action: "purchase.refund",
         targetUserId: owner.user_id,
         before: {
@@ -319,7 +305,7 @@ export function adjustCredits(
               entry,
             )
           : await debitAccount(tx, { ...target, amount: input.amount }, entry);
-      await auditOperator(tx, actor, {
+      await auditOperatorAction(tx, actor, {
         action: `credits.${input.direction}`,
         targetUserId: input.userId,
         before: { appId: input.appId, balance: movement.account.balance },

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "@credits/db";
 import { hashToken, matchesSecret } from "../crypto.ts";
 import { NotFoundError, StateConflictError } from "../errors.ts";
-import { recordAudit } from "./audit.ts";
+import { auditOperatorAction } from "./audit.ts";
 import type { Actor } from "./types.ts";
 
 export const tokenScopes = ["read", "write"] as const;
@@ -80,14 +80,11 @@ export async function createServiceToken(
       },
       select: { id: true, name: true, prefix: true, scopes: true, createdAt: true },
     });
-    if (actor.type === "ADMIN" && actor.id) {
-      await recordAudit(tx, {
-        actorId: actor.id,
-        action: "token.create",
-        after: { tokenId: row.id, name: row.name, scopes },
-        reason: null,
-      });
-    }
+    await auditOperatorAction(tx, actor, {
+      action: "token.create",
+      after: { tokenId: row.id, name: row.name, scopes },
+      reason: null,
+    });
     return { ...row, token };
   });
 }
@@ -106,14 +103,11 @@ export async function revokeServiceToken(db: Database, actor: Actor, tokenId: st
       data: { revokedAt: new Date() },
       select: { id: true, revokedAt: true },
     });
-    if (actor.type === "ADMIN" && actor.id) {
-      await recordAudit(tx, {
-        actorId: actor.id,
-        action: "token.revoke",
-        before: { tokenId: row.id, name: row.name },
-        after: { tokenId: row.id, revokedAt: revoked.revokedAt?.toISOString() ?? null },
-      });
-    }
+    await auditOperatorAction(tx, actor, {
+      action: "token.revoke",
+      before: { tokenId: row.id, name: row.name },
+      after: { tokenId: row.id, revokedAt: revoked.revokedAt?.toISOString() ?? null },
+    });
     verified.delete(row.tokenHash);
     return revoked;
   });

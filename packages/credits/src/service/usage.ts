@@ -9,12 +9,14 @@ import type {
   UsageTrackInput,
   UsageTrackResult,
 } from "../billing-schemas.ts";
-import { NotFoundError, QuotaExceededError } from "../errors.ts";
+import { QuotaExceededError } from "../errors.ts";
 import { type Feature, featureNames, features, plans, type Tier } from "../plans.ts";
 import type { BillingConfig } from "../stripe/config.ts";
-import { available, debitAccount, runIdempotent } from "./ledger.ts";
-import { effectiveTier, quotaPeriod, readSubscription } from "./subscriptions.ts";
+import { effectiveTier, quotaPeriod, readSubscription } from "./billing/subscription-state.ts";
+import { runIdempotent } from "./idempotency.ts";
+import { available, debitAccount } from "./ledger.ts";
 import type { Actor, Queryable, Tx } from "./types.ts";
+import { assertUserExists } from "./users.ts";
 
 interface PlanContext {
   tier: Tier;
@@ -171,8 +173,7 @@ export function trackUsage(
         );
       } else {
         // The user must exist: an unknown id would otherwise count usage for nobody.
-        const users = await tx.$queryRaw<unknown[]>`SELECT 1 FROM users WHERE id = ${userId}::uuid`;
-        if (users.length === 0) throw new NotFoundError("user", userId);
+        await assertUserExists(tx, userId);
       }
       const limit = limitOf(plan.tier, input.feature);
       const used = await addToCounter(tx, userId, input.feature, plan, input.quantity, limit);

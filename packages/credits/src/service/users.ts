@@ -3,7 +3,7 @@ import type { Database } from "@credits/db";
 import { InvalidRequestError, NotFoundError, StateConflictError } from "../errors.ts";
 import { recordAudit } from "./audit.ts";
 import { getBalances, listActiveGrants, listPurchases } from "./queries.ts";
-import type { Actor } from "./types.ts";
+import type { Actor, Queryable } from "./types.ts";
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -37,6 +37,12 @@ export async function searchUsers(
     })),
     nextCursor: rows.length > input.limit ? (page.at(-1)?.email ?? null) : null,
   };
+}
+
+/** NotFoundError unless the user exists (before work that would otherwise act for nobody). */
+export async function assertUserExists(db: Queryable, userId: string): Promise<void> {
+  const rows = await db.$queryRaw<unknown[]>`SELECT 1 FROM users WHERE id = ${userId}::uuid`;
+  if (rows.length === 0) throw new NotFoundError("user", userId);
 }
 
 /** Everything support needs about one user: balances, live grants, active holds, recent purchases. */

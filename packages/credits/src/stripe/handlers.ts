@@ -4,17 +4,16 @@
 import type Stripe from "stripe";
 import { billingAppId, findCreditPack } from "../plans.ts";
 import {
-  clawBackRefund,
-  grantAllowance,
-  grantCreditPack,
-  holdDisputedCredits,
-  settleDispute,
-} from "../service/payments.ts";
-import {
   lockStripeSubscription,
   mirrorStripeSubscription,
   readSubscription,
-} from "../service/subscriptions.ts";
+} from "../service/billing/subscription-state.ts";
+import { grantAllowance, grantCreditPack } from "../service/payments/grants.ts";
+import {
+  clawBackRefund,
+  holdDisputedCredits,
+  settleDispute,
+} from "../service/payments/reversals.ts";
 import type { Tx } from "../service/types.ts";
 import { type BillingConfig, tierOfPrice } from "./config.ts";
 

@@ -2,15 +2,13 @@
 // its id and processed in one transaction with the ledger writes it causes, so it takes effect at
 // most once however often Stripe delivers it. A failure rolls everything back, is recorded as
 // FAILED (for operators to see and retry) and answers 500, so Stripe retries too.
-import type { Database } from "@credits/db";
+import { type Database, Prisma } from "@credits/db";
 import Stripe from "stripe";
-import { CreditsError, NotFoundError, StateConflictError } from "../errors.ts";
+import { CreditsError } from "../errors.ts";
 import { readTextWithin } from "../http/body.ts";
 import { observeRequest } from "../http/observe.ts";
 import { log } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
-import { recordAudit } from "../service/audit.ts";
-import type { Actor } from "../service/types.ts";
 import type { BillingConfig } from "./config.ts";
 import { handleStripeEvent } from "./handlers.ts";
 
@@ -19,7 +17,7 @@ export interface WebhookReply {
   body: { received: boolean; status?: string; error?: string };
 }
 
-type EventStatus = "PROCESSED" | "IGNORED" | "FAILED";
+export type EventStatus = "PROCESSED" | "IGNORED" | "FAILED";
 
 /** Words for an operator about a failure, without SQL or secrets (database errors carry both). */
 export function describeFailure(error: unknown): string {
@@ -27,9 +25,16 @@ export function describeFailure(error: unknown): string {
   if (error instanceof Stripe.errors.StripeError) {
     return `Stripe API error (${error.type}${error.statusCode ? `, HTTP ${error.statusCode}` : ""}): ${error.message}`;
   }
-  if (error instanceof Error && error.constructor.name.startsWith("Prisma")) {
-    const code = (error as { code?: string }).code;
-    return `Database error${code ? ` ${code}` : ""} while applying the event.`;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    return `Database error ${error.code} while applying the event.`;
+  }
+  if (
+    error instanceof Prisma.PrismaClientUnknownRequestError ||
+    error instanceof Prisma.PrismaClientInitializationError ||
+    error instanceof Prisma.PrismaClientValidationError ||
+    error instanceof Prisma.PrismaClientRustPanicError
+  ) {
+    return "Database error while applying the event.";
   }
   return error instanceof Error ? `${error.name}: ${error.message.slice(0, 300)}` : "Unknown error";
 }
@@ -161,36 +166,4 @@ export function handleStripeWebhookRequest(
     );
     return Response.json(reply.body, { status: reply.status, headers });
   });
-}
-
-/**
- * An operator's retry of a FAILED event, from its stored (verified) payload, recorded in the audit
- * log with its outcome (a retry that fails again is recorded too).
- */
-export async function retryStripeEvent(
-  db: Database,
-  config: BillingConfig,
-  operator: Actor,
-  eventId: string,
-): Promise<{ status: EventStatus; note?: string }> {
-  const [row] = await db.$queryRaw<
-    { status: EventStatus; type: string; error: string | null; payload: Stripe.Event }[]
-  >`SELECT status, type, error, payload FROM stripe_events WHERE id = ${eventId}`;
-  if (!row) throw new NotFoundError("stripe event", eventId);
-  if (row.status !== "FAILED") {
-    throw new StateConflictError(`This event was already ${row.status.toLowerCase()}.`);
-  }
-  const outcome = await processStripeEvent(db, config, row.payload);
-  if (operator.id) {
-    const [after] = await db.$queryRaw<{ user_id: string | null }[]>`
-      SELECT user_id FROM stripe_events WHERE id = ${eventId}`;
-    await recordAudit(db, {
-      actorId: operator.id,
-      action: "stripe_event.retry",
-      targetUserId: after?.user_id ?? null,
-      before: { eventId, type: row.type, status: row.status, error: row.error },
-      after: { eventId, type: row.type, status: outcome.status, error: outcome.note ?? null },
-    });
-  }
-  return outcome;
 }

@@ -8,9 +8,17 @@ import {
   StripeEventsListInput,
   SubscriptionView,
 } from "../../billing-schemas.ts";
-import { cancelByHand, resumeByHand, setTierByHand } from "../../service/billing.ts";
-import { getStripeEvent, listStripeEvents, listTierMembers } from "../../service/billing-admin.ts";
-import { retryStripeEvent } from "../../stripe/webhook.ts";
+import {
+  cancelAsOperator,
+  resumeAsOperator,
+  setTierAsOperator,
+} from "../../service/billing/operator.ts";
+import { listTierMembers } from "../../service/billing/overview.ts";
+import {
+  getStripeEvent,
+  listStripeEvents,
+  retryStripeEvent,
+} from "../../service/billing/stripe-events.ts";
 import { adminProcedure } from "../../trpc.ts";
 
 /** Operators' subscription tools; with Stripe configured they act through Stripe. */
@@ -18,17 +26,17 @@ export const adminSubscriptionsRouter = {
   setTier: adminProcedure
     .input(AdminSetTierInput)
     .output(SubscriptionView)
-    .mutation(({ ctx, input }) => setTierByHand(ctx.db, ctx.billing, ctx.actor, input)),
+    .mutation(({ ctx, input }) => setTierAsOperator(ctx.db, ctx.billing, ctx.actor, input)),
 
   cancel: adminProcedure
     .input(AdminCancelInput)
     .output(SubscriptionView)
-    .mutation(({ ctx, input }) => cancelByHand(ctx.db, ctx.billing, ctx.actor, input)),
+    .mutation(({ ctx, input }) => cancelAsOperator(ctx.db, ctx.billing, ctx.actor, input)),
 
   resume: adminProcedure
     .input(AdminResumeInput)
     .output(SubscriptionView)
-    .mutation(({ ctx, input }) => resumeByHand(ctx.db, ctx.billing, ctx.actor, input)),
+    .mutation(({ ctx, input }) => resumeAsOperator(ctx.db, ctx.billing, ctx.actor, input)),
 
   /** Everyone on a paid tier, a page at a time: the recipients of a bulk grant by tier. */
   members: adminProcedure

@@ -8,7 +8,7 @@ import {
   RefundResult,
 } from "../../schemas.ts";
 import { listAudit } from "../../service/audit.ts";
-import { billingOverview } from "../../service/billing-admin.ts";
+import { billingOverview } from "../../service/billing/overview.ts";
 import { bulkGrantChunk } from "../../service/bulk.ts";
 import { adjustCredits, refundPurchase } from "../../service/operations.ts";
 import { creditFlowsByDay, creditLiability } from "../../service/overview.ts";

@@ -5,7 +5,7 @@ import {
   UserHistoryInput,
   UserIdInput,
 } from "../../schemas.ts";
-import { getSubscription } from "../../service/billing.ts";
+import { getSubscription } from "../../service/billing/plan-changes.ts";
 import { listHistory } from "../../service/queries.ts";
 import { listQuotas } from "../../service/usage.ts";
 import { getUserOverview, searchUsers, setUserRole } from "../../service/users.ts";

@@ -1,75 +1,7 @@
-// What operators read about billing: received Stripe events, subscriptions by tier, and payments
-// whose credits could not all be taken back.
+// What operators read about billing: subscriptions by tier, events that need attention, payments
+// whose credits could not all be taken back, and second live subscriptions.
 import type { Database } from "@credits/db";
-import { NotFoundError } from "../errors.ts";
-import type { Tier } from "../plans.ts";
-
-export interface StripeEventFilters {
-  status?: "PROCESSED" | "IGNORED" | "FAILED";
-  type?: string;
-  cursor?: string | null;
-  limit: number;
-}
-
-interface StripeEventRow {
-  id: string;
-  type: string;
-  status: "PROCESSED" | "IGNORED" | "FAILED";
-  error: string | null;
-  attempts: number;
-  user_id: string | null;
-  email: string | null;
-  event_created_at: Date;
-  received_at: Date;
-  processed_at: Date | null;
-}
-
-function eventSummary(row: StripeEventRow) {
-  return {
-    id: row.id,
-    type: row.type,
-    status: row.status,
-    error: row.error,
-    attempts: row.attempts,
-    userId: row.user_id,
-    userEmail: row.email,
-    eventCreatedAt: row.event_created_at,
-    receivedAt: row.received_at,
-    processedAt: row.processed_at,
-  };
-}
-
-/** Received events, newest first, keyset-paginated by (received at, id). */
-export async function listStripeEvents(db: Database, filters: StripeEventFilters) {
-  const [cursorMs, cursorId] = filters.cursor ? filters.cursor.split(":") : [null, null];
-  const cursorAt = cursorMs ? new Date(Number(cursorMs)) : null;
-  const rows = await db.$queryRaw<StripeEventRow[]>`
-    SELECT e.id, e.type, e.status, e.error, e.attempts, e.user_id, u.email, e.event_created_at,
-      e.received_at, e.processed_at
-    FROM stripe_events e LEFT JOIN users u ON u.id = e.user_id
-    WHERE (${filters.status ?? null}::text IS NULL OR e.status = ${filters.status ?? null}::"StripeEventStatus")
-      AND (${filters.type ?? null}::text IS NULL OR e.type = ${filters.type ?? null})
-      AND (${cursorAt}::timestamptz IS NULL OR (e.received_at, e.id) < (${cursorAt}::timestamptz, ${cursorId}))
-    ORDER BY e.received_at DESC, e.id DESC
-    LIMIT ${filters.limit + 1}`;
-  const page = rows.slice(0, filters.limit);
-  const last = page.at(-1);
-  return {
-    events: page.map(eventSummary),
-    nextCursor:
-      rows.length > filters.limit && last ? `${last.received_at.getTime()}:${last.id}` : null,
-  };
-}
-
-/** One event with its payload, as Stripe sent it. */
-export async function getStripeEvent(db: Database, eventId: string) {
-  const [row] = await db.$queryRaw<(StripeEventRow & { payload: unknown })[]>`
-    SELECT e.id, e.type, e.status, e.error, e.attempts, e.user_id, u.email, e.event_created_at,
-      e.received_at, e.processed_at, e.payload
-    FROM stripe_events e LEFT JOIN users u ON u.id = e.user_id WHERE e.id = ${eventId}`;
-  if (!row) throw new NotFoundError("stripe event", eventId);
-  return { ...eventSummary(row), payload: JSON.stringify(row.payload, null, 2) };
-}
+import type { Tier } from "../../plans.ts";
 
 /**
  * Users with a second live Stripe subscription besides the one in use (which alone sets the tier

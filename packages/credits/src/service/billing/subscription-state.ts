@@ -1,10 +1,11 @@
 // Subscription state: which tier applies to a user now, the period their quotas count in, and how
 // a Stripe subscription object is mirrored into the `subscriptions` row.
 import type Stripe from "stripe";
-import type { SubscriptionView } from "../billing-schemas.ts";
-import { type Tier, tierRank } from "../plans.ts";
-import { type BillingConfig, paymentsConfigured, tierOfPrice } from "../stripe/config.ts";
-import type { Queryable, Tx } from "./types.ts";
+import type { SubscriptionView } from "../../billing-schemas.ts";
+import { InvariantError } from "../../errors.ts";
+import { type Tier, tierRank } from "../../plans.ts";
+import { type BillingConfig, paymentsConfigured, tierOfPrice } from "../../stripe/config.ts";
+import type { Queryable, Tx } from "../types.ts";
 
 type SubscriptionStatus = NonNullable<SubscriptionView["status"]>;
 
@@ -22,6 +23,18 @@ export interface SubscriptionRow {
   stripe_subscription_id: string | null;
   stripe_price_id: string | null;
   stripe_schedule_id: string | null;
+}
+
+/**
+ * A Stripe subscription the user still has a plan through: one that is not canceled and not
+ * waiting for its first payment, so a change goes through Stripe.
+ */
+export function isLiveStripeSubscription(
+  row: SubscriptionRow | null,
+): row is SubscriptionRow & { stripe_subscription_id: string } {
+  return Boolean(
+    row?.stripe_subscription_id && row.status !== "CANCELED" && row.status !== "INCOMPLETE",
+  );
 }
 
 export async function readSubscription(
@@ -250,7 +263,7 @@ export async function mirrorStripeSubscription(
       stripe_price_id = EXCLUDED.stripe_price_id, stripe_schedule_id = EXCLUDED.stripe_schedule_id,
       updated_at = now()
     RETURNING *`;
-  if (!row) throw new Error("subscription upsert returned nothing");
+  if (!row) throw new InvariantError("the subscription upsert returned no row");
   return { applied: true, userId, row };
 }
 

@@ -1,0 +1,14 @@
+// The REST API of the original design, one route group a file, in the order the OpenAPI document
+// lists them.
+import type { Route } from "../route.ts";
+import { creditRoutes } from "./credits.ts";
+import { holdRoutes } from "./holds.ts";
+import { subscriptionRoutes } from "./subscriptions.ts";
+import { usageRoutes } from "./usage.ts";
+
+export const routes: readonly Route[] = [
+  ...creditRoutes,
+  ...holdRoutes,
+  ...subscriptionRoutes,
+  ...usageRoutes,
+];

@@ -1,0 +1,125 @@
+// The service layer's results in the REST API's snake_case shapes (rest/schemas.ts declares them).
+
+import type { z } from "zod";
+import type { SubscriptionView } from "../billing-schemas.ts";
+import type { HistoryOutput, PurchasesOutput } from "../schemas.ts";
+import type { getBalances } from "../service/queries.ts";
+
+const iso = (value: Date | string | null | undefined) =>
+  value === null || value === undefined ? null : new Date(value).toISOString();
+
+export const ledgerResponse = (result: {
+  balance: number;
+  available: number;
+  transactionId: string;
+}) => ({
+  success: true as const,
+  balance: result.balance,
+  available: result.available,
+  transaction_id: result.transactionId,
+});
+
+export const balanceResponse = (
+  userId: string,
+  balances: Awaited<ReturnType<typeof getBalances>>,
+) => ({
+  user_id: userId,
+  balance: balances.total,
+  balances: balances.apps.map((app) => ({
+    app_id: app.appId,
+    balance: app.balance,
+    available: app.available,
+    held: app.held,
+  })),
+});
+
+export const historyResponse = (userId: string, page: z.infer<typeof HistoryOutput>) => ({
+  transactions: page.entries.map((entry) => ({
+    id: entry.id,
+    user_id: userId,
+    app_id: entry.appId,
+    type: entry.type,
+    amount: entry.amount,
+    balance: entry.balanceAfter,
+    description: entry.description,
+    created_at: entry.createdAt.toISOString(),
+    created_by: { type: entry.actorType, id: entry.actorId },
+  })),
+  next_cursor: page.nextCursor,
+});
+
+export const purchaseResponse = (result: {
+  purchaseId: string;
+  balance: number;
+  transactionId: string;
+}) => ({
+  success: true as const,
+  purchase_id: result.purchaseId,
+  balance: result.balance,
+  transaction_id: result.transactionId,
+});
+
+export const purchasesResponse = (page: z.infer<typeof PurchasesOutput>) => ({
+  purchases: page.purchases.map((purchase) => ({
+    id: purchase.id,
+    app_id: purchase.appId,
+    item_id: purchase.itemId,
+    item_name: purchase.itemName,
+    credits: purchase.credits,
+    refunded_credits: purchase.refundedCredits,
+    status: purchase.status,
+    created_at: purchase.createdAt.toISOString(),
+  })),
+  next_cursor: page.nextCursor,
+});
+
+export const holdResponse = (hold: {
+  holdId: string;
+  status: "ACTIVE" | "CAPTURED" | "RELEASED" | "EXPIRED";
+  amount: number;
+  capturedAmount: number;
+  expiresAt: string;
+  available: number;
+  transactionId: string | null;
+}) => ({
+  hold_id: hold.holdId,
+  status: hold.status,
+  amount: hold.amount,
+  captured_amount: hold.capturedAmount,
+  expires_at: hold.expiresAt,
+  available: hold.available,
+  transaction_id: hold.transactionId,
+});
+
+export const subscriptionResponse = (
+  userId: string,
+  view: SubscriptionView,
+  checkoutUrl: string | null = null,
+) => ({
+  user_id: userId,
+  tier: view.tier,
+  subscribed_tier: view.subscribedTier,
+  status: view.status,
+  current_period_start: iso(view.currentPeriodStart),
+  current_period_end: iso(view.currentPeriodEnd),
+  cancel_at_period_end: view.cancelAtPeriodEnd,
+  pending_tier: view.pendingTier,
+  managed_by: view.managedBy,
+  checkout_url: checkoutUrl,
+});
+
+export const quotaFields = (quota: {
+  feature: string;
+  kind: "quota" | "metered";
+  used: number;
+  limit: number | null;
+  remaining: number | null;
+  resetsAt: Date | string;
+}) => ({
+  feature: quota.feature,
+  kind: quota.kind,
+  used: quota.used,
+  limit: quota.limit,
+  remaining: quota.remaining,
+  resets_at: new Date(quota.resetsAt).toISOString(),
+});
