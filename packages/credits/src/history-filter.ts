@@ -1,7 +1,8 @@
 // The history filter in one place: what the filter form holds, the query it means, and that query
 // as the parameters of the CSV export, so the export always lists exactly what the page shows.
 import { z } from "zod";
-import { AppId, type HistoryInput, TransactionType } from "./schemas.ts";
+import { AppId, TransactionType } from "./schemas/common.ts";
+import type { HistoryInput } from "./schemas/credits.ts";
 
 /** What a history filter form holds: an app, a type and local calendar days; "" is "any". */
 export interface HistoryFilterFields {

@@ -1,14 +1,19 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
-export * from "./billing-schemas.ts";
 export * from "./errors.ts";
 export * from "./history-filter.ts";
 export * from "./plans.ts";
 export { serviceApiConfigFrom, serviceApiEnvSchema } from "./rest/config.ts";
 export { openApiDocument } from "./rest/openapi.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
-export * from "./schemas.ts";
+export * from "./schemas/admin.ts";
+export * from "./schemas/billing.ts";
+export * from "./schemas/common.ts";
+export * from "./schemas/credits.ts";
+export * from "./schemas/holds.ts";
+export * from "./schemas/tokens.ts";
+export * from "./schemas/usage.ts";
 export { historyCsv } from "./service/export.ts";
 export { checkDatabase, type DatabaseHealth } from "./service/health.ts";
 export { captureHold, releaseHold, reserveHold } from "./service/holds.ts";

@@ -6,7 +6,7 @@ import {
   type HistoryFilterFields,
   isHistoryFiltered,
 } from "../history-filter.ts";
-import { TransactionType } from "../schemas.ts";
+import { TransactionType } from "../schemas/common.ts";
 import { typeLabel } from "./entry-row.tsx";
 
 const selectClass = "min-h-10 w-full rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";

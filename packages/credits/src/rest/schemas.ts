@@ -2,7 +2,7 @@
 // the same zod schemas the tRPC procedures use (amounts, ids, descriptions), so both validate alike;
 // the OpenAPI document is generated from these.
 import { z } from "zod";
-import { FeatureName, TierName } from "../billing-schemas.ts";
+import { TierName } from "../schemas/billing.ts";
 import {
   AppId,
   AppIdOrDefault,
@@ -11,7 +11,8 @@ import {
   Description,
   TransactionType,
   UserId,
-} from "../schemas.ts";
+} from "../schemas/common.ts";
+import { FeatureName } from "../schemas/usage.ts";
 
 const Timestamp = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
 

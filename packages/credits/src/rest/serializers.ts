@@ -1,8 +1,8 @@
 // The service layer's results in the REST API's snake_case shapes (rest/schemas.ts declares them).
 
 import type { z } from "zod";
-import type { SubscriptionView } from "../billing-schemas.ts";
-import type { HistoryOutput, PurchasesOutput } from "../schemas.ts";
+import type { SubscriptionView } from "../schemas/billing.ts";
+import type { HistoryOutput, PurchasesOutput } from "../schemas/credits.ts";
 import type { getBalances } from "../service/queries.ts";
 
 const iso = (value: Date | string | null | undefined) =>

@@ -1,6 +1,6 @@
-import { BuyCreditsInput, RedirectResult } from "../billing-schemas.ts";
 import { InvalidRequestError } from "../errors.ts";
 import { creditPacks, findCreditPack } from "../plans.ts";
+import { BuyCreditsInput, RedirectResult } from "../schemas/billing.ts";
 import { startCreditPackCheckout } from "../service/billing/checkout.ts";
 import { protectedProcedure, publicProcedure } from "../trpc.ts";
 

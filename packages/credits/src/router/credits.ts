@@ -1,14 +1,14 @@
 import { z } from "zod";
+import { AppId } from "../schemas/common.ts";
 import {
   ActiveGrant,
-  AppId,
   BalanceAtInput,
   BalanceOutput,
   HistoryInput,
   HistoryOutput,
   TransferCreditsInput,
   TransferResult,
-} from "../schemas.ts";
+} from "../schemas/credits.ts";
 import { creditChangeFeed } from "../service/changes.ts";
 import { transferCredits } from "../service/operations.ts";
 import {

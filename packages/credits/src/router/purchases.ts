@@ -3,7 +3,7 @@ import {
   ListPurchasesInput,
   PurchaseResult,
   PurchasesOutput,
-} from "../schemas.ts";
+} from "../schemas/credits.ts";
 import { createPurchase } from "../service/operations.ts";
 import { listPurchases } from "../service/queries.ts";
 import { protectedProcedure } from "../trpc.ts";

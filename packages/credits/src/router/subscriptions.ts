@@ -1,12 +1,12 @@
 import { z } from "zod";
+import { plans, tiers } from "../plans.ts";
 import {
   ChangePlanInput,
   CheckoutInput,
-  QuotaStatus,
   RedirectResult,
   SubscriptionView,
-} from "../billing-schemas.ts";
-import { plans, tiers } from "../plans.ts";
+} from "../schemas/billing.ts";
+import { QuotaStatus } from "../schemas/usage.ts";
 import { openBillingPortal, startSubscriptionCheckout } from "../service/billing/checkout.ts";
 import {
   cancelSubscription,

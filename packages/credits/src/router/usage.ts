@@ -5,7 +5,7 @@ import {
   UsageCheckResult,
   UsageTrackInput,
   UsageTrackResult,
-} from "../billing-schemas.ts";
+} from "../schemas/usage.ts";
 import { checkUsage, trackUsage, usageByDay } from "../service/usage.ts";
 import { protectedProcedure } from "../trpc.ts";
 

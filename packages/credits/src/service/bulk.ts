@@ -5,7 +5,7 @@
 import { findUsersByEmail } from "@credits/auth";
 import type { Database } from "@credits/db";
 import { CreditsError } from "../errors.ts";
-import type { LedgerResult } from "../schemas.ts";
+import type { LedgerResult } from "../schemas/credits.ts";
 import { auditOperatorAction } from "./audit.ts";
 import { runIdempotent } from "./idempotency.ts";
 import { creditAccount } from "./ledger.ts";

@@ -1,5 +1,5 @@
 import type { Database } from "@credits/db";
-import type { HistoryInput } from "../schemas.ts";
+import type { HistoryInput } from "../schemas/credits.ts";
 import { listHistory } from "./queries.ts";
 
 const columns = [

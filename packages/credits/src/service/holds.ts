@@ -13,7 +13,7 @@ import type {
   HoldResult,
   ReleaseHoldInput,
   ReserveHoldInput,
-} from "../schemas.ts";
+} from "../schemas/holds.ts";
 import { runIdempotent } from "./idempotency.ts";
 import {
   available,

@@ -4,7 +4,7 @@ import {
   InvariantError,
   NotFoundError,
 } from "../errors.ts";
-import type { GrantSource, TransactionType } from "../schemas.ts";
+import type { GrantSource, TransactionType } from "../schemas/common.ts";
 import type { Actor, Tx } from "./types.ts";
 import { assertUserExists } from "./users.ts";
 

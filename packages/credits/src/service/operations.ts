@@ -13,8 +13,8 @@ import type {
   SpendCreditsInput,
   TransferCreditsInput,
   TransferResult,
-} from "../schemas.ts";
-import { GrantCreditsInput as GrantCreditsSchema } from "../schemas.ts";
+} from "../schemas/credits.ts";
+import { GrantCreditsInput as GrantCreditsSchema } from "../schemas/credits.ts";
 import { auditOperatorAction } from "./audit.ts";
 import { runSimpleDebit } from "./debit-statement.ts";
 import { runIdempotent } from "./idempotency.ts";

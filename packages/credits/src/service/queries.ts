@@ -2,7 +2,7 @@
 // purchases are keyset-paginated over indexes, never OFFSET.
 import type { Database } from "@credits/db";
 import { NotFoundError } from "../errors.ts";
-import type { BalanceOutput, HistoryInput, ListPurchasesInput } from "../schemas.ts";
+import type { BalanceOutput, HistoryInput, ListPurchasesInput } from "../schemas/credits.ts";
 
 /**
  * Every app's balance of the user and the totals. Credits of grants whose expiry has come are

@@ -1,6 +1,6 @@
 // The types every service function is written against: what it runs its queries on, and who acts.
 import type { Prisma } from "@credits/db";
-import type { ActorType } from "../schemas.ts";
+import type { ActorType } from "../schemas/common.ts";
 
 /** A transaction of the one Prisma client. */
 export type Tx = Prisma.TransactionClient;

@@ -2,15 +2,15 @@
 // one conditional upsert both checks and records, so concurrent calls can never overshoot. A
 // metered feature takes its cost from the ledger in the same transaction.
 import type { Database } from "@credits/db";
+import { QuotaExceededError } from "../errors.ts";
+import { type Feature, featureNames, features, plans, type Tier } from "../plans.ts";
 import type {
   QuotaStatus,
   UsageCheckInput,
   UsageCheckResult,
   UsageTrackInput,
   UsageTrackResult,
-} from "../billing-schemas.ts";
-import { QuotaExceededError } from "../errors.ts";
-import { type Feature, featureNames, features, plans, type Tier } from "../plans.ts";
+} from "../schemas/usage.ts";
 import type { BillingConfig } from "../stripe/config.ts";
 import { effectiveTier, quotaPeriod, readSubscription } from "./billing/subscription-state.ts";
 import { runIdempotent } from "./idempotency.ts";

@@ -7,7 +7,7 @@ import {
   StripeEventIdInput,
   StripeEventsListInput,
   SubscriptionView,
-} from "../../billing-schemas.ts";
+} from "../../schemas/billing.ts";
 import {
   cancelAsOperator,
   resumeAsOperator,

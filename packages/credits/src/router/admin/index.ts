@@ -1,12 +1,10 @@
+import { AuditListInput, BulkGrantChunkInput, OverviewInput } from "../../schemas/admin.ts";
 import {
   AdjustCreditsInput,
-  AuditListInput,
-  BulkGrantChunkInput,
   LedgerResult,
-  OverviewInput,
   RefundPurchaseInput,
   RefundResult,
-} from "../../schemas.ts";
+} from "../../schemas/credits.ts";
 import { listAudit } from "../../service/audit.ts";
 import { billingOverview } from "../../service/billing/overview.ts";
 import { bulkGrantChunk } from "../../service/bulk.ts";

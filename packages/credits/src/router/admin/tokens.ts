@@ -1,4 +1,4 @@
-import { CreateServiceTokenInput, ServiceTokenIdInput } from "../../billing-schemas.ts";
+import { CreateServiceTokenInput, ServiceTokenIdInput } from "../../schemas/tokens.ts";
 import { createServiceToken, listServiceTokens, revokeServiceToken } from "../../service/tokens.ts";
 import { adminProcedure } from "../../trpc.ts";
 

@@ -1,10 +1,10 @@
 import {
-  HistoryOutput,
   SearchUsersInput,
   SetRoleInput,
   UserHistoryInput,
   UserIdInput,
-} from "../../schemas.ts";
+} from "../../schemas/admin.ts";
+import { HistoryOutput } from "../../schemas/credits.ts";
 import { getSubscription } from "../../service/billing/plan-changes.ts";
 import { listHistory } from "../../service/queries.ts";
 import { listQuotas } from "../../service/usage.ts";

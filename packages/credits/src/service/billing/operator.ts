@@ -3,13 +3,13 @@
 // mirrored; otherwise the tier is a comp kept here. Each change is written with its audit entry.
 import type { Database } from "@credits/db";
 import type Stripe from "stripe";
+import { InvalidRequestError, StateConflictError } from "../../errors.ts";
+import type { Tier } from "../../plans.ts";
 import type {
   AdminCancelInput,
   AdminSetTierInput,
   SubscriptionView,
-} from "../../billing-schemas.ts";
-import { InvalidRequestError, StateConflictError } from "../../errors.ts";
-import type { Tier } from "../../plans.ts";
+} from "../../schemas/billing.ts";
 import { type BillingConfig, paymentsConfigured } from "../../stripe/config.ts";
 import { auditOperatorAction } from "../audit.ts";
 import type { Actor, Tx } from "../types.ts";

@@ -2,9 +2,9 @@
 // period end through a subscription schedule), cancel and resume. Every change goes through Stripe
 // first and the answer is mirrored at once; the webhook that follows converges to the same state.
 import type { Database } from "@credits/db";
-import type { SubscriptionView } from "../../billing-schemas.ts";
 import { StateConflictError } from "../../errors.ts";
 import { plans, type Tier } from "../../plans.ts";
+import type { SubscriptionView } from "../../schemas/billing.ts";
 import type { BillingConfig } from "../../stripe/config.ts";
 import { priceOf, requirePayments } from "./customer.ts";
 import { mirror, releaseSchedule, scheduleOf } from "./stripe-sync.ts";

@@ -1,9 +1,9 @@
 // Subscription state: which tier applies to a user now, the period their quotas count in, and how
 // a Stripe subscription object is mirrored into the `subscriptions` row.
 import type Stripe from "stripe";
-import type { SubscriptionView } from "../../billing-schemas.ts";
 import { InvariantError } from "../../errors.ts";
 import { type Tier, tierRank } from "../../plans.ts";
+import type { SubscriptionView } from "../../schemas/billing.ts";
 import { type BillingConfig, paymentsConfigured, tierOfPrice } from "../../stripe/config.ts";
 import type { Queryable, Tx } from "../types.ts";
 
