@@ -98,7 +98,3 @@ export const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items
 export function ratio(value: number, base: number): number {
   return base > 0 ? Math.round((value / base) * 100) / 100 : 0;
 }
-
-export function fmt(value: number): string {
-  return value.toLocaleString("en-US");
-}

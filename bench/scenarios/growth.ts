@@ -1,9 +1,9 @@
 // 6. Growth: the same operations on accounts with ever longer histories, one client at a time.
 import { seedHistory } from "../lib/data.ts";
 import { httpLoad } from "../lib/load.ts";
-import type { BenchReport } from "../lib/report.ts";
+import { type BenchReport, fmt } from "../lib/report.ts";
 import { restDeduct, restGet } from "../lib/requests.ts";
-import { fmt, log, type ScenarioContext } from "../lib/scenario.ts";
+import { log, type ScenarioContext } from "../lib/scenario.ts";
 
 /** `ledgerLong` is the account of the naive comparison, reused at its size rather than seeded again. */
 export async function measureGrowth(

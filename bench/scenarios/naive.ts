@@ -4,11 +4,11 @@ import { randomUUID } from "node:crypto";
 import { seedHistory, seedNaiveUsers } from "../lib/data.ts";
 import { ledgerSpend, naiveSpend } from "../lib/direct.ts";
 import { loopLoad } from "../lib/load.ts";
+import { fmt } from "../lib/report.ts";
 import { restDeduct } from "../lib/requests.ts";
 import {
   accountCount,
   concurrency,
-  fmt,
   funding,
   ratio,
   type ScenarioContext,
