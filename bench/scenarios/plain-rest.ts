@@ -32,7 +32,7 @@ export async function measurePlainRest(
       {
         id: "plain-hot",
         name: "2b. spend, hot (REST handler on node:http, no Next.js)",
-        detail: "1 account, 32 clients",
+        detail: `1 account, ${concurrency} clients`,
         run: () => timedLoad(plain.url, () => restDeduct(hotUser)),
       },
       undefined,
