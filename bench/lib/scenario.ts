@@ -1,0 +1,100 @@
+// What every scenario works with: the sizes of this run, the scratch database, the server under
+// test, and `measured`, which records a row of the report and checks the ledger's invariants after it.
+import { verifyLedger } from "@credits/credits";
+import type { createDatabaseClient } from "@credits/db";
+import type pg from "pg";
+import { type HttpRequestSpec, httpLoad, type LoadResult } from "./load.ts";
+import type { BenchReport, Row } from "./report.ts";
+import type { RunningServer } from "./server.ts";
+
+export const concurrency = 32;
+export const accountCount = 1_000;
+export const funding = 1_000_000_000;
+
+/** The sizes that `--quick` shrinks. */
+export interface Settings {
+  seconds: number;
+  growthSizes: number[];
+  growthRequests: number;
+  naiveHistory: number;
+  webhookEvents: number;
+  overspendBalance: number;
+}
+
+export interface ScenarioContext {
+  settings: Settings;
+  pool: pg.Pool;
+  web: RunningServer;
+  authSecret: string;
+  /** What the servers under test run with: the same for `next start` and the plain REST server. */
+  serverEnv: Record<string, string>;
+  rows: Row[];
+  correctness: BenchReport["correctness"];
+  /**
+   * Runs a measured step: resets the peak memory of the server under test (`next start` unless
+   * another is named), then checks the invariants.
+   */
+  measured(
+    row: Omit<Row, "violations" | "peakRssMb" | "load"> & { run: () => Promise<LoadResult> },
+    extraViolations?: () => Promise<number>,
+    sampled?: RunningServer,
+  ): Promise<Row>;
+  /**
+   * The timed load of the HTTP scenarios: every client sends `next()` for the scenario's time, and
+   * answers with a status in `expected` count as done.
+   */
+  timedLoad(target: string, next: () => HttpRequestSpec, expected?: number[]): Promise<LoadResult>;
+}
+
+export function createScenarioContext(options: {
+  settings: Settings;
+  pool: pg.Pool;
+  prisma: ReturnType<typeof createDatabaseClient>;
+  web: RunningServer;
+  authSecret: string;
+  serverEnv: Record<string, string>;
+}): ScenarioContext {
+  const { settings, prisma, web } = options;
+  const rows: Row[] = [];
+  const correctness: BenchReport["correctness"] = [];
+  return {
+    ...options,
+    rows,
+    correctness,
+    async measured(row, extraViolations = async () => 0, sampled = web) {
+      log(row.name);
+      sampled.resetPeak();
+      const load = await row.run();
+      const peakRssMb = sampled.peakRssMb();
+      const violations = (await verifyLedger(prisma)).length + (await extraViolations());
+      const { run: _run, ...rest } = row;
+      const result: Row = { ...rest, load, violations, peakRssMb };
+      rows.push(result);
+      correctness.push({
+        name: `${row.name}: ledger invariants`,
+        ok: violations === 0,
+        detail: `${violations} violation(s)`,
+      });
+      return result;
+    },
+    timedLoad(target, next, expected) {
+      return httpLoad({
+        url: target,
+        connections: concurrency,
+        seconds: settings.seconds,
+        next,
+        expected,
+      });
+    },
+  };
+}
+
+export function log(message: string) {
+  console.log(`▸ ${message}`);
+}
+
+export const pick = <T>(items: T[]): T => items[Math.floor(Math.random() * items.length)] as T;
+
+export function ratio(value: number, base: number): number {
+  return base > 0 ? Math.round((value / base) * 100) / 100 : 0;
+}
