@@ -24,7 +24,6 @@ export {
   grantCredits,
   refundPurchase,
   spendCredits,
-  transferCredits,
 } from "./service/operations.ts";
 export {
   balanceAt,
@@ -33,6 +32,7 @@ export {
   listHistory,
   listPurchases,
 } from "./service/queries.ts";
+export { transferCredits } from "./service/transfers.ts";
 export { type Actor, systemActor } from "./service/types.ts";
 export { trackUsage } from "./service/usage.ts";
 export { type LedgerViolation, verifyLedger } from "./service/verify.ts";

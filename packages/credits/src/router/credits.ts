@@ -10,7 +10,6 @@ import {
   TransferResult,
 } from "../schemas/credits.ts";
 import { creditChangeFeed } from "../service/changes.ts";
-import { transferCredits } from "../service/operations.ts";
 import {
   balanceAt,
   getBalances,
@@ -18,6 +17,7 @@ import {
   listHistory,
   spendingByDay,
 } from "../service/queries.ts";
+import { transferCredits } from "../service/transfers.ts";
 import { protectedProcedure } from "../trpc.ts";
 
 /** The signed-in user's own credits. */

@@ -1,5 +1,3 @@
-// Credit operations: each is one idempotent transaction over the ledger primitives.
-import { randomUUID } from "node:crypto";
 import type { Database } from "@credits/db";
 import { InvalidRequestError, NotFoundError, StateConflictError } from "../errors.ts";
 import type {
@@ -11,17 +9,16 @@ import type {
   RefundPurchaseInput,
   RefundResult,
   SpendCreditsInput,
-  TransferCreditsInput,
-  TransferResult,
 } from "../schemas/credits.ts";
 import { GrantCreditsInput as GrantCreditsSchema } from "../schemas/credits.ts";
 import { auditOperatorAction } from "./audit.ts";
 import { runSimpleDebit } from "./debit-statement.ts";
 import { runIdempotent } from "./idempotency.ts";
 import { creditAccount, debitAccount, lockAccount, type Movement } from "./ledger.ts";
-import type { Actor, Tx } from "./types.ts";
+import type { Actor } from "./types.ts";
 
-function ledgerResult(movement: Movement): LedgerResult {
+/** The answer of an operation that moved credits: the entry, the balance and what is available. */
+export function ledgerResult(movement: Movement): LedgerResult {
   return {
     transactionId: movement.entry.transactionId,
     balance: movement.entry.balance,
@@ -29,7 +26,10 @@ function ledgerResult(movement: Movement): LedgerResult {
   };
 }
 
-function withoutKey<T extends { idempotencyKey: string }>(input: T): Omit<T, "idempotencyKey"> {
+/** The request an idempotency key stands for: the input without the key itself. */
+export function withoutKey<T extends { idempotencyKey: string }>(
+  input: T,
+): Omit<T, "idempotencyKey"> {
   const { idempotencyKey: _key, ...request } = input;
   return request;
 }
@@ -156,81 +156,6 @@ export function refundPurchase(
         reason: input.reason,
       });
       return { ...ledgerResult(movement), purchaseId: input.purchaseId, refunded: amount, status };
-    },
-  );
-}
-
-async function resolveRecipient(tx: Tx, to: TransferCreditsInput["to"]): Promise<string> {
-  const rows =
-    "userId" in to
-      ? await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE id = ${to.userId}::uuid`
-      : await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE lower(email) = ${to.email}`;
-  const recipient = rows[0];
-  if (!recipient) throw new NotFoundError("user", "userId" in to ? to.userId : to.email);
-  return recipient.id;
-}
-
-/**
- * Moves credits from one user to another in the same app: a TRANSFER_OUT and a TRANSFER_IN entry
- * (the latter as a new grant) in one transaction. Both accounts are locked in user-id order, so
- * A→B and B→A running at once cannot deadlock.
- */
-export function transferCredits(
-  db: Database,
-  actor: Actor,
-  fromUserId: string,
-  input: TransferCreditsInput,
-): Promise<TransferResult> {
-  return runIdempotent(
-    db,
-    {
-      actor,
-      key: input.idempotencyKey,
-      operation: "credits.transfer",
-      request: { fromUserId, ...withoutKey(input) },
-    },
-    async (tx) => {
-      const toUserId = await resolveRecipient(tx, input.to);
-      if (toUserId === fromUserId) {
-        throw new InvalidRequestError("You cannot transfer credits to yourself.", "to");
-      }
-      // Accounts are locked in user-id order, so A→B and B→A cannot deadlock: when the recipient
-      // comes first, its account is locked (and created) before the sender's.
-      const recipientAccount =
-        toUserId < fromUserId
-          ? await lockAccount(tx, toUserId, input.appId, { create: true })
-          : undefined;
-      const transferId = randomUUID();
-      const sent = await debitAccount(
-        tx,
-        { userId: fromUserId, appId: input.appId, amount: input.amount },
-        {
-          type: "TRANSFER_OUT",
-          description: input.description,
-          actor,
-          idempotencyKey: input.idempotencyKey,
-        },
-        async () => {
-          await tx.$executeRaw`
-            INSERT INTO credit_transfers (id, app_id, from_user_id, to_user_id, amount, description)
-            VALUES (${transferId}::uuid, ${input.appId}, ${fromUserId}::uuid, ${toUserId}::uuid,
-              ${input.amount}::bigint, ${input.description})`;
-          return { transferId };
-        },
-      );
-      await creditAccount(
-        tx,
-        { userId: toUserId, appId: input.appId, locked: recipientAccount },
-        { source: "TRANSFER", amount: input.amount },
-        {
-          type: "TRANSFER_IN",
-          description: input.description,
-          actor,
-          idempotencyKey: input.idempotencyKey,
-          links: { transferId },
-        },
-      );
-      return { ...ledgerResult(sent), transferId, recipientUserId: toUserId };
     },
   );
 }

@@ -1,11 +1,7 @@
 // /api/credits/{userId}/…: balances, grants, spends, history, transfers and purchases.
-import {
-  createPurchase,
-  grantCredits,
-  spendCredits,
-  transferCredits,
-} from "../../service/operations.ts";
+import { createPurchase, grantCredits, spendCredits } from "../../service/operations.ts";
 import { getBalances, listHistory, listPurchases } from "../../service/queries.ts";
+import { transferCredits } from "../../service/transfers.ts";
 import { assertUserExists } from "../../service/users.ts";
 import { defineRoute } from "../route.ts";
 import {
