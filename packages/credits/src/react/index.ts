@@ -1,0 +1,11 @@
+// What the apps' pages use: the tRPC provider and hooks, the shared components, and the helpers a
+// client component may import (nothing here reaches the database).
+
+export * from "../history-filter.ts";
+export { describeError, useIdempotencyKey } from "./client.ts";
+export { AppDocument } from "./document.tsx";
+export { EntryRow, purchaseStatusLabels, typeLabel } from "./entry-row.tsx";
+export { HistoryFilters, NoMatchingEntries } from "./history-filters.tsx";
+export { LiveCreditUpdates } from "./live-updates.tsx";
+export { TRPCProvider, TRPCReactProvider, useTRPC, useTRPCClient } from "./provider.tsx";
+export { SystemStatus } from "./system-status.tsx";
