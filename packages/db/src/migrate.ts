@@ -4,6 +4,9 @@
 // @prisma/adapter-pg as its database driver. Same SQL, same migration folders, same
 // `_prisma_migrations` bookkeeping as `prisma migrate`, so the two are interchangeable.
 //
+// One file past 300 lines on purpose: the engine, its driver wrapper and the shadow database are
+// one piece of wiring around internal APIs, read and upgraded together when Prisma changes.
+//
 // These are Prisma's internal APIs: prisma, @prisma/* and @prisma/schema-engine-wasm are pinned to
 // exact, matching versions in the pnpm catalog (the wasm version's suffix is the engine commit of
 // the prisma version, see @prisma/engines-version).
