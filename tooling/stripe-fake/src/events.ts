@@ -6,7 +6,6 @@ import { API_VERSION, clone, newId } from "./objects.ts";
 
 /** What an API call answers, and the events it generated (sent once it has answered). */
 export interface ApiResult {
-  status?: number;
   json: unknown;
   events?: Stripe.Event[];
 }

@@ -21,13 +21,13 @@ import {
 } from "./context.ts";
 import { buildEvent, signatureFor, simulate } from "./events.ts";
 import { listen } from "./http/server.ts";
-import { completeCheckoutNow } from "./resources/checkout-sessions.ts";
+import { completeCheckout } from "./resources/checkout-sessions.ts";
 import {
-  closeDisputeNow,
-  failPaymentNow,
-  openDisputeNow,
-  refundNow,
-  renewNow,
+  closeDispute,
+  failInvoicePayment,
+  openDispute,
+  refundCharge,
+  renewSubscription,
 } from "./simulations.ts";
 
 export type { FakeStripeOptions, FakeStripeState } from "./context.ts";
@@ -74,15 +74,16 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     now: () => now(ctx),
     advanceClock: (seconds) => advanceClock(ctx, seconds),
     takeEvents: () => ctx.outbox.splice(0),
-    completeCheckout: (sessionId) => simulate(ctx, () => completeCheckoutNow(ctx, sessionId)),
-    renewSubscription: (subscriptionId) => simulate(ctx, () => renewNow(ctx, subscriptionId)),
+    completeCheckout: (sessionId) => simulate(ctx, () => completeCheckout(ctx, sessionId)),
+    renewSubscription: (subscriptionId) =>
+      simulate(ctx, () => renewSubscription(ctx, subscriptionId)),
     failInvoicePayment: (subscriptionId) =>
-      simulate(ctx, () => failPaymentNow(ctx, subscriptionId)),
+      simulate(ctx, () => failInvoicePayment(ctx, subscriptionId)),
     refundCharge: (chargeId, amountCents) =>
-      simulate(ctx, () => refundNow(ctx, chargeId, amountCents)),
-    openDispute: (chargeId) => simulate(ctx, () => openDisputeNow(ctx, chargeId)),
+      simulate(ctx, () => refundCharge(ctx, chargeId, amountCents)),
+    openDispute: (chargeId) => simulate(ctx, () => openDispute(ctx, chargeId)),
     closeDispute: (disputeId, outcome) =>
-      simulate(ctx, () => closeDisputeNow(ctx, disputeId, outcome)),
+      simulate(ctx, () => closeDispute(ctx, disputeId, outcome)),
     event: (type, object) => buildEvent(ctx, type, object),
     signatureFor,
     state: ctx.state,

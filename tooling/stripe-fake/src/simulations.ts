@@ -11,7 +11,7 @@ import { disputeObject, refundObject } from "./resources/payments.ts";
 import { currentPeriod } from "./resources/subscription-items.ts";
 import { applySchedule, endSchedule } from "./resources/subscription-schedules.ts";
 
-export function renewNow(ctx: FakeContext, subscriptionId: string): Stripe.Event[] {
+export function renewSubscription(ctx: FakeContext, subscriptionId: string): Stripe.Event[] {
   const subscription = retrieve(ctx.state.subscriptions, "subscription", subscriptionId);
   if (subscription.status === "canceled") {
     throw new FakeStripeError(400, `Subscription ${subscriptionId} is canceled.`);
@@ -55,7 +55,7 @@ export function renewNow(ctx: FakeContext, subscriptionId: string): Stripe.Event
   return events;
 }
 
-export function failPaymentNow(ctx: FakeContext, subscriptionId: string): Stripe.Event[] {
+export function failInvoicePayment(ctx: FakeContext, subscriptionId: string): Stripe.Event[] {
   const subscription = retrieve(ctx.state.subscriptions, "subscription", subscriptionId);
   if (subscription.status === "canceled") {
     throw new FakeStripeError(400, `Subscription ${subscriptionId} is canceled.`);
@@ -83,7 +83,11 @@ export function failPaymentNow(ctx: FakeContext, subscriptionId: string): Stripe
   return events;
 }
 
-export function refundNow(ctx: FakeContext, chargeId: string, amountCents: number): Stripe.Event[] {
+export function refundCharge(
+  ctx: FakeContext,
+  chargeId: string,
+  amountCents: number,
+): Stripe.Event[] {
   const charge = retrieve(ctx.state.charges, "charge", chargeId);
   if (!Number.isInteger(amountCents) || amountCents <= 0) {
     throw new FakeStripeError(400, "The refund amount must be a positive integer (cents).", {
@@ -108,7 +112,7 @@ export function refundNow(ctx: FakeContext, chargeId: string, amountCents: numbe
   return events;
 }
 
-export function openDisputeNow(ctx: FakeContext, chargeId: string): Stripe.Event[] {
+export function openDispute(ctx: FakeContext, chargeId: string): Stripe.Event[] {
   const charge = retrieve(ctx.state.charges, "charge", chargeId);
   if (!charge.paid) throw new FakeStripeError(400, `Charge ${chargeId} was not paid.`);
   const dispute = disputeObject(charge, now(ctx));
@@ -119,7 +123,7 @@ export function openDisputeNow(ctx: FakeContext, chargeId: string): Stripe.Event
   return events;
 }
 
-export function closeDisputeNow(
+export function closeDispute(
   ctx: FakeContext,
   disputeId: string,
   outcome: "won" | "lost",

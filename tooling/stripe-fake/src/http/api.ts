@@ -178,7 +178,6 @@ export function handleApi(
     const body =
       method === "GET" || method === "DELETE" ? { ...parseForm(raw), ...query } : parseForm(raw);
     const result = found.handler(ctx, match, body);
-    status = result.status ?? 200;
     events = result.events ?? [];
     const expansions = list(body.expand)
       .map(str)

@@ -6,13 +6,13 @@ import { advanceClock, type FakeContext, now, retrieve } from "../context.ts";
 import { FakeStripeError } from "../errors.ts";
 import { simulate } from "../events.ts";
 import { parseForm } from "../form.ts";
-import { completeCheckoutNow } from "../resources/checkout-sessions.ts";
+import { completeCheckout } from "../resources/checkout-sessions.ts";
 import {
-  closeDisputeNow,
-  failPaymentNow,
-  openDisputeNow,
-  refundNow,
-  renewNow,
+  closeDispute,
+  failInvoicePayment,
+  openDispute,
+  refundCharge,
+  renewSubscription,
 } from "../simulations.ts";
 import { sendJson } from "./responses.ts";
 
@@ -64,20 +64,20 @@ export async function handleControl(
       advanceClock(ctx, Math.trunc(Number(body.seconds ?? 0)) || 0);
       return sendJson(res, 200, { now: now(ctx) });
     case "POST checkout/:id/complete":
-      return run(() => completeCheckoutNow(ctx, id ?? ""));
+      return run(() => completeCheckout(ctx, id ?? ""));
     case "POST subscriptions/:id/renew":
-      return run(() => renewNow(ctx, id ?? ""));
+      return run(() => renewSubscription(ctx, id ?? ""));
     case "POST subscriptions/:id/fail_payment":
-      return run(() => failPaymentNow(ctx, id ?? ""));
+      return run(() => failInvoicePayment(ctx, id ?? ""));
     case "POST charges/:id/refund": {
       const charge = retrieve(ctx.state.charges, "charge", id ?? "");
       const amount = body.amount === undefined ? charge.amount : Number(body.amount);
-      return run(() => refundNow(ctx, charge.id, amount));
+      return run(() => refundCharge(ctx, charge.id, amount));
     }
     case "POST charges/:id/dispute":
-      return run(() => openDisputeNow(ctx, id ?? ""));
+      return run(() => openDispute(ctx, id ?? ""));
     case "POST disputes/:id/close":
-      return run(() => closeDisputeNow(ctx, id ?? "", String(body.outcome) as "won" | "lost"));
+      return run(() => closeDispute(ctx, id ?? "", String(body.outcome) as "won" | "lost"));
     default:
       throw new FakeStripeError(404, `Unrecognized control URL (${method}: ${path}).`);
   }

@@ -5,7 +5,7 @@ import type Stripe from "stripe";
 import type { FakeContext } from "../context.ts";
 import { simulate } from "../events.ts";
 import { CURRENCY, formatMoney } from "../objects.ts";
-import { completeCheckoutNow } from "../resources/checkout-sessions.ts";
+import { completeCheckout } from "../resources/checkout-sessions.ts";
 import { sendHtml } from "./responses.ts";
 
 export function escapeHtml(text: string): string {
@@ -97,8 +97,7 @@ export async function handlePage(
       return true;
     }
     if (method === "POST" && checkout[2]) {
-      if (session.status === "open")
-        await simulate(ctx, () => completeCheckoutNow(ctx, session.id));
+      if (session.status === "open") await simulate(ctx, () => completeCheckout(ctx, session.id));
       const location = (session.success_url ?? "/").replace(/\{CHECKOUT_SESSION_ID\}/g, session.id);
       res.writeHead(303, { location, "content-length": 0 });
       res.end();

@@ -148,7 +148,7 @@ export function sessionLineItems(
   );
 }
 
-export function completeCheckoutNow(ctx: FakeContext, sessionId: string): Stripe.Event[] {
+export function completeCheckout(ctx: FakeContext, sessionId: string): Stripe.Event[] {
   const session = retrieve(ctx.state.checkoutSessions, "checkout session", sessionId);
   if (session.status !== "open") {
     throw new FakeStripeError(400, `Checkout session ${sessionId} is ${session.status}, not open.`);
