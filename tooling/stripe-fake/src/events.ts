@@ -11,10 +11,7 @@ export interface ApiResult {
 }
 
 /** Top-level fields whose value changed, with their previous values (Stripe's previous_attributes). */
-export function changedAttributes(
-  before: object,
-  after: object,
-): Record<string, unknown> | undefined {
+function changedAttributes(before: object, after: object): Record<string, unknown> | undefined {
   const previous: Record<string, unknown> = {};
   const old = before as Record<string, unknown>;
   const current = after as Record<string, unknown>;
@@ -65,6 +62,17 @@ export function emit(
   const event = buildEvent(ctx, type, object, previousAttributes);
   ctx.outbox.push(event);
   events.push(event);
+}
+
+/** Emits `after` with the previous values of the fields that differ from `before`. */
+export function emitChange<T extends object>(
+  ctx: FakeContext,
+  events: Stripe.Event[],
+  type: string,
+  before: T,
+  after: T,
+): void {
+  emit(ctx, events, type, after, changedAttributes(before, after));
 }
 
 async function post(event: Stripe.Event, webhook: { url: string; secret: string }) {

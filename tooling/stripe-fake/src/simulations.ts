@@ -4,18 +4,24 @@
 import type Stripe from "stripe";
 import { advanceClock, type FakeContext, now, retrieve } from "./context.ts";
 import { FakeStripeError } from "./errors.ts";
-import { changedAttributes, emit } from "./events.ts";
+import { emit, emitChange } from "./events.ts";
 import { clone, PERIOD_SECONDS } from "./objects.ts";
 import { createInvoice, periodLines } from "./resources/invoices.ts";
 import { disputeObject, refundObject } from "./resources/payments.ts";
 import { currentPeriod } from "./resources/subscription-items.ts";
 import { applySchedule, endSchedule } from "./resources/subscription-schedules.ts";
 
-export function renewSubscription(ctx: FakeContext, subscriptionId: string): Stripe.Event[] {
+/** A period can only start, or fail to be paid, on a subscription that has not ended. */
+function uncanceledSubscription(ctx: FakeContext, subscriptionId: string): Stripe.Subscription {
   const subscription = retrieve(ctx.state.subscriptions, "subscription", subscriptionId);
   if (subscription.status === "canceled") {
     throw new FakeStripeError(400, `Subscription ${subscriptionId} is canceled.`);
   }
+  return subscription;
+}
+
+export function renewSubscription(ctx: FakeContext, subscriptionId: string): Stripe.Event[] {
+  const subscription = uncanceledSubscription(ctx, subscriptionId);
   const before = clone(subscription);
   const period = currentPeriod(subscription);
   const start = period.end;
@@ -44,22 +50,13 @@ export function renewSubscription(ctx: FakeContext, subscriptionId: string): Str
     periodStart: period.start,
     periodEnd: period.end,
   });
-  emit(
-    ctx,
-    events,
-    "customer.subscription.updated",
-    subscription,
-    changedAttributes(before, subscription),
-  );
+  emitChange(ctx, events, "customer.subscription.updated", before, subscription);
   emit(ctx, events, "invoice.paid", invoice);
   return events;
 }
 
 export function failInvoicePayment(ctx: FakeContext, subscriptionId: string): Stripe.Event[] {
-  const subscription = retrieve(ctx.state.subscriptions, "subscription", subscriptionId);
-  if (subscription.status === "canceled") {
-    throw new FakeStripeError(400, `Subscription ${subscriptionId} is canceled.`);
-  }
+  const subscription = uncanceledSubscription(ctx, subscriptionId);
   const before = clone(subscription);
   const period = currentPeriod(subscription);
   const invoice = createInvoice(ctx, {
@@ -73,13 +70,7 @@ export function failInvoicePayment(ctx: FakeContext, subscriptionId: string): St
   subscription.status = "past_due";
   const events: Stripe.Event[] = [];
   emit(ctx, events, "invoice.payment_failed", invoice);
-  emit(
-    ctx,
-    events,
-    "customer.subscription.updated",
-    subscription,
-    changedAttributes(before, subscription),
-  );
+  emitChange(ctx, events, "customer.subscription.updated", before, subscription);
   return events;
 }
 
@@ -108,7 +99,7 @@ export function refundCharge(
   charge.refunded = charge.amount_refunded === charge.amount;
   if (charge.refunds) charge.refunds.data.unshift(refund);
   const events: Stripe.Event[] = [];
-  emit(ctx, events, "charge.refunded", charge, changedAttributes(before, charge));
+  emitChange(ctx, events, "charge.refunded", before, charge);
   return events;
 }
 
@@ -138,6 +129,6 @@ export function closeDispute(
   const before = clone(dispute);
   dispute.status = outcome;
   const events: Stripe.Event[] = [];
-  emit(ctx, events, "charge.dispute.closed", dispute, changedAttributes(before, dispute));
+  emitChange(ctx, events, "charge.dispute.closed", before, dispute);
   return events;
 }

@@ -8,7 +8,7 @@ import { type FormObject, int, list, metadataOf, obj, str } from "../form.ts";
 import { apiList, CURRENCY, DAY_SECONDS, newId, PERIOD_SECONDS, shape } from "../objects.ts";
 import { createCustomer } from "./customers.ts";
 import { createInvoice, periodLines } from "./invoices.ts";
-import { chargeObject, paymentIntentObject } from "./payments.ts";
+import { recordPayment } from "./payments.ts";
 import { type PriceInfo, priceInfo, priceObject } from "./prices.ts";
 import { createSubscription } from "./subscriptions.ts";
 
@@ -201,28 +201,16 @@ export function completeCheckout(ctx: FakeContext, sessionId: string): Stripe.Ev
     const created = now(ctx);
     const amount = session.amount_total ?? 0;
     const currency = session.currency ?? CURRENCY;
-    const intent = paymentIntentObject({
-      amount,
-      currency,
-      customer: customer.id,
-      description: null,
-      metadata: { ...extras.paymentIntentMetadata },
-      succeeded: true,
-      created,
-    });
-    const charge = chargeObject({
+    const intent = recordPayment(ctx, {
       amount,
       currency,
       customer: customer.id,
       email: customer.email,
       description: null,
-      paymentIntent: intent.id,
+      metadata: { ...extras.paymentIntentMetadata },
       succeeded: true,
       created,
     });
-    intent.latest_charge = charge.id;
-    ctx.state.paymentIntents.set(intent.id, intent);
-    ctx.state.charges.set(charge.id, charge);
     session.payment_intent = intent.id;
     session.status = "complete";
     session.payment_status = "paid";

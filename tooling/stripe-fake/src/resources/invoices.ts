@@ -3,7 +3,7 @@
 import type Stripe from "stripe";
 import { type FakeContext, now } from "../context.ts";
 import { apiList, clone, DAY_SECONDS, formatMoney, newId, shape } from "../objects.ts";
-import { chargeObject, paymentIntentObject } from "./payments.ts";
+import { recordPayment } from "./payments.ts";
 import { type PriceInfo, productIdFor } from "./prices.ts";
 import { itemInfo } from "./subscription-items.ts";
 
@@ -88,28 +88,16 @@ export function createInvoice(
       : args.reason === "subscription_update"
         ? "Subscription update"
         : "Subscription cycle";
-  const intent = paymentIntentObject({
-    amount: total,
-    currency,
-    customer: customerId,
-    description,
-    metadata: {},
-    succeeded: args.paid,
-    created,
-  });
-  const charge = chargeObject({
+  const intent = recordPayment(ctx, {
     amount: total,
     currency,
     customer: customerId,
     email,
     description,
-    paymentIntent: intent.id,
+    metadata: {},
     succeeded: args.paid,
     created,
   });
-  intent.latest_charge = charge.id;
-  ctx.state.paymentIntents.set(intent.id, intent);
-  ctx.state.charges.set(charge.id, charge);
   ctx.invoiceNumber += 1;
   const invoice = shape<Stripe.Invoice>({
     id,

@@ -1,6 +1,7 @@
 // Payment intents, charges, refunds and disputes: what a paid checkout or invoice leaves behind,
 // and what the refund and dispute simulations change.
 import type Stripe from "stripe";
+import type { FakeContext } from "../context.ts";
 import { apiList, DAY_SECONDS, newId, shape } from "../objects.ts";
 
 export function paymentIntentObject(args: {
@@ -110,6 +111,45 @@ export function chargeObject(args: {
     transfer_data: null,
     transfer_group: null,
   });
+}
+
+/** A payment intent and its charge (declined unless `succeeded`), stored; returns the intent. */
+export function recordPayment(
+  ctx: FakeContext,
+  args: {
+    amount: number;
+    currency: string;
+    customer: string;
+    email: string | null;
+    description: string | null;
+    metadata: Record<string, string>;
+    succeeded: boolean;
+    created: number;
+  },
+): Stripe.PaymentIntent {
+  const intent = paymentIntentObject({
+    amount: args.amount,
+    currency: args.currency,
+    customer: args.customer,
+    description: args.description,
+    metadata: args.metadata,
+    succeeded: args.succeeded,
+    created: args.created,
+  });
+  const charge = chargeObject({
+    amount: args.amount,
+    currency: args.currency,
+    customer: args.customer,
+    email: args.email,
+    description: args.description,
+    paymentIntent: intent.id,
+    succeeded: args.succeeded,
+    created: args.created,
+  });
+  intent.latest_charge = charge.id;
+  ctx.state.paymentIntents.set(intent.id, intent);
+  ctx.state.charges.set(charge.id, charge);
+  return intent;
 }
 
 export function refundObject(args: {

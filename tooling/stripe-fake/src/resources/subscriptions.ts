@@ -3,7 +3,7 @@
 import type Stripe from "stripe";
 import { type FakeContext, now, retrieve, type SessionLine } from "../context.ts";
 import { FakeStripeError, noSuch } from "../errors.ts";
-import { type ApiResult, changedAttributes, emit } from "../events.ts";
+import { type ApiResult, emit, emitChange } from "../events.ts";
 import { bool, type FormObject, int, list, mergeMetadata, obj, str } from "../form.ts";
 import { apiList, clone, newId, shape } from "../objects.ts";
 import { createInvoice } from "./invoices.ts";
@@ -181,13 +181,7 @@ export function updateSubscription(ctx: FakeContext, id: string, body: FormObjec
     });
   }
   const events: Stripe.Event[] = [];
-  emit(
-    ctx,
-    events,
-    "customer.subscription.updated",
-    subscription,
-    changedAttributes(before, subscription),
-  );
+  emitChange(ctx, events, "customer.subscription.updated", before, subscription);
   if (invoice) emit(ctx, events, "invoice.paid", invoice);
   return { json: subscription, events };
 }
