@@ -1,9 +1,3 @@
-export {
-  createMemoryRateLimiter,
-  createRedisRateLimiter,
-  type RateLimiter,
-  type RateLimitResult,
-} from "./rate-limiter.ts";
 export { type AuthEnv, authEnvSchema, readAuthEnv } from "./env.ts";
 export {
   type OAuthSignIn,
@@ -13,6 +7,12 @@ export {
 } from "./oauth.ts";
 export { signInErrors } from "./options.ts";
 export { hashPassword, verifyPassword } from "./password.ts";
+export {
+  createMemoryRateLimiter,
+  createRedisRateLimiter,
+  type RateLimiter,
+  type RateLimitResult,
+} from "./rate-limiter.ts";
 export { FailedSignInLimiter, type SignInAttempt, SignInThrottle } from "./sign-in-limits.ts";
 export {
   authenticate,

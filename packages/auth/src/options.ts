@@ -3,11 +3,11 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
-import { createMemoryRateLimiter, createRedisRateLimiter } from "./rate-limiter.ts";
 import { readAuthEnv } from "./env.ts";
 import { resolveOAuthSignIn, withGitHubVerifiedEmail } from "./oauth.ts";
-import { SignInThrottle } from "./sign-in-limits.ts";
+import { createMemoryRateLimiter, createRedisRateLimiter } from "./rate-limiter.ts";
 import type {} from "./session-types.ts";
+import { SignInThrottle } from "./sign-in-limits.ts";
 import { authenticate, type SessionUser, TooManySignInAttemptsError } from "./users.ts";
 
 let signInThrottle: SignInThrottle | undefined;

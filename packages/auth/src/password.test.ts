@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createMemoryRateLimiter } from "./rate-limiter.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
+import { createMemoryRateLimiter } from "./rate-limiter.ts";
 import { FailedSignInLimiter } from "./sign-in-limits.ts";
 
 describe("passwords", () => {

@@ -2,8 +2,8 @@ import { createDatabaseClient } from "@credits/db";
 import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createCaller } from "./root.ts";
-import { billingConfigFrom } from "./stripe/config.ts";
+import { createCaller } from "../src/root.ts";
+import { billingConfigFrom } from "../src/stripe/config.ts";
 import {
   adminProcedure,
   type CreditsContext,
@@ -11,7 +11,7 @@ import {
   createTRPCRouter,
   protectedProcedure,
   publicProcedure,
-} from "./trpc.ts";
+} from "../src/trpc.ts";
 
 const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 2 });
 afterAll(() => db.$disconnect());

@@ -1,8 +1,8 @@
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createDatabaseClient } from "./client.ts";
-import { startEmbeddedPostgres } from "./embedded.ts";
-import { migrateDeploy, migrateStatus } from "./migrate.ts";
+import { createDatabaseClient } from "../src/client.ts";
+import { startEmbeddedPostgres } from "../src/embedded.ts";
+import { migrateDeploy, migrateStatus } from "../src/migrate.ts";
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { createDatabaseClient } from "@credits/db";
 import { afterAll, describe, expect, it } from "vitest";
-import { createMemoryRateLimiter } from "./rate-limiter.ts";
-import { SignInThrottle } from "./sign-in-limits.ts";
+import { createMemoryRateLimiter } from "../src/rate-limiter.ts";
+import { SignInThrottle } from "../src/sign-in-limits.ts";
 import {
   authenticate,
   EmailTakenError,
   SignUpInput,
   signUp,
   TooManySignInAttemptsError,
-} from "./users.ts";
+} from "../src/users.ts";
 
 const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 2 });
 afterAll(() => db.$disconnect());

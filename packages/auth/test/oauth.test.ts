@@ -4,9 +4,9 @@ import { randomUUID } from "node:crypto";
 import { createDatabaseClient } from "@credits/db";
 import type { Account, Profile, User } from "next-auth";
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveOAuthSignIn, verifiedOAuthEmail, withGitHubVerifiedEmail } from "./oauth.ts";
-import { createAuthOptions, signInErrors } from "./options.ts";
-import { hashPassword } from "./password.ts";
+import { resolveOAuthSignIn, verifiedOAuthEmail, withGitHubVerifiedEmail } from "../src/oauth.ts";
+import { createAuthOptions, signInErrors } from "../src/options.ts";
+import { hashPassword } from "../src/password.ts";
 
 const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 2 });
 afterAll(() => db.$disconnect());

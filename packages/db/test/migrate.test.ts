@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
-import { migrateDeploy, migrateDev, migrateStatus } from "./migrate.ts";
-import { createScratchDatabase, type ScratchDatabase } from "./testing.ts";
+import { migrateDeploy, migrateDev, migrateStatus } from "../src/migrate.ts";
+import { createScratchDatabase, type ScratchDatabase } from "../src/testing.ts";
 
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) throw new Error("DATABASE_URL must point at the test database (pnpm test sets it)");

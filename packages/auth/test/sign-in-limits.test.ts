@@ -4,10 +4,10 @@ import { randomUUID } from "node:crypto";
 import { createDatabaseClient } from "@credits/db";
 import type { CredentialsConfig } from "next-auth/providers/credentials";
 import { afterAll, describe, expect, it } from "vitest";
-import { createMemoryRateLimiter } from "./rate-limiter.ts";
-import { clientAddress, createAuthOptions, signInErrors } from "./options.ts";
-import { SignInThrottle } from "./sign-in-limits.ts";
-import { SignUpInput, signUp } from "./users.ts";
+import { clientAddress, createAuthOptions, signInErrors } from "../src/options.ts";
+import { createMemoryRateLimiter } from "../src/rate-limiter.ts";
+import { SignInThrottle } from "../src/sign-in-limits.ts";
+import { SignUpInput, signUp } from "../src/users.ts";
 
 const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 2 });
 afterAll(() => db.$disconnect());

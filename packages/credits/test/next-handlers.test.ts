@@ -1,8 +1,12 @@
 import { createDatabaseClient, type Database } from "@credits/db";
 import { startEmbeddedPostgres } from "@credits/db/embedded";
 import { afterAll, describe, expect, it } from "vitest";
-import { billingConfigFrom } from "../stripe/config.ts";
-import { createTrpcRouteHandler, livenessResponse, readinessResponse } from "./handlers.ts";
+import {
+  createTrpcRouteHandler,
+  livenessResponse,
+  readinessResponse,
+} from "../src/next/handlers.ts";
+import { billingConfigFrom } from "../src/stripe/config.ts";
 
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl)
