@@ -3,7 +3,7 @@
 // environment, plus PORT.
 import { createMemoryRateLimiter, createRedisRateLimiter } from "@credits/auth";
 import { billingConfigFrom, serviceApiConfigFrom } from "@credits/credits";
-import { serveRestOnNode } from "@credits/credits/rest/node-server";
+import { serveRestOnNode } from "@credits/credits/node";
 import { getDb } from "@credits/db";
 
 const config = serviceApiConfigFrom(process.env);
