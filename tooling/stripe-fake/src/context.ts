@@ -2,7 +2,16 @@
 // Every module takes this object explicitly, so two fakes in one process never share anything.
 import type Stripe from "stripe";
 import { noSuch } from "./errors.ts";
-import type { PriceInfo } from "./resources/prices.ts";
+
+/** What the fake knows of a price: configured, or made ad hoc for a payment-mode Checkout. */
+export interface PriceInfo {
+  id: string;
+  unitAmount: number;
+  currency: string;
+  productName: string;
+  /** Monthly prices for subscriptions; one-time prices for payment-mode checkouts. */
+  recurring: boolean;
+}
 
 export interface FakeStripeOptions {
   /** 0 or undefined: a random free port. The server binds 127.0.0.1. */

@@ -1,6 +1,7 @@
 // Checkout sessions: created by the API, paid on the hosted page or by the completeCheckout
 // simulation (which starts the subscription, or records the one-time payment), or expired.
 import type Stripe from "stripe";
+import type { PriceInfo } from "../context.ts";
 import { type FakeContext, now, retrieve, type SessionLine } from "../context.ts";
 import { FakeStripeError, missing, noSuch } from "../errors.ts";
 import { type ApiResult, emit } from "../events.ts";
@@ -9,7 +10,7 @@ import { apiList, CURRENCY, DAY_SECONDS, newId, PERIOD_SECONDS, shape } from "..
 import { createCustomer } from "./customers.ts";
 import { createInvoice, periodLines } from "./invoices.ts";
 import { recordPayment } from "./payments.ts";
-import { type PriceInfo, priceInfo, priceObject } from "./prices.ts";
+import { priceInfo, priceObject } from "./prices.ts";
 import { createSubscription } from "./subscriptions.ts";
 
 export function createCheckoutSession(ctx: FakeContext, body: FormObject): Stripe.Checkout.Session {

@@ -1,10 +1,11 @@
 // Subscription invoices: one per period (paid, or open after a failed attempt) and one per
 // immediately invoiced upgrade, each with the payment intent and charge that paid it.
 import type Stripe from "stripe";
+import type { PriceInfo } from "../context.ts";
 import { type FakeContext, now } from "../context.ts";
 import { apiList, clone, DAY_SECONDS, formatMoney, newId, shape } from "../objects.ts";
 import { recordPayment } from "./payments.ts";
-import { type PriceInfo, productIdFor } from "./prices.ts";
+import { productIdFor } from "./prices.ts";
 import { itemInfo } from "./subscription-items.ts";
 
 export interface InvoiceLineInput {

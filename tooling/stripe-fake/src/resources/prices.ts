@@ -2,17 +2,8 @@
 // id it was told about costs what it was told, any other costs DEFAULT_UNIT_AMOUNT, and each price
 // is its own monthly product.
 import type Stripe from "stripe";
-import type { FakeContext } from "../context.ts";
+import type { FakeContext, PriceInfo } from "../context.ts";
 import { CURRENCY, DEFAULT_UNIT_AMOUNT, shape } from "../objects.ts";
-
-export interface PriceInfo {
-  id: string;
-  unitAmount: number;
-  currency: string;
-  productName: string;
-  /** Monthly prices for subscriptions; one-time prices for payment-mode checkouts. */
-  recurring: boolean;
-}
 
 export function priceObject(info: PriceInfo, created: number): Stripe.Price {
   return shape<Stripe.Price>({

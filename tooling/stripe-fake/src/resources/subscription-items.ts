@@ -1,9 +1,10 @@
 // Subscription items: the priced lines of a subscription, each with the period it is in.
 import type Stripe from "stripe";
+import type { PriceInfo } from "../context.ts";
 import { type FakeContext, now } from "../context.ts";
 import { FakeStripeError } from "../errors.ts";
 import { newId, shape } from "../objects.ts";
-import { type PriceInfo, planObject, priceInfo, priceObject } from "./prices.ts";
+import { planObject, priceInfo, priceObject } from "./prices.ts";
 
 export function subscriptionItemObject(args: {
   price: PriceInfo;

@@ -1,13 +1,14 @@
 // Subscriptions: started by a completed checkout, changed (plan, quantity, cancel at period end)
 // and canceled through the API.
 import type Stripe from "stripe";
+import type { PriceInfo } from "../context.ts";
 import { type FakeContext, now, retrieve, type SessionLine } from "../context.ts";
 import { FakeStripeError, noSuch } from "../errors.ts";
 import { type ApiResult, emit, emitChange } from "../events.ts";
 import { bool, type FormObject, int, list, mergeMetadata, obj, str } from "../form.ts";
 import { apiList, clone, newId, shape } from "../objects.ts";
 import { createInvoice } from "./invoices.ts";
-import { type PriceInfo, priceInfo } from "./prices.ts";
+import { priceInfo } from "./prices.ts";
 import {
   currentPeriod,
   itemsTotal,
