@@ -4,5 +4,12 @@ export { Alert, Card, CardTitle, EmptyState, Skeleton } from "./card.tsx";
 export { cn } from "./cn.ts";
 export { ConfirmDialog } from "./dialog.tsx";
 export { Field } from "./field.tsx";
-export { formatCredits, formatDate, formatDateTime, formatSigned } from "./format.ts";
+export {
+  formatCredits,
+  formatDate,
+  formatDateTime,
+  formatDollars,
+  formatNumber,
+  formatSigned,
+} from "./format.ts";
 export { ToastProvider, useToast } from "./toast.tsx";

@@ -9,6 +9,7 @@ import {
   EmptyState,
   formatCredits,
   formatDate,
+  formatNumber,
   Skeleton,
 } from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
@@ -32,7 +33,7 @@ export function Dashboard() {
           </h1>
           {balance.data ? (
             <p className="mt-1 text-4xl font-bold tabular-nums" data-testid="available-balance">
-              {balance.data.available.toLocaleString("en-US")}
+              {formatNumber(balance.data.available)}
             </p>
           ) : (
             <Skeleton className="mt-2 h-10 w-40" />
@@ -55,7 +56,7 @@ export function Dashboard() {
                   <li key={app.appId} className="flex justify-between gap-2">
                     <span>{app.appName}</span>
                     <span className="font-semibold tabular-nums">
-                      {app.available.toLocaleString("en-US")}
+                      {formatNumber(app.available)}
                     </span>
                   </li>
                 ))}

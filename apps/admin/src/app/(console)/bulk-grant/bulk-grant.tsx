@@ -3,7 +3,15 @@
 import type { Plan, Tier } from "@credits/credits";
 import { useTRPC, useTRPCClient } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
-import { Alert, Button, Card, ConfirmDialog, Field, formatCredits } from "@credits/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  ConfirmDialog,
+  Field,
+  formatCredits,
+  formatNumber,
+} from "@credits/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
 
@@ -329,7 +337,7 @@ export function BulkGrant({ plans }: { plans: Record<Tier, Plan> }) {
               {members.isError
                 ? "Unknown"
                 : members.data
-                  ? `${members.data.total.toLocaleString("en-US")} users`
+                  ? `${formatNumber(members.data.total)} users`
                   : "Counting…"}
             </dd>
             <dt>Each gets</dt>

@@ -12,6 +12,7 @@ import {
   EmptyState,
   formatCredits,
   formatDate,
+  formatNumber,
   Skeleton,
 } from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
@@ -53,10 +54,10 @@ export function Overview({ plans }: { plans: Record<Tier, Plan> }) {
         {overview.data ? (
           <p>
             <span className="text-3xl font-bold tabular-nums" data-testid="liability">
-              {overview.data.liability.outstanding.toLocaleString("en-US")}
+              {formatNumber(overview.data.liability.outstanding)}
             </span>{" "}
-            unexpired credits held by{" "}
-            {overview.data.liability.accountsWithCredits.toLocaleString("en-US")} accounts
+            unexpired credits held by {formatNumber(overview.data.liability.accountsWithCredits)}{" "}
+            accounts
           </p>
         ) : (
           <Skeleton className="h-10 w-64" />
@@ -76,9 +77,7 @@ export function Overview({ plans }: { plans: Record<Tier, Plan> }) {
               ).map(([label, count]) => (
                 <div key={label}>
                   <dt className="text-sm text-zinc-600">{label}</dt>
-                  <dd className="text-2xl font-bold tabular-nums">
-                    {count.toLocaleString("en-US")}
-                  </dd>
+                  <dd className="text-2xl font-bold tabular-nums">{formatNumber(count)}</dd>
                 </div>
               ))}
             </dl>
@@ -91,7 +90,7 @@ export function Overview({ plans }: { plans: Record<Tier, Plan> }) {
           {overview.data ? (
             <p className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
               <span className="text-2xl font-bold tabular-nums" data-testid="failed-stripe-events">
-                {overview.data.billing.failedStripeEvents.toLocaleString("en-US")}
+                {formatNumber(overview.data.billing.failedStripeEvents)}
               </span>
               {overview.data.billing.failedStripeEvents > 0 ? (
                 <Link

@@ -12,6 +12,8 @@ import {
   cn,
   formatCredits,
   formatDate,
+  formatDollars,
+  formatNumber,
   Skeleton,
   useToast,
 } from "@credits/ui";
@@ -21,8 +23,6 @@ import { useEffect, useState } from "react";
 type Plan = RouterOutputs["subscriptions"]["plans"][number];
 
 const tierOrder: Record<Tier, number> = { FREE: 0, PRO: 1, PREMIUM: 2 };
-const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
-const dollars = (cents: number) => money.format(cents / 100);
 
 const statusLabels: Record<NonNullable<SubscriptionView["status"]>, string> = {
   ACTIVE: "Active",
@@ -277,7 +277,7 @@ function PlanAction({ plan, subscription }: { plan: Plan; subscription: Subscrip
           ? `Your scheduled change is dropped and you stay on ${plan.name}.`
           : upgrade
             ? `You move to ${plan.name} now. You pay the prorated difference for the rest of this period today, and get the extra credits at once.`
-            : `You keep your current plan and its credits until this period ends, then move to ${plan.name} at ${dollars(plan.monthlyPriceCents)} a month.`}
+            : `You keep your current plan and its credits until this period ends, then move to ${plan.name} at ${formatDollars(plan.monthlyPriceCents)} a month.`}
       </ConfirmDialog>
     </>
   );
@@ -298,8 +298,7 @@ function QuotaLine({ plan }: { plan: Plan }) {
       </li>
       {Object.entries(plan.quotas).map(([feature, limit]) => (
         <li key={feature}>
-          {limit === null ? "Unlimited" : limit.toLocaleString("en-US")}{" "}
-          {labels[feature] ?? feature}
+          {limit === null ? "Unlimited" : formatNumber(limit)} {labels[feature] ?? feature}
         </li>
       ))}
       {plan.rolloverCap > 0 && (
@@ -335,7 +334,7 @@ function CreditPacks({ paymentsConfigured }: { paymentsConfigured: boolean }) {
                 <div className="flex-1">
                   <h3 className="font-semibold">{pack.name}</h3>
                   <p className="mt-1 text-sm text-zinc-600">
-                    {dollars(pack.priceCents)} · never expire
+                    {formatDollars(pack.priceCents)} · never expire
                   </p>
                 </div>
                 {paymentsConfigured && (
@@ -343,9 +342,9 @@ function CreditPacks({ paymentsConfigured }: { paymentsConfigured: boolean }) {
                     variant="secondary"
                     onClick={() => buy.mutate({ packId: pack.id })}
                     busy={buy.isPending && buy.variables?.packId === pack.id}
-                    aria-label={`Buy ${pack.name} for ${dollars(pack.priceCents)}`}
+                    aria-label={`Buy ${pack.name} for ${formatDollars(pack.priceCents)}`}
                   >
-                    Buy for {dollars(pack.priceCents)}
+                    Buy for {formatDollars(pack.priceCents)}
                   </Button>
                 )}
               </Card>
@@ -400,7 +399,9 @@ export function Billing({
                       <h3 className="text-lg font-semibold">{plan.name}</h3>
                       <p className="text-sm text-zinc-600">{plan.description}</p>
                       <p className="mt-2 text-2xl font-bold">
-                        {plan.monthlyPriceCents === 0 ? "Free" : dollars(plan.monthlyPriceCents)}
+                        {plan.monthlyPriceCents === 0
+                          ? "Free"
+                          : formatDollars(plan.monthlyPriceCents)}
                         {plan.monthlyPriceCents > 0 && (
                           <span className="text-sm font-normal text-zinc-500"> / month</span>
                         )}

@@ -11,6 +11,7 @@ import {
   EmptyState,
   formatCredits,
   formatDateTime,
+  formatNumber,
   Skeleton,
   useToast,
 } from "@credits/ui";
@@ -88,7 +89,7 @@ export function Purchases() {
         <p className="text-sm text-zinc-600" aria-live="polite">
           Available:{" "}
           <span className="font-semibold text-zinc-900" data-testid="available-balance">
-            {balance.data ? balance.data.available.toLocaleString("en-US") : "…"}
+            {balance.data ? formatNumber(balance.data.available) : "…"}
           </span>{" "}
           credits
         </p>

@@ -12,13 +12,12 @@ import {
   EmptyState,
   formatCredits,
   formatDate,
+  formatNumber,
   Skeleton,
 } from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState } from "react";
-
-const integer = new Intl.NumberFormat("en-US");
 
 function QuotaBar({ quota }: { quota: QuotaStatus }) {
   const share = quota.limit ? Math.min(1, quota.used / quota.limit) : 0;
@@ -31,10 +30,10 @@ function QuotaBar({ quota }: { quota: QuotaStatus }) {
         </span>
         <span className="text-sm tabular-nums text-zinc-700">
           {quota.kind === "metered"
-            ? `${integer.format(quota.used)} used · ${formatCredits(quota.creditsPerUnit ?? 0)} each`
+            ? `${formatNumber(quota.used)} used · ${formatCredits(quota.creditsPerUnit ?? 0)} each`
             : quota.limit === null
-              ? `${integer.format(quota.used)} used · unlimited`
-              : `${integer.format(quota.used)} of ${integer.format(quota.limit)}`}
+              ? `${formatNumber(quota.used)} used · unlimited`
+              : `${formatNumber(quota.used)} of ${formatNumber(quota.limit)}`}
         </span>
       </div>
       {quota.kind === "quota" && quota.limit !== null && (
@@ -116,7 +115,7 @@ function DailyUsage({ quotas }: { quotas: QuotaStatus[] }) {
           data={days}
           label={`${selected?.label ?? feature} per day, last 30 days`}
           valueLabel={(value) =>
-            `${integer.format(value)} ${selected?.unit ?? ""}${value === 1 ? "" : "s"}`
+            `${formatNumber(value)} ${selected?.unit ?? ""}${value === 1 ? "" : "s"}`
           }
         />
       )}

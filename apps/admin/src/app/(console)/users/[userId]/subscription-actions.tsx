@@ -3,7 +3,15 @@
 import type { SubscriptionView, Tier } from "@credits/credits";
 import { useTRPC } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
-import { Alert, Button, ConfirmDialog, Field, formatDate, useToast } from "@credits/ui";
+import {
+  Alert,
+  Button,
+  ConfirmDialog,
+  Field,
+  formatDate,
+  formatDollars,
+  useToast,
+} from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import type { Plans } from "./subscription-card.tsx";
@@ -15,7 +23,6 @@ interface ActionProps {
 }
 
 const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
-const money = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 
 /**
  * After a change, toasts and refreshes what it made stale: this user's page, the audit log and the
@@ -55,7 +62,7 @@ function tierChangeNote(subscription: SubscriptionView, plans: Plans, tier: Tier
   if (billedByStripe(subscription)) {
     return tier === "FREE"
       ? "This cancels the Stripe subscription at once, without a refund; the free limits apply from now."
-      : `This changes the Stripe subscription to ${plan.name} (${money.format(plan.monthlyPriceCents / 100)} a month) at once, without proration: the next invoice is at the new price.`;
+      : `This changes the Stripe subscription to ${plan.name} (${formatDollars(plan.monthlyPriceCents)} a month) at once, without proration: the next invoice is at the new price.`;
   }
   return tier === "FREE"
     ? "This ends the comp at once; the free limits apply from now."

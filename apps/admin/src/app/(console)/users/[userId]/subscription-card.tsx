@@ -1,7 +1,7 @@
 "use client";
 
 import type { Plan, QuotaStatus, SubscriptionView, Tier } from "@credits/credits";
-import { Alert, Card, CardTitle, cn, formatCredits, formatDate } from "@credits/ui";
+import { Alert, Card, CardTitle, cn, formatCredits, formatDate, formatNumber } from "@credits/ui";
 import { CancelButton, ChangeTierButton, ResumeButton } from "./subscription-actions.tsx";
 
 export type Plans = Record<Tier, Plan>;
@@ -144,8 +144,6 @@ export function SubscriptionCard({
   );
 }
 
-const integer = new Intl.NumberFormat("en-US");
-
 /** What the user used of each feature this period, against the limit of the plan that applies. */
 export function UsageCard({ quotas }: { quotas: QuotaStatus[] }) {
   return (
@@ -183,14 +181,14 @@ export function UsageCard({ quotas }: { quotas: QuotaStatus[] }) {
                       "font-semibold text-red-700",
                   )}
                 >
-                  {integer.format(quota.used)}
+                  {formatNumber(quota.used)}
                 </td>
                 <td className="py-1.5 pr-3 text-right tabular-nums">
                   {quota.kind === "metered"
                     ? `${formatCredits(quota.creditsPerUnit ?? 0)} each`
                     : quota.limit === null
                       ? "Unlimited"
-                      : integer.format(quota.limit)}
+                      : formatNumber(quota.limit)}
                 </td>
                 <td className="py-1.5 text-right whitespace-nowrap text-zinc-600">
                   {formatDate(quota.resetsAt)}

@@ -19,6 +19,7 @@ import {
   formatCredits,
   formatDate,
   formatDateTime,
+  formatNumber,
   Skeleton,
 } from "@credits/ui";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
@@ -68,7 +69,7 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
         <Card>
           <CardTitle>Balances</CardTitle>
           <p className="text-3xl font-bold tabular-nums" data-testid="user-balance">
-            {balances.total.toLocaleString("en-US")}
+            {formatNumber(balances.total)}
           </p>
           <p className="text-sm text-zinc-600">
             {formatCredits(balances.available)} available · {formatCredits(balances.held)} on hold
@@ -80,7 +81,7 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
                   <span>{app.appName}</span>
                   <span className="tabular-nums">
                     <span data-testid={`app-balance-${app.appId}`}>
-                      {app.balance.toLocaleString("en-US")}
+                      {formatNumber(app.balance)}
                     </span>{" "}
                     credits ({formatCredits(app.held)} held)
                   </span>
@@ -105,7 +106,7 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
               {grants.map((grant) => (
                 <li key={grant.id} className="flex justify-between gap-3 py-2">
                   <span>
-                    {formatCredits(grant.remaining)} of {grant.amount.toLocaleString("en-US")} ·{" "}
+                    {formatCredits(grant.remaining)} of {formatNumber(grant.amount)} ·{" "}
                     {grant.source.toLowerCase()} · {grant.appId}
                   </span>
                   <span className="text-zinc-600">
