@@ -12,4 +12,5 @@ export {
   formatNumber,
   formatSigned,
 } from "./format.ts";
+export { FilterInput, Select } from "./select.tsx";
 export { ToastProvider, useToast } from "./toast.tsx";

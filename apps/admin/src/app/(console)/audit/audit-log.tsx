@@ -2,7 +2,16 @@
 
 import { useTRPC } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
-import { Alert, Button, Card, EmptyState, formatDateTime, Skeleton } from "@credits/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  EmptyState,
+  FilterInput,
+  formatDateTime,
+  Select,
+  Skeleton,
+} from "@credits/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
@@ -22,7 +31,6 @@ const actions = [
   "token.create",
   "token.revoke",
 ];
-const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
 
 function changes(before: unknown, after: unknown): string {
   const was = (before ?? {}) as Record<string, unknown>;
@@ -61,50 +69,34 @@ export function AuditLog() {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h1 className="text-2xl font-bold">Audit log</h1>
         <div className="flex flex-wrap items-end gap-3">
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            From
-            <input
-              type="date"
-              className={selectClass}
-              value={from}
-              onChange={(event) => setFrom(event.target.value)}
-            />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            To
-            <input
-              type="date"
-              className={selectClass}
-              value={to}
-              onChange={(event) => setTo(event.target.value)}
-            />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Actor email
-            <input
-              type="email"
-              className={selectClass}
-              placeholder="admin@example.com"
-              onChange={(event) =>
-                setActorEmail(event.target.validity.valid ? event.target.value.trim() : "")
-              }
-            />
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Action
-            <select
-              className={selectClass}
-              value={action}
-              onChange={(event) => setAction(event.target.value)}
-            >
-              <option value="">All actions</option>
-              {actions.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterInput
+            label="From"
+            type="date"
+            value={from}
+            onChange={(event) => setFrom(event.target.value)}
+          />
+          <FilterInput
+            label="To"
+            type="date"
+            value={to}
+            onChange={(event) => setTo(event.target.value)}
+          />
+          <FilterInput
+            label="Actor email"
+            type="email"
+            placeholder="admin@example.com"
+            onChange={(event) =>
+              setActorEmail(event.target.validity.valid ? event.target.value.trim() : "")
+            }
+          />
+          <Select label="Action" value={action} onChange={(event) => setAction(event.target.value)}>
+            <option value="">All actions</option>
+            {actions.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </Select>
         </div>
       </div>
       {targetUserId && (

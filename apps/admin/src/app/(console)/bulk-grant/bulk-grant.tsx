@@ -11,6 +11,7 @@ import {
   Field,
   formatCredits,
   formatNumber,
+  Select,
 } from "@credits/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useEffect, useState } from "react";
@@ -19,7 +20,6 @@ const chunkSize = 50;
 /** The members of a tier are read this many at a time, and each page is sent as one chunk. */
 const tierPageSize = 100;
 const storageKey = "credits-admin.bulk-grant";
-const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
 
 type PaidTier = Exclude<Tier, "FREE">;
 
@@ -289,20 +289,17 @@ export function BulkGrant({ plans }: { plans: Record<Tier, Plan> }) {
                 />
               </label>
             ) : (
-              <label className="flex flex-col gap-1 text-sm font-medium">
-                Tier
-                <select
-                  className={selectClass}
-                  value={tier}
-                  onChange={(event) => setTier(event.target.value as PaidTier)}
-                >
-                  {(["PRO", "PREMIUM"] as const).map((value) => (
-                    <option key={value} value={value}>
-                      {plans[value].name}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <Select
+                label="Tier"
+                value={tier}
+                onChange={(event) => setTier(event.target.value as PaidTier)}
+              >
+                {(["PRO", "PREMIUM"] as const).map((value) => (
+                  <option key={value} value={value}>
+                    {plans[value].name}
+                  </option>
+                ))}
+              </Select>
             )}
             <Field label="Credits per user" name="amount" type="number" min={1} step={1} required />
             <Field label="Expires on (optional)" name="expiresAt" type="date" />

@@ -9,7 +9,9 @@ import {
   Card,
   cn,
   EmptyState,
+  FilterInput,
   formatDateTime,
+  Select,
   Skeleton,
   useToast,
 } from "@credits/ui";
@@ -30,7 +32,6 @@ const statusTones: Record<Status, string> = {
   PROCESSED: "bg-emerald-100 text-emerald-900",
   IGNORED: "bg-zinc-100 text-zinc-700",
 };
-const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
 
 /** The event as Stripe sent it, fetched when its row is opened. */
 function EventPayload({ eventId }: { eventId: string }) {
@@ -162,32 +163,26 @@ export function StripeEvents({ initialStatus }: { initialStatus?: Status }) {
       <div className="flex flex-wrap items-end justify-between gap-3">
         <h1 className="text-2xl font-bold">Stripe events</h1>
         <div className="flex flex-wrap items-end gap-3">
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Status
-            <select
-              className={selectClass}
-              value={status}
-              onChange={(event) => setStatus(event.target.value as Status | "")}
-            >
-              <option value="">All</option>
-              {(["FAILED", "PROCESSED", "IGNORED"] as const).map((value) => (
-                <option key={value} value={value}>
-                  {statusLabels[value]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            Type
-            <input
-              type="search"
-              className={selectClass}
-              value={type}
-              maxLength={100}
-              placeholder="e.g. invoice.paid"
-              onChange={(event) => setType(event.target.value)}
-            />
-          </label>
+          <Select
+            label="Status"
+            value={status}
+            onChange={(event) => setStatus(event.target.value as Status | "")}
+          >
+            <option value="">All</option>
+            {(["FAILED", "PROCESSED", "IGNORED"] as const).map((value) => (
+              <option key={value} value={value}>
+                {statusLabels[value]}
+              </option>
+            ))}
+          </Select>
+          <FilterInput
+            label="Type"
+            type="search"
+            value={type}
+            maxLength={100}
+            placeholder="e.g. invoice.paid"
+            onChange={(event) => setType(event.target.value)}
+          />
         </div>
       </div>
       <Card>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useTRPC } from "@credits/credits/react";
-import { Alert, Button, Card, EmptyState, formatDate, Skeleton } from "@credits/ui";
+import { Alert, Button, Card, EmptyState, FilterInput, formatDate, Skeleton } from "@credits/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
@@ -20,16 +20,13 @@ export function UserSearch() {
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">Users</h1>
-      <label className="flex flex-col gap-1 text-sm font-medium">
-        Search by email, name or id
-        <input
-          type="search"
-          value={query}
-          onChange={(event) => setQuery(event.target.value)}
-          placeholder="e.g. user@example.com"
-          className="min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm"
-        />
-      </label>
+      <FilterInput
+        label="Search by email, name or id"
+        type="search"
+        value={query}
+        onChange={(event) => setQuery(event.target.value)}
+        placeholder="e.g. user@example.com"
+      />
       <Card aria-live="polite">
         {results.isError ? (
           <Alert>{results.error.message}</Alert>

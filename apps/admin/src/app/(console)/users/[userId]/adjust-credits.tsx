@@ -10,6 +10,7 @@ import {
   ConfirmDialog,
   Field,
   formatCredits,
+  Select,
   useToast,
 } from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -22,8 +23,6 @@ interface Draft {
   reason: string;
   expiresAt?: Date;
 }
-
-const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
 
 /** Grant or debit credits, behind a confirmation showing the balance before and after. */
 export function AdjustCredits({
@@ -101,18 +100,15 @@ export function AdjustCredits({
             </label>
           ))}
         </fieldset>
-        <label className="flex flex-col gap-1 text-sm font-medium">
-          App
-          <select name="appId" className={selectClass} defaultValue="default">
-            {(apps.length ? apps : [{ appId: "default", appName: "Default", balance: 0 }]).map(
-              (app) => (
-                <option key={app.appId} value={app.appId}>
-                  {app.appName}
-                </option>
-              ),
-            )}
-          </select>
-        </label>
+        <Select label="App" name="appId" defaultValue="default">
+          {(apps.length ? apps : [{ appId: "default", appName: "Default", balance: 0 }]).map(
+            (app) => (
+              <option key={app.appId} value={app.appId}>
+                {app.appName}
+              </option>
+            ),
+          )}
+        </Select>
         <Field
           label="Amount"
           name="amount"

@@ -10,6 +10,7 @@ import {
   Field,
   formatDate,
   formatDollars,
+  Select,
   useToast,
 } from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -21,8 +22,6 @@ interface ActionProps {
   subscription: SubscriptionView;
   plans: Plans;
 }
-
-const selectClass = "min-h-10 rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
 
 /**
  * After a change, toasts and refreshes what it made stale: this user's page, the audit log and the
@@ -120,20 +119,17 @@ export function ChangeTierButton({ userId, subscription, plans }: ActionProps) {
       >
         <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
           {problem && <Alert>{problem}</Alert>}
-          <label className="flex flex-col gap-1 text-sm font-medium">
-            New plan
-            <select
-              className={selectClass}
-              value={tier}
-              onChange={(event) => setTier(event.target.value as Tier)}
-            >
-              {Object.values(plans).map((plan) => (
-                <option key={plan.tier} value={plan.tier}>
-                  {plan.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <Select
+            label="New plan"
+            value={tier}
+            onChange={(event) => setTier(event.target.value as Tier)}
+          >
+            {Object.values(plans).map((plan) => (
+              <option key={plan.tier} value={plan.tier}>
+                {plan.name}
+              </option>
+            ))}
+          </Select>
           <dl className="grid grid-cols-2 gap-y-1" data-testid="tier-change">
             <dt>Plan now</dt>
             <dd className="text-right font-semibold">{plans[current].name}</dd>
