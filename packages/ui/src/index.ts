@@ -2,6 +2,7 @@ export { BarChart } from "./bar-chart.tsx";
 export { Button } from "./button.tsx";
 export { Alert, Card, CardTitle, EmptyState, Skeleton } from "./card.tsx";
 export { cn } from "./cn.ts";
+export { ConfirmWithReasonDialog } from "./confirm-with-reason-dialog.tsx";
 export { ConfirmDialog } from "./dialog.tsx";
 export { Field } from "./field.tsx";
 export {
@@ -12,5 +13,6 @@ export {
   formatNumber,
   formatSigned,
 } from "./format.ts";
+export { RadioGroup } from "./radio-group.tsx";
 export { FilterInput, Select } from "./select.tsx";
 export { ToastProvider, useToast } from "./toast.tsx";

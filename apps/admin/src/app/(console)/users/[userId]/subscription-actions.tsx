@@ -4,17 +4,15 @@ import type { SubscriptionView, Tier } from "@credits/credits";
 import { useTRPC } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
 import {
-  Alert,
   Button,
-  ConfirmDialog,
-  Field,
+  ConfirmWithReasonDialog,
   formatDate,
   formatDollars,
   Select,
   useToast,
 } from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import type { Plans } from "./subscription-card.tsx";
 
 interface ActionProps {
@@ -39,10 +37,6 @@ function useAfterChange(userId: string) {
       queryClient.invalidateQueries({ queryKey: trpc.admin.overview.pathKey() }),
     ]);
   };
-}
-
-function reasonOf(event: FormEvent<HTMLFormElement>): string {
-  return String(new FormData(event.currentTarget).get("reason") ?? "").trim();
 }
 
 /** Whether the change goes through the user's Stripe subscription rather than a comp kept here. */
@@ -77,27 +71,14 @@ export function ChangeTierButton({ userId, subscription, plans }: ActionProps) {
   const suggested = current === "PRO" ? "PREMIUM" : "PRO";
   const [open, setOpen] = useState(false);
   const [tier, setTier] = useState<Tier>(suggested);
-  const [problem, setProblem] = useState<string | null>(null);
   const setTierMutation = useMutation(
     trpc.admin.subscriptions.setTier.mutationOptions({
       onSuccess: async (view) => {
         setOpen(false);
         await afterChange(`Now on ${plans[view.tier].name}.`);
       },
-      onError: (error) => setProblem(describeError(error).message),
     }),
   );
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const reason = reasonOf(event);
-    if (tier === current && !subscription.pendingTier) {
-      return setProblem(`The user is on ${plans[tier].name} already: choose another plan.`);
-    }
-    if (!reason) return setProblem("Give a reason for the audit log.");
-    setProblem(null);
-    setTierMutation.mutate({ userId, tier, reason });
-  }
 
   return (
     <>
@@ -105,59 +86,48 @@ export function ChangeTierButton({ userId, subscription, plans }: ActionProps) {
         variant="secondary"
         onClick={() => {
           setTier(suggested);
-          setProblem(null);
+          setTierMutation.reset();
           setOpen(true);
         }}
       >
         Change plan
       </Button>
-      <ConfirmDialog
+      <ConfirmWithReasonDialog
         open={open}
         title="Change the plan?"
         onClose={() => setOpen(false)}
-        actions={null}
+        reasonLabel="Reason for the change"
+        reasonHint="Shown in the audit log."
+        validate={() =>
+          tier === current && !subscription.pendingTier
+            ? `The user is on ${plans[tier].name} already: choose another plan.`
+            : null
+        }
+        onConfirm={(reason) => setTierMutation.mutate({ userId, tier, reason })}
+        error={setTierMutation.error && describeError(setTierMutation.error).message}
+        busy={setTierMutation.isPending}
+        confirmLabel="Change plan"
+        confirmVariant={tier === "FREE" ? "danger" : "primary"}
       >
-        <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
-          {problem && <Alert>{problem}</Alert>}
-          <Select
-            label="New plan"
-            value={tier}
-            onChange={(event) => setTier(event.target.value as Tier)}
-          >
-            {Object.values(plans).map((plan) => (
-              <option key={plan.tier} value={plan.tier}>
-                {plan.name}
-              </option>
-            ))}
-          </Select>
-          <dl className="grid grid-cols-2 gap-y-1" data-testid="tier-change">
-            <dt>Plan now</dt>
-            <dd className="text-right font-semibold">{plans[current].name}</dd>
-            <dt>Plan after</dt>
-            <dd className="text-right font-semibold">{plans[tier].name}</dd>
-          </dl>
-          <p>{tierChangeNote(subscription, plans, tier)}</p>
-          <Field
-            label="Reason for the change"
-            name="reason"
-            required
-            maxLength={500}
-            hint="Shown in the audit log."
-          />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button
-              type="submit"
-              variant={tier === "FREE" ? "danger" : "primary"}
-              busy={setTierMutation.isPending}
-            >
-              Change plan
-            </Button>
-          </div>
-        </form>
-      </ConfirmDialog>
+        <Select
+          label="New plan"
+          value={tier}
+          onChange={(event) => setTier(event.target.value as Tier)}
+        >
+          {Object.values(plans).map((plan) => (
+            <option key={plan.tier} value={plan.tier}>
+              {plan.name}
+            </option>
+          ))}
+        </Select>
+        <dl className="grid grid-cols-2 gap-y-1" data-testid="tier-change">
+          <dt>Plan now</dt>
+          <dd className="text-right font-semibold">{plans[current].name}</dd>
+          <dt>Plan after</dt>
+          <dd className="text-right font-semibold">{plans[tier].name}</dd>
+        </dl>
+        <p>{tierChangeNote(subscription, plans, tier)}</p>
+      </ConfirmWithReasonDialog>
     </>
   );
 }
@@ -168,7 +138,6 @@ export function CancelButton({ userId, subscription, plans }: ActionProps) {
   const afterChange = useAfterChange(userId);
   const [open, setOpen] = useState(false);
   const [atPeriodEnd, setAtPeriodEnd] = useState(!subscription.cancelAtPeriodEnd);
-  const [problem, setProblem] = useState<string | null>(null);
   const cancel = useMutation(
     trpc.admin.subscriptions.cancel.mutationOptions({
       onSuccess: async (view) => {
@@ -179,7 +148,6 @@ export function CancelButton({ userId, subscription, plans }: ActionProps) {
             : `Canceled: the ${plans.FREE.name} limits apply now.`,
         );
       },
-      onError: (error) => setProblem(describeError(error).message),
     }),
   );
   const end = subscription.currentPeriodEnd;
@@ -187,93 +155,74 @@ export function CancelButton({ userId, subscription, plans }: ActionProps) {
   // A period that is already over ends the plan at once, even "at period end".
   const endsNow = !atPeriodEnd || !end || end <= new Date();
 
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const reason = reasonOf(event);
-    if (!reason) return setProblem("Give a reason for the audit log.");
-    setProblem(null);
-    cancel.mutate({ userId, atPeriodEnd, reason });
-  }
-
   return (
     <>
       <Button
         variant="secondary"
         onClick={() => {
           setAtPeriodEnd(!subscription.cancelAtPeriodEnd);
-          setProblem(null);
+          cancel.reset();
           setOpen(true);
         }}
       >
         {subscription.cancelAtPeriodEnd ? "Cancel now" : "Cancel subscription"}
       </Button>
-      <ConfirmDialog
+      <ConfirmWithReasonDialog
         open={open}
         title="Cancel the subscription?"
         onClose={() => setOpen(false)}
-        actions={null}
+        reasonLabel="Reason for cancelling"
+        reasonHint="Shown in the audit log."
+        onConfirm={(reason) => cancel.mutate({ userId, atPeriodEnd, reason })}
+        error={cancel.error && describeError(cancel.error).message}
+        busy={cancel.isPending}
+        cancelLabel="Keep it"
+        confirmLabel="Cancel subscription"
+        confirmVariant="danger"
       >
-        <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
-          {problem && <Alert>{problem}</Alert>}
-          {subscription.cancelAtPeriodEnd ? (
-            <p>It already cancels at the end of the period; this cancels it now.</p>
-          ) : (
-            <fieldset className="flex flex-col gap-2">
-              <legend className="mb-1 font-medium">When</legend>
-              <label className="flex items-center gap-2">
-                <input
-                  type="radio"
-                  name="when"
-                  checked={atPeriodEnd}
-                  onChange={() => setAtPeriodEnd(true)}
-                />
-                At the end of the period{end && ` (${formatDate(end)})`}
-              </label>
-              <label className="flex items-center gap-2">
-                <input
-                  type="radio"
-                  name="when"
-                  checked={!atPeriodEnd}
-                  onChange={() => setAtPeriodEnd(false)}
-                />
-                Now
-              </label>
-            </fieldset>
-          )}
-          <dl className="grid grid-cols-2 gap-y-1">
-            <dt>Plan now</dt>
-            <dd className="text-right font-semibold">{plan}</dd>
-            <dt>Plan after</dt>
-            <dd className="text-right font-semibold">
-              {endsNow || !end
-                ? `${plans.FREE.name}, from now`
-                : `${plan} until ${formatDate(end)}, then ${plans.FREE.name}`}
-            </dd>
-          </dl>
-          {billedByStripe(subscription) && (
-            <p>
-              {atPeriodEnd
-                ? "Stripe stops renewing the subscription; it can be resumed until the period ends."
-                : "Stripe cancels the subscription at once, without a refund."}
-            </p>
-          )}
-          <Field
-            label="Reason for cancelling"
-            name="reason"
-            required
-            maxLength={500}
-            hint="Shown in the audit log."
-          />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              Keep it
-            </Button>
-            <Button type="submit" variant="danger" busy={cancel.isPending}>
-              Cancel subscription
-            </Button>
-          </div>
-        </form>
-      </ConfirmDialog>
+        {subscription.cancelAtPeriodEnd ? (
+          <p>It already cancels at the end of the period; this cancels it now.</p>
+        ) : (
+          <fieldset className="flex flex-col gap-2">
+            <legend className="mb-1 font-medium">When</legend>
+            <label className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="when"
+                checked={atPeriodEnd}
+                onChange={() => setAtPeriodEnd(true)}
+              />
+              At the end of the period{end && ` (${formatDate(end)})`}
+            </label>
+            <label className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="when"
+                checked={!atPeriodEnd}
+                onChange={() => setAtPeriodEnd(false)}
+              />
+              Now
+            </label>
+          </fieldset>
+        )}
+        <dl className="grid grid-cols-2 gap-y-1">
+          <dt>Plan now</dt>
+          <dd className="text-right font-semibold">{plan}</dd>
+          <dt>Plan after</dt>
+          <dd className="text-right font-semibold">
+            {endsNow || !end
+              ? `${plans.FREE.name}, from now`
+              : `${plan} until ${formatDate(end)}, then ${plans.FREE.name}`}
+          </dd>
+        </dl>
+        {billedByStripe(subscription) && (
+          <p>
+            {atPeriodEnd
+              ? "Stripe stops renewing the subscription; it can be resumed until the period ends."
+              : "Stripe cancels the subscription at once, without a refund."}
+          </p>
+        )}
+      </ConfirmWithReasonDialog>
     </>
   );
 }
@@ -283,7 +232,6 @@ export function ResumeButton({ userId, subscription, plans }: ActionProps) {
   const trpc = useTRPC();
   const afterChange = useAfterChange(userId);
   const [open, setOpen] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
   const plan = plans[subscription.tier].name;
   const resume = useMutation(
     trpc.admin.subscriptions.resume.mutationOptions({
@@ -291,58 +239,36 @@ export function ResumeButton({ userId, subscription, plans }: ActionProps) {
         setOpen(false);
         await afterChange(`Resumed: ${plan} carries on.`);
       },
-      onError: (error) => setProblem(describeError(error).message),
     }),
   );
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const reason = reasonOf(event);
-    if (!reason) return setProblem("Give a reason for the audit log.");
-    setProblem(null);
-    resume.mutate({ userId, reason });
-  }
 
   return (
     <>
       <Button
         onClick={() => {
-          setProblem(null);
+          resume.reset();
           setOpen(true);
         }}
       >
         Resume
       </Button>
-      <ConfirmDialog
+      <ConfirmWithReasonDialog
         open={open}
         title="Resume the subscription?"
         onClose={() => setOpen(false)}
-        actions={null}
+        reasonLabel="Reason for resuming"
+        reasonHint="Shown in the audit log."
+        onConfirm={(reason) => resume.mutate({ userId, reason })}
+        error={resume.error && describeError(resume.error).message}
+        busy={resume.isPending}
+        confirmLabel="Resume subscription"
       >
-        <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
-          {problem && <Alert>{problem}</Alert>}
-          <p>
-            {plan} no longer ends
-            {subscription.currentPeriodEnd && ` on ${formatDate(subscription.currentPeriodEnd)}`}
-            {billedByStripe(subscription) ? "; Stripe renews it as before." : "."}
-          </p>
-          <Field
-            label="Reason for resuming"
-            name="reason"
-            required
-            maxLength={500}
-            hint="Shown in the audit log."
-          />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" busy={resume.isPending}>
-              Resume subscription
-            </Button>
-          </div>
-        </form>
-      </ConfirmDialog>
+        <p>
+          {plan} no longer ends
+          {subscription.currentPeriodEnd && ` on ${formatDate(subscription.currentPeriodEnd)}`}
+          {billedByStripe(subscription) ? "; Stripe renews it as before." : "."}
+        </p>
+      </ConfirmWithReasonDialog>
     </>
   );
 }
