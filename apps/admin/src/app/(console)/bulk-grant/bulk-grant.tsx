@@ -11,6 +11,7 @@ import {
   Field,
   formatCredits,
   formatNumber,
+  RadioGroup,
   Select,
 } from "@credits/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
@@ -257,27 +258,17 @@ export function BulkGrant({ plans }: { plans: Record<Tier, Plan> }) {
       {!batch && (
         <Card>
           <form onSubmit={start} className="flex flex-col gap-4" noValidate>
-            <fieldset className="flex flex-wrap gap-x-4 gap-y-2 text-sm">
-              <legend className="mb-1 font-medium">Recipients</legend>
-              <label className="flex items-center gap-2">
-                <input
-                  type="radio"
-                  name="mode"
-                  checked={mode === "list"}
-                  onChange={() => setMode("list")}
-                />
-                A list of emails
-              </label>
-              <label className="flex items-center gap-2">
-                <input
-                  type="radio"
-                  name="mode"
-                  checked={mode === "tier"}
-                  onChange={() => setMode("tier")}
-                />
-                Everyone on a tier
-              </label>
-            </fieldset>
+            <RadioGroup
+              legend="Recipients"
+              name="mode"
+              className="flex flex-wrap gap-x-4 gap-y-2 text-sm"
+              options={[
+                { value: "list", label: "A list of emails" },
+                { value: "tier", label: "Everyone on a tier" },
+              ]}
+              value={mode}
+              onChange={setMode}
+            />
             {mode === "list" ? (
               <label className="flex flex-col gap-1 text-sm font-medium">
                 Emails (one per line, or separated by commas)

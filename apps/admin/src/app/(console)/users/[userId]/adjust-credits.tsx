@@ -10,6 +10,7 @@ import {
   ConfirmDialog,
   Field,
   formatCredits,
+  RadioGroup,
   Select,
   useToast,
 } from "@credits/ui";
@@ -85,21 +86,17 @@ export function AdjustCredits({
       <CardTitle>Adjust credits</CardTitle>
       <form ref={formRef} onSubmit={review} className="flex flex-col gap-4" noValidate>
         {problem && <Alert>{problem}</Alert>}
-        <fieldset className="flex gap-4 text-sm">
-          <legend className="mb-1 font-medium">Direction</legend>
-          {(["grant", "debit"] as const).map((value) => (
-            <label key={value} className="flex items-center gap-2">
-              <input
-                type="radio"
-                name="direction"
-                value={value}
-                checked={direction === value}
-                onChange={() => setDirection(value)}
-              />
-              {value === "grant" ? "Grant" : "Debit"}
-            </label>
-          ))}
-        </fieldset>
+        <RadioGroup
+          legend="Direction"
+          name="direction"
+          className="flex gap-4 text-sm"
+          options={[
+            { value: "grant", label: "Grant" },
+            { value: "debit", label: "Debit" },
+          ]}
+          value={direction}
+          onChange={setDirection}
+        />
         <Select label="App" name="appId" defaultValue="default">
           {(apps.length ? apps : [{ appId: "default", appName: "Default", balance: 0 }]).map(
             (app) => (

@@ -8,6 +8,7 @@ import {
   ConfirmWithReasonDialog,
   formatDate,
   formatDollars,
+  RadioGroup,
   Select,
   useToast,
 } from "@credits/ui";
@@ -183,27 +184,20 @@ export function CancelButton({ userId, subscription, plans }: ActionProps) {
         {subscription.cancelAtPeriodEnd ? (
           <p>It already cancels at the end of the period; this cancels it now.</p>
         ) : (
-          <fieldset className="flex flex-col gap-2">
-            <legend className="mb-1 font-medium">When</legend>
-            <label className="flex items-center gap-2">
-              <input
-                type="radio"
-                name="when"
-                checked={atPeriodEnd}
-                onChange={() => setAtPeriodEnd(true)}
-              />
-              At the end of the period{end && ` (${formatDate(end)})`}
-            </label>
-            <label className="flex items-center gap-2">
-              <input
-                type="radio"
-                name="when"
-                checked={!atPeriodEnd}
-                onChange={() => setAtPeriodEnd(false)}
-              />
-              Now
-            </label>
-          </fieldset>
+          <RadioGroup
+            legend="When"
+            name="when"
+            className="flex flex-col gap-2"
+            options={[
+              {
+                value: "period-end",
+                label: <>At the end of the period{end && ` (${formatDate(end)})`}</>,
+              },
+              { value: "now", label: "Now" },
+            ]}
+            value={atPeriodEnd ? "period-end" : "now"}
+            onChange={(when) => setAtPeriodEnd(when === "period-end")}
+          />
         )}
         <dl className="grid grid-cols-2 gap-y-1">
           <dt>Plan now</dt>
