@@ -8,6 +8,8 @@ import {
   Button,
   Card,
   ConfirmDialog,
+  CreditAmountField,
+  creditAmountProblem,
   Field,
   formatCredits,
   formatNumber,
@@ -188,8 +190,8 @@ export function BulkGrant({ plans }: { plans: Record<Tier, Plan> }) {
     const expires = String(form.get("expiresAt") ?? "");
     if (mode === "list" && emails.length === 0)
       return setProblem("List at least one email address.");
-    if (!Number.isInteger(amount) || amount <= 0)
-      return setProblem("Enter a whole number of credits greater than zero.");
+    const amountProblem = creditAmountProblem(amount);
+    if (amountProblem) return setProblem(amountProblem);
     if (!reason)
       return setProblem("Give a reason: it goes into every user's history and the audit log.");
     setProblem(null);
@@ -292,7 +294,7 @@ export function BulkGrant({ plans }: { plans: Record<Tier, Plan> }) {
                 ))}
               </Select>
             )}
-            <Field label="Credits per user" name="amount" type="number" min={1} step={1} required />
+            <CreditAmountField label="Credits per user" />
             <Field label="Expires on (optional)" name="expiresAt" type="date" />
             <Field label="Reason" name="reason" required maxLength={500} />
             <Button type="submit">

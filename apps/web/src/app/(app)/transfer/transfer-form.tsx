@@ -2,7 +2,17 @@
 
 import { useTRPC } from "@credits/credits/react";
 import { describeError, useIdempotencyKey } from "@credits/credits/react/client";
-import { Alert, Button, Card, ConfirmDialog, Field, formatCredits, useToast } from "@credits/ui";
+import {
+  Alert,
+  Button,
+  Card,
+  ConfirmDialog,
+  CreditAmountField,
+  creditAmountProblem,
+  Field,
+  formatCredits,
+  useToast,
+} from "@credits/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 
@@ -58,11 +68,8 @@ export function TransferForm() {
     setFormError(null);
     if (!/^\S+@\S+\.\S+$/.test(email))
       return setFormError({ field: "email", message: "Enter the recipient's email address." });
-    if (!Number.isInteger(amount) || amount <= 0)
-      return setFormError({
-        field: "amount",
-        message: "Enter a whole number of credits greater than zero.",
-      });
+    const amountProblem = creditAmountProblem(amount);
+    if (amountProblem) return setFormError({ field: "amount", message: amountProblem });
     setDraft({
       email,
       amount,
@@ -89,14 +96,8 @@ export function TransferForm() {
             required
             error={formError?.field === "email" ? formError.message : null}
           />
-          <Field
+          <CreditAmountField
             label="Amount"
-            name="amount"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            step={1}
-            required
             error={formError?.field === "amount" ? formError.message : null}
           />
           <Field label="Note (optional)" name="description" maxLength={500} />

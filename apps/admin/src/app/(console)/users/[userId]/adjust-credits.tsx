@@ -8,6 +8,8 @@ import {
   Card,
   CardTitle,
   ConfirmDialog,
+  CreditAmountField,
+  creditAmountProblem,
   Field,
   formatCredits,
   RadioGroup,
@@ -66,8 +68,8 @@ export function AdjustCredits({
     const reason = String(form.get("reason") ?? "").trim();
     const expires = String(form.get("expiresAt") ?? "");
     setProblem(null);
-    if (!Number.isInteger(amount) || amount <= 0)
-      return setProblem("Enter a whole number of credits greater than zero.");
+    const amountProblem = creditAmountProblem(amount);
+    if (amountProblem) return setProblem(amountProblem);
     if (!reason)
       return setProblem("Give a reason: it goes into the audit log and the user's history.");
     setDraft({
@@ -106,15 +108,7 @@ export function AdjustCredits({
             ),
           )}
         </Select>
-        <Field
-          label="Amount"
-          name="amount"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          step={1}
-          required
-        />
+        <CreditAmountField label="Amount" />
         {direction === "grant" && (
           <Field label="Expires on (optional)" name="expiresAt" type="date" />
         )}
