@@ -16,4 +16,5 @@ export {
 } from "./format.ts";
 export { RadioGroup } from "./radio-group.tsx";
 export { FilterInput, Select } from "./select.tsx";
+export { subscriptionStatusLabels } from "./subscription-status.ts";
 export { ToastProvider, useToast } from "./toast.tsx";

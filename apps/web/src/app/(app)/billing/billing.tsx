@@ -15,6 +15,7 @@ import {
   formatDollars,
   formatNumber,
   Skeleton,
+  subscriptionStatusLabels,
   useToast,
 } from "@credits/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -23,14 +24,6 @@ import { useEffect, useState } from "react";
 type Plan = RouterOutputs["subscriptions"]["plans"][number];
 
 const tierOrder: Record<Tier, number> = { FREE: 0, PRO: 1, PREMIUM: 2 };
-
-const statusLabels: Record<NonNullable<SubscriptionView["status"]>, string> = {
-  ACTIVE: "Active",
-  TRIALING: "Trial",
-  PAST_DUE: "Payment overdue",
-  CANCELED: "Canceled",
-  INCOMPLETE: "Waiting for payment",
-};
 
 /** Sends the browser to a page Stripe hosts (Checkout, the billing portal). */
 function useRedirect() {
@@ -104,7 +97,7 @@ function CurrentPlan({ subscription, plans }: { subscription: SubscriptionView; 
                   : "bg-emerald-100 text-emerald-900",
             )}
           >
-            {statusLabels[subscription.status]}
+            {subscriptionStatusLabels[subscription.status]}
           </span>
         )}
       </div>

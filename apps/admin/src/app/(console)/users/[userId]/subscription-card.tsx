@@ -1,18 +1,19 @@
 "use client";
 
 import type { Plan, QuotaStatus, SubscriptionView, Tier } from "@credits/credits";
-import { Alert, Card, CardTitle, cn, formatCredits, formatDate, formatNumber } from "@credits/ui";
+import {
+  Alert,
+  Card,
+  CardTitle,
+  cn,
+  formatCredits,
+  formatDate,
+  formatNumber,
+  subscriptionStatusLabels,
+} from "@credits/ui";
 import { CancelButton, ChangeTierButton, ResumeButton } from "./subscription-actions.tsx";
 
 export type Plans = Record<Tier, Plan>;
-
-const statusLabels: Record<NonNullable<SubscriptionView["status"]>, string> = {
-  ACTIVE: "Active",
-  TRIALING: "Trial",
-  PAST_DUE: "Payment overdue",
-  CANCELED: "Canceled",
-  INCOMPLETE: "Waiting for payment",
-};
 
 const managerLabels: Record<SubscriptionView["managedBy"], string> = {
   stripe: "Stripe billing",
@@ -65,7 +66,7 @@ export function SubscriptionCard({
                     : "bg-emerald-100 text-emerald-900",
               )}
             >
-              {statusLabels[status]}
+              {subscriptionStatusLabels[status]}
             </span>
           )
         }
@@ -79,7 +80,7 @@ export function SubscriptionCard({
         <p className="text-sm text-zinc-600">
           {status === "CANCELED"
             ? `Was on ${plans[subscribedTier].name} until it was canceled`
-            : `Subscribed to ${plans[subscribedTier].name} (${statusLabels[status].toLowerCase()})`}
+            : `Subscribed to ${plans[subscribedTier].name} (${subscriptionStatusLabels[status].toLowerCase()})`}
           ; the limits of {plans[subscription.tier].name} apply now.
         </p>
       )}
