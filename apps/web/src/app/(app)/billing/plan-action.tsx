@@ -1,6 +1,7 @@
 "use client";
 
-import type { SubscriptionView, Tier } from "@credits/credits";
+import type { SubscriptionView } from "@credits/credits";
+import { tierRank } from "@credits/credits/plans";
 import { useTRPC } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
 import { Button, ConfirmDialog, formatDollars, useToast } from "@credits/ui";
@@ -8,8 +9,6 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Plan } from "./plan-card.tsx";
 import { useRedirect } from "./use-redirect.ts";
-
-const tierOrder: Record<Tier, number> = { FREE: 0, PRO: 1, PREMIUM: 2 };
 
 /** What the user can do about one plan from where they are: subscribe, switch, or nothing. */
 export function PlanAction({ plan, subscription }: { plan: Plan; subscription: SubscriptionView }) {
@@ -65,7 +64,7 @@ export function PlanAction({ plan, subscription }: { plan: Plan; subscription: S
     );
   }
   if (plan.tier === "FREE") return null;
-  const upgrade = tierOrder[plan.tier] > tierOrder[current];
+  const upgrade = tierRank[plan.tier] > tierRank[current];
   const label =
     plan.tier === current
       ? `Stay on ${plan.name}`
