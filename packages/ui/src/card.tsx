@@ -56,3 +56,19 @@ export function Alert({
     </div>
   );
 }
+
+const badgeTones = {
+  success: "bg-emerald-100 text-emerald-900",
+  warning: "bg-amber-100 text-amber-900",
+  error: "bg-red-100 text-red-800",
+  neutral: "bg-zinc-100 text-zinc-700",
+};
+
+/** A short status beside a title, e.g. "Active" or "Payment overdue", coloured by its tone. */
+export function Badge({ tone, children }: { tone: keyof typeof badgeTones; children: ReactNode }) {
+  return (
+    <span className={cn("rounded-full px-2.5 py-0.5 text-xs font-semibold", badgeTones[tone])}>
+      {children}
+    </span>
+  );
+}

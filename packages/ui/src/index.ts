@@ -1,6 +1,6 @@
 export { BarChart } from "./bar-chart.tsx";
 export { Button } from "./button.tsx";
-export { Alert, Card, CardTitle, EmptyState, Skeleton } from "./card.tsx";
+export { Alert, Badge, Card, CardTitle, EmptyState, Skeleton } from "./card.tsx";
 export { cn } from "./cn.ts";
 export { ConfirmWithReasonDialog } from "./confirm-with-reason-dialog.tsx";
 export { CreditAmountField, creditAmountProblem } from "./credit-amount.tsx";

@@ -5,6 +5,7 @@ import { useTRPC } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
 import {
   Alert,
+  Badge,
   Button,
   Card,
   cn,
@@ -27,11 +28,11 @@ const statusLabels: Record<Status, string> = {
   PROCESSED: "Processed",
   IGNORED: "Ignored",
 };
-const statusTones: Record<Status, string> = {
-  FAILED: "bg-red-100 text-red-800",
-  PROCESSED: "bg-emerald-100 text-emerald-900",
-  IGNORED: "bg-zinc-100 text-zinc-700",
-};
+const statusTones = {
+  FAILED: "error",
+  PROCESSED: "success",
+  IGNORED: "neutral",
+} as const satisfies Record<Status, string>;
 
 /** The event as Stripe sent it, fetched when its row is opened. */
 function EventPayload({ eventId }: { eventId: string }) {
@@ -85,14 +86,7 @@ function EventRow({ event }: { event: StripeEvent }) {
         <div className="min-w-0 flex-1 basis-64">
           <p className="flex flex-wrap items-center gap-2">
             <span className="font-mono text-sm font-semibold wrap-anywhere">{event.type}</span>
-            <span
-              className={cn(
-                "rounded-full px-2.5 py-0.5 text-xs font-semibold",
-                statusTones[event.status],
-              )}
-            >
-              {statusLabels[event.status]}
-            </span>
+            <Badge tone={statusTones[event.status]}>{statusLabels[event.status]}</Badge>
           </p>
           <p className="mt-0.5 text-xs text-zinc-600">
             Received {formatDateTime(event.receivedAt)} ·{" "}

@@ -3,7 +3,7 @@
 import type { RouterOutputs } from "@credits/credits";
 import { useTRPC } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
-import { Alert, Button, ConfirmDialog, cn, formatDateTime, useToast } from "@credits/ui";
+import { Alert, Badge, Button, ConfirmDialog, formatDateTime, useToast } from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
@@ -79,14 +79,7 @@ export function TokenRow({ token }: { token: ServiceToken }) {
         <div className="min-w-0 flex-1 basis-64">
           <p className="flex flex-wrap items-center gap-2">
             <span className="font-semibold wrap-anywhere">{token.name}</span>
-            <span
-              className={cn(
-                "rounded-full px-2.5 py-0.5 text-xs font-semibold",
-                revoked ? "bg-zinc-100 text-zinc-700" : "bg-emerald-100 text-emerald-900",
-              )}
-            >
-              {revoked ? "Revoked" : "Active"}
-            </span>
+            <Badge tone={revoked ? "neutral" : "success"}>{revoked ? "Revoked" : "Active"}</Badge>
             {token.scopes.map((scope) => (
               <span
                 key={scope}

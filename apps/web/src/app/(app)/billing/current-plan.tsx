@@ -5,11 +5,11 @@ import { useTRPC } from "@credits/credits/react";
 import { describeError } from "@credits/credits/react/client";
 import {
   Alert,
+  Badge,
   Button,
   Card,
   CardTitle,
   ConfirmDialog,
-  cn,
   formatCredits,
   formatDate,
   subscriptionStatusLabels,
@@ -63,18 +63,17 @@ export function CurrentPlan({
           {plan?.name ?? subscription.tier}
         </p>
         {subscription.status && (
-          <span
-            className={cn(
-              "rounded-full px-2.5 py-0.5 text-xs font-semibold",
+          <Badge
+            tone={
               subscription.status === "PAST_DUE"
-                ? "bg-amber-100 text-amber-900"
+                ? "warning"
                 : subscription.status === "CANCELED"
-                  ? "bg-zinc-100 text-zinc-700"
-                  : "bg-emerald-100 text-emerald-900",
-            )}
+                  ? "neutral"
+                  : "success"
+            }
           >
             {subscriptionStatusLabels[subscription.status]}
-          </span>
+          </Badge>
         )}
       </div>
       <div className="mt-2 space-y-1 text-sm text-zinc-600">

@@ -3,6 +3,7 @@
 import type { Plan, QuotaStatus, SubscriptionView, Tier } from "@credits/credits";
 import {
   Alert,
+  Badge,
   Card,
   CardTitle,
   cn,
@@ -56,18 +57,17 @@ export function SubscriptionCard({
       <CardTitle
         action={
           status && (
-            <span
-              className={cn(
-                "rounded-full px-2.5 py-0.5 text-xs font-semibold",
+            <Badge
+              tone={
                 status === "PAST_DUE"
-                  ? "bg-amber-100 text-amber-900"
+                  ? "warning"
                   : status === "CANCELED" || status === "INCOMPLETE"
-                    ? "bg-zinc-100 text-zinc-700"
-                    : "bg-emerald-100 text-emerald-900",
-              )}
+                    ? "neutral"
+                    : "success"
+              }
             >
               {subscriptionStatusLabels[status]}
-            </span>
+            </Badge>
           )
         }
       >
