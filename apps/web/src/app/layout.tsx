@@ -1,4 +1,4 @@
-import { AppDocument } from "@credits/credits/react/document";
+import { AppDocument } from "@credits/credits/react";
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import "@credits/ui/styles.css";

@@ -2,6 +2,7 @@
 // client component may import (nothing here reaches the database).
 
 export * from "../history-filter.ts";
+export * from "../plans.ts";
 export { describeError, useIdempotencyKey } from "./client.ts";
 export { AppDocument } from "./document.tsx";
 export { EntryRow, purchaseStatusLabels, typeLabel } from "./entry-row.tsx";

@@ -1,6 +1,6 @@
 import { getSessionUser } from "@credits/auth/next";
 import { AuthCard, SignInForm } from "@credits/auth/react";
-import { SystemStatus } from "@credits/credits/react/system-status";
+import { SystemStatus } from "@credits/credits/react";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 

@@ -1,7 +1,6 @@
 "use client";
 
-import { useTRPC } from "@credits/credits/react";
-import { EntryRow } from "@credits/credits/react/entry-row";
+import { EntryRow, useTRPC } from "@credits/credits/react";
 import {
   BarChart,
   Card,

@@ -1,6 +1,6 @@
 import { getSessionUser } from "@credits/auth/next";
 import { AppHeader } from "@credits/auth/react";
-import { LiveCreditUpdates } from "@credits/credits/react/live-updates";
+import { LiveCreditUpdates } from "@credits/credits/react";
 import { ToastProvider } from "@credits/ui";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";

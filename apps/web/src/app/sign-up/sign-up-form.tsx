@@ -1,7 +1,6 @@
 "use client";
 
-import { useTRPC } from "@credits/credits/react";
-import { describeError } from "@credits/credits/react/client";
+import { describeError, useTRPC } from "@credits/credits/react";
 import { Alert, Button, Field } from "@credits/ui";
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";

@@ -1,8 +1,7 @@
 "use client";
 
 import type { Plan, Tier } from "@credits/credits";
-import { useTRPC } from "@credits/credits/react";
-import { describeError } from "@credits/credits/react/client";
+import { describeError, useTRPC } from "@credits/credits/react";
 import { Alert, Button, ConfirmDialog, formatCredits, formatNumber } from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
 import type { Grant, PaidTier } from "./use-bulk-grant-run.ts";

@@ -1,8 +1,7 @@
 "use client";
 
 import type { Tier } from "@credits/credits";
-import { useTRPC, useTRPCClient } from "@credits/credits/react";
-import { describeError } from "@credits/credits/react/client";
+import { describeError, useTRPC, useTRPCClient } from "@credits/credits/react";
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 

@@ -1,8 +1,7 @@
 "use client";
 
 import type { RouterOutputs } from "@credits/credits";
-import { useTRPC } from "@credits/credits/react";
-import { describeError } from "@credits/credits/react/client";
+import { describeError, useTRPC } from "@credits/credits/react";
 import { Alert, Button, Card, CardTitle, Field } from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useRef, useState } from "react";

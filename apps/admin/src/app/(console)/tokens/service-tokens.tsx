@@ -1,7 +1,6 @@
 "use client";
 
-import { useTRPC } from "@credits/credits/react";
-import { describeError } from "@credits/credits/react/client";
+import { describeError, useTRPC } from "@credits/credits/react";
 import { Alert, Card, CardTitle, EmptyState, Skeleton } from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";

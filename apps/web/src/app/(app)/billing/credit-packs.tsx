@@ -1,7 +1,6 @@
 "use client";
 
-import { useTRPC } from "@credits/credits/react";
-import { describeError } from "@credits/credits/react/client";
+import { describeError, useTRPC } from "@credits/credits/react";
 import { Button, Card, formatDollars, Skeleton, useToast } from "@credits/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRedirect } from "./use-redirect.ts";

@@ -1,8 +1,7 @@
 "use client";
 
 import type { SubscriptionView } from "@credits/credits";
-import { useTRPC } from "@credits/credits/react";
-import { describeError } from "@credits/credits/react/client";
+import { describeError, useTRPC } from "@credits/credits/react";
 import {
   Alert,
   Badge,

@@ -1,9 +1,7 @@
 "use client";
 
 import type { SubscriptionView } from "@credits/credits";
-import { tierRank } from "@credits/credits/plans";
-import { useTRPC } from "@credits/credits/react";
-import { describeError } from "@credits/credits/react/client";
+import { describeError, tierRank, useTRPC } from "@credits/credits/react";
 import { Button, ConfirmDialog, formatDollars, useToast } from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";

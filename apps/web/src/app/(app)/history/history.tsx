@@ -1,16 +1,17 @@
 "use client";
 
 import {
+  describeError,
+  EntryRow,
   emptyHistoryFilter,
   type HistoryFilterFields,
+  HistoryFilters,
   historyFilterOf,
   historyFilterSearchParams,
   isHistoryFiltered,
-} from "@credits/credits/history-filter";
-import { useTRPC } from "@credits/credits/react";
-import { describeError } from "@credits/credits/react/client";
-import { EntryRow } from "@credits/credits/react/entry-row";
-import { HistoryFilters, NoMatchingEntries } from "@credits/credits/react/history-filters";
+  NoMatchingEntries,
+  useTRPC,
+} from "@credits/credits/react";
 import { Alert, Button, Card, EmptyState, Skeleton } from "@credits/ui";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";

@@ -1,8 +1,11 @@
 "use client";
 
-import { useTRPC } from "@credits/credits/react";
-import { describeError, useIdempotencyKey } from "@credits/credits/react/client";
-import { purchaseStatusLabels } from "@credits/credits/react/entry-row";
+import {
+  describeError,
+  purchaseStatusLabels,
+  useIdempotencyKey,
+  useTRPC,
+} from "@credits/credits/react";
 import {
   Alert,
   Button,

@@ -1,7 +1,6 @@
 "use client";
 
-import { useTRPC } from "@credits/credits/react";
-import { describeError, useIdempotencyKey } from "@credits/credits/react/client";
+import { describeError, useIdempotencyKey, useTRPC } from "@credits/credits/react";
 import {
   Alert,
   Button,

@@ -1,7 +1,6 @@
 "use client";
 
-import { useTRPC } from "@credits/credits/react";
-import { describeError, useIdempotencyKey } from "@credits/credits/react/client";
+import { describeError, useIdempotencyKey, useTRPC } from "@credits/credits/react";
 import { Button, ConfirmWithReasonDialog, Field, formatCredits, useToast } from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";

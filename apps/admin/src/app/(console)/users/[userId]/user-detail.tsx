@@ -1,15 +1,17 @@
 "use client";
 
 import {
+  describeError,
+  EntryRow,
   emptyHistoryFilter,
   type HistoryFilterFields,
+  HistoryFilters,
   historyFilterOf,
   isHistoryFiltered,
-} from "@credits/credits/history-filter";
-import { useTRPC } from "@credits/credits/react";
-import { describeError } from "@credits/credits/react/client";
-import { EntryRow, purchaseStatusLabels } from "@credits/credits/react/entry-row";
-import { HistoryFilters, NoMatchingEntries } from "@credits/credits/react/history-filters";
+  NoMatchingEntries,
+  purchaseStatusLabels,
+  useTRPC,
+} from "@credits/credits/react";
 import {
   Alert,
   Button,

@@ -1,6 +1,5 @@
 // GET|POST /api/trpc/* — the shared `credits` tRPC router
-import { createTrpcRouteHandler } from "@credits/credits/next";
-import { createRequestContext } from "@credits/credits/next/context";
+import { createRequestContext, createTrpcRouteHandler } from "@credits/credits/next";
 
 const handler = createTrpcRouteHandler(createRequestContext);
 
