@@ -16,7 +16,7 @@ import {
 } from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { Plan } from "./plan-card.tsx";
+import type { Plan } from "./plan-action.tsx";
 import { useRedirect } from "./use-redirect.ts";
 
 /** The plan that applies now, when it renews or ends, and cancelling, resuming or paying for it. */

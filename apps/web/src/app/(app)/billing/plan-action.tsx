@@ -1,12 +1,13 @@
 "use client";
 
-import type { SubscriptionView } from "@credits/credits";
+import type { RouterOutputs, SubscriptionView } from "@credits/credits";
 import { describeError, tierRank, useTRPC } from "@credits/credits/react";
 import { Button, ConfirmDialog, formatDollars, useToast } from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { Plan } from "./plan-card.tsx";
 import { useRedirect } from "./use-redirect.ts";
+
+export type Plan = RouterOutputs["subscriptions"]["plans"][number];
 
 /** What the user can do about one plan from where they are: subscribe, switch, or nothing. */
 export function PlanAction({ plan, subscription }: { plan: Plan; subscription: SubscriptionView }) {

@@ -1,10 +1,8 @@
 "use client";
 
-import type { RouterOutputs, SubscriptionView } from "@credits/credits";
+import type { SubscriptionView } from "@credits/credits";
 import { Card, cn, formatCredits, formatDollars, formatNumber } from "@credits/ui";
-import { PlanAction } from "./plan-action.tsx";
-
-export type Plan = RouterOutputs["subscriptions"]["plans"][number];
+import { type Plan, PlanAction } from "./plan-action.tsx";
 
 function QuotaLine({ plan }: { plan: Plan }) {
   const labels: Record<string, string> = {

@@ -1,6 +1,6 @@
 "use client";
 
-import type { SubscriptionView, Tier } from "@credits/credits";
+import type { Plan, SubscriptionView, Tier } from "@credits/credits";
 import { describeError, useTRPC } from "@credits/credits/react";
 import {
   Button,
@@ -13,7 +13,8 @@ import {
 } from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { Plans } from "./subscription-card.tsx";
+
+export type Plans = Record<Tier, Plan>;
 
 interface ActionProps {
   userId: string;

@@ -1,6 +1,6 @@
 "use client";
 
-import type { Plan, QuotaStatus, SubscriptionView, Tier } from "@credits/credits";
+import type { QuotaStatus, SubscriptionView } from "@credits/credits";
 import {
   Alert,
   Badge,
@@ -12,9 +12,12 @@ import {
   formatNumber,
   subscriptionStatusLabels,
 } from "@credits/ui";
-import { CancelButton, ChangeTierButton, ResumeButton } from "./subscription-actions.tsx";
-
-export type Plans = Record<Tier, Plan>;
+import {
+  CancelButton,
+  ChangeTierButton,
+  type Plans,
+  ResumeButton,
+} from "./subscription-actions.tsx";
 
 const managerLabels: Record<SubscriptionView["managedBy"], string> = {
   stripe: "Stripe billing",

@@ -30,7 +30,8 @@ import { useState } from "react";
 import { AdjustCredits } from "./adjust-credits.tsx";
 import { RefundButton } from "./refund-button.tsx";
 import { RoleButton } from "./role-button.tsx";
-import { type Plans, SubscriptionCard, UsageCard } from "./subscription-card.tsx";
+import type { Plans } from "./subscription-actions.tsx";
+import { SubscriptionCard, UsageCard } from "./subscription-card.tsx";
 
 export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) {
   const trpc = useTRPC();
