@@ -120,15 +120,16 @@ test("[ADMIN][STRIPE] lists a failed Stripe event, shows its payload and retries
       INSERT INTO stripe_events (id, type, status, error, payload, attempts, event_created_at)
       VALUES (${eventId}, ${type}, 'FAILED', 'Database error while applying the event.',
         ${JSON.stringify(payload)}::jsonb, 1, now())`;
+    const email = `e2e-shortfall-${randomUUID()}@example.com`;
     const user = await db.user.create({
-      data: { email: `e2e-shortfall-${randomUUID()}@example.com`, name: "Shortfall Test" },
+      data: { email, name: "Shortfall Test" },
     });
     await db.$executeRaw`
       INSERT INTO stripe_payments (id, kind, user_id, app_id, amount_paid, currency, credits,
         amount_refunded, shortfall)
       VALUES (${`cs_e2e_${randomBytes(8).toString("hex")}`}, 'CREDIT_PACK', ${user.id}::uuid,
         'default', 500, 'usd', 500, 500, 40)`;
-    return user;
+    return { ...user, email };
   });
 
   await signIn(page, admin);

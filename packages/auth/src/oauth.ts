@@ -78,7 +78,8 @@ export async function resolveOAuthSignIn(
       where: { id: match.id },
       select: sessionSelect,
     });
-    return { allowed: true, user, created: false };
+    // Found by this email, so it has one (customers another backend made may have none).
+    return { allowed: true, user: { ...user, email: match.email }, created: false };
   }
   if (matches.length > 1) return { allowed: false, reason: "ambiguous-email" };
   // A concurrent first sign-in may create the row first: the upsert then finds it.
@@ -88,5 +89,5 @@ export async function resolveOAuthSignIn(
     update: {},
     select: sessionSelect,
   });
-  return { allowed: true, user, created: true };
+  return { allowed: true, user: { ...user, email }, created: true };
 }

@@ -58,10 +58,11 @@ export async function findUsersByEmail(
 export async function signUp(db: Database, input: SignUpInput): Promise<SessionUser> {
   const passwordHash = await hashPassword(input.password);
   try {
-    return await db.user.create({
+    const user = await db.user.create({
       data: { email: input.email, name: input.name, passwordHash },
-      select: { id: true, email: true, role: true, name: true },
+      select: { id: true, role: true, name: true },
     });
+    return { ...user, email: input.email };
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       throw new EmailTakenError();
@@ -101,5 +102,6 @@ export async function authenticate(
   }
   await throttle.recordSuccess(attempt);
   const { passwordHash: _hash, ...sessionUser } = user;
-  return sessionUser;
+  // Found by this email (`user` exists only when it parsed), so the row has it.
+  return { ...sessionUser, email: user.email ?? credentials.email };
 }

@@ -14,14 +14,16 @@ afterAll(() => db.$disconnect());
 const uniqueEmail = (name: string) => `oauth-${name}-${randomUUID()}@example.com`;
 
 async function adminWithPassword() {
-  return db.user.create({
+  const email = uniqueEmail("admin");
+  const admin = await db.user.create({
     data: {
-      email: uniqueEmail("admin"),
+      email,
       name: "Ada",
       role: "ADMIN",
       passwordHash: await hashPassword("the admin's password"),
     },
   });
+  return { ...admin, email };
 }
 
 const usersWithEmail = (email: string) =>
@@ -132,7 +134,8 @@ describe("deciding an OAuth sign-in", () => {
   });
 
   it("finds a user stored with a mixed-case email instead of creating a second one", async () => {
-    const stored = await db.user.create({ data: { email: `Mixed-${randomUUID()}@Example.com` } });
+    const email = `Mixed-${randomUUID()}@Example.com`;
+    const stored = { ...(await db.user.create({ data: { email } })), email };
     const outcome = await resolveOAuthSignIn(db, {
       provider: "github",
       profile: { email: stored.email.toLowerCase(), email_verified: true },

@@ -16,6 +16,7 @@ import {
   db,
   fundedUser,
   newKey,
+  sessionUserOf,
   trpcErrorOf,
   unconfiguredBilling,
   withOwnDatabase,
@@ -124,7 +125,7 @@ describe("the authorization matrix, read from the router", () => {
       });
       const caller = createCaller({
         db: own,
-        session: { user: { id: admin.id, email: admin.email, role: "ADMIN" } },
+        session: { user: sessionUserOf({ id: admin.id, email: admin.email, role: "ADMIN" }) },
         billing: unconfiguredBilling,
         origin: "http://127.0.0.1:3000",
       });

@@ -58,9 +58,8 @@ describe("bulk grant", () => {
 
   it("finds users whose stored email has capitals", async () => {
     const admin = callerFor(await createUser("ADMIN"));
-    const stored = await db.user.create({
-      data: { email: `Mixed.Case-${randomUUID()}@Example.COM` },
-    });
+    const email = `Mixed.Case-${randomUUID()}@Example.COM`;
+    const stored = { ...(await db.user.create({ data: { email } })), email };
     const [outcome] = await admin.admin.credits.bulkGrant({
       batchKey: newKey(),
       emails: [stored.email.toLowerCase()],

@@ -29,17 +29,25 @@ export const newKey = () => randomUUID();
 
 export async function createUser(role: SessionUser["role"] = "USER"): Promise<SessionUser> {
   const email = `test-${randomUUID()}@example.com`;
-  const user = await db.user.create({ data: { email, role }, select: { id: true, email: true } });
-  return { ...user, role };
+  const user = await db.user.create({ data: { email, role }, select: { id: true } });
+  return { ...user, email, role };
+}
+
+/** A user row as a test signs in with it: rows may lack an email, a signed-in user never does. */
+export type SignedInRow = Omit<SessionUser, "email"> & { email: string | null };
+
+export function sessionUserOf(user: SignedInRow): SessionUser {
+  if (user.email === null) throw new Error(`test user ${user.id} has no email to sign in with`);
+  return { ...user, email: user.email };
 }
 
 /** Billing as on a server without Stripe keys; Stripe tests pass their own (the fake's). */
 export const unconfiguredBilling = billingConfigFrom({});
 
-export function callerFor(user: SessionUser | null, billing: BillingConfig = unconfiguredBilling) {
+export function callerFor(user: SignedInRow | null, billing: BillingConfig = unconfiguredBilling) {
   const context: CreditsContext = {
     db,
-    session: user ? { user } : null,
+    session: user ? { user: sessionUserOf(user) } : null,
     billing,
     origin: "http://127.0.0.1:3000",
   };
@@ -102,7 +110,7 @@ export async function withOwnDatabase(
   prefix: string,
   work: (own: {
     db: Database;
-    callerAs: (user: SessionUser) => ReturnType<typeof createCaller>;
+    callerAs: (user: SignedInRow) => ReturnType<typeof createCaller>;
   }) => Promise<void>,
 ): Promise<void> {
   const scratch = await createScratchDatabase(databaseUrl ?? "", prefix);
@@ -114,7 +122,7 @@ export async function withOwnDatabase(
       callerAs: (user) =>
         createCaller({
           db: own,
-          session: { user },
+          session: { user: sessionUserOf(user) },
           billing: unconfiguredBilling,
           origin: "http://127.0.0.1:3000",
         }),

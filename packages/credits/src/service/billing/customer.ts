@@ -31,7 +31,7 @@ export async function ensureCustomer(
   if (!user) throw new NotFoundError("user", userId);
   if (user.stripeCustomerId) return user.stripeCustomerId;
   const customer = await stripe.customers.create(
-    { email: user.email, name: user.name ?? undefined, metadata: { user_id: userId } },
+    { email: user.email ?? undefined, name: user.name ?? undefined, metadata: { user_id: userId } },
     { idempotencyKey: `customer-for-${userId}` },
   );
   // Two requests racing here get the same customer (Stripe's idempotency key); the first write wins.
