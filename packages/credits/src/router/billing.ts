@@ -1,3 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { InvalidRequestError } from "../errors.ts";
 import { creditPacks, findCreditPack } from "../plans.ts";
 import { BuyCreditsInput, RedirectResult } from "../schemas/billing.ts";
@@ -16,4 +17,4 @@ export const billingRouter = {
       if (!pack) throw new InvalidRequestError("There is no such credit pack.", "packId");
       return startCreditPackCheckout(ctx.db, ctx.billing, ctx.session.user.id, pack, ctx.origin);
     }),
-};
+} satisfies TRPCRouterRecord;

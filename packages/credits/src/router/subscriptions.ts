@@ -1,3 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { plans, tiers } from "../plans.ts";
 import {
@@ -53,4 +54,4 @@ export const subscriptionsRouter = {
   portal: protectedProcedure
     .output(RedirectResult)
     .mutation(({ ctx }) => openBillingPortal(ctx.db, ctx.billing, ctx.session.user.id, ctx.origin)),
-};
+} satisfies TRPCRouterRecord;

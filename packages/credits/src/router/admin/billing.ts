@@ -1,3 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import {
   AdminCancelInput,
@@ -48,7 +49,7 @@ export const adminSubscriptionsRouter = {
       }),
     )
     .query(({ ctx, input }) => listTierMembers(ctx.db, input.tier, input.cursor, input.limit)),
-};
+} satisfies TRPCRouterRecord;
 
 /** The received Stripe webhook events, and retrying the ones that failed. */
 export const adminStripeEventsRouter = {
@@ -63,4 +64,4 @@ export const adminStripeEventsRouter = {
   retry: adminProcedure
     .input(StripeEventIdInput)
     .mutation(({ ctx, input }) => retryStripeEvent(ctx.db, ctx.billing, ctx.actor, input.eventId)),
-};
+} satisfies TRPCRouterRecord;

@@ -1,3 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { AuditListInput, BulkGrantChunkInput, OverviewInput } from "../../schemas/admin.ts";
 import {
   AdjustCreditsInput,
@@ -28,7 +29,7 @@ export const adminRouter = {
   tokens: adminTokensRouter,
   audit: {
     list: adminProcedure.input(AuditListInput).query(({ ctx, input }) => listAudit(ctx.db, input)),
-  },
+  } satisfies TRPCRouterRecord,
   credits: {
     adjust: adminProcedure
       .input(AdjustCreditsInput)
@@ -37,11 +38,11 @@ export const adminRouter = {
     bulkGrant: adminProcedure
       .input(BulkGrantChunkInput)
       .mutation(({ ctx, input }) => bulkGrantChunk(ctx.db, ctx.actor, input)),
-  },
+  } satisfies TRPCRouterRecord,
   purchases: {
     refund: adminProcedure
       .input(RefundPurchaseInput)
       .output(RefundResult)
       .mutation(({ ctx, input }) => refundPurchase(ctx.db, ctx.actor, input)),
-  },
-};
+  } satisfies TRPCRouterRecord,
+} satisfies TRPCRouterRecord;

@@ -1,3 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { CreateServiceTokenInput, ServiceTokenIdInput } from "../../schemas/tokens.ts";
 import { createServiceToken, listServiceTokens, revokeServiceToken } from "../../service/tokens.ts";
 import { adminProcedure } from "../../trpc.ts";
@@ -11,4 +12,4 @@ export const adminTokensRouter = {
   revoke: adminProcedure
     .input(ServiceTokenIdInput)
     .mutation(({ ctx, input }) => revokeServiceToken(ctx.db, ctx.actor, input.tokenId)),
-};
+} satisfies TRPCRouterRecord;

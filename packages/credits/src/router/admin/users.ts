@@ -1,3 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import {
   SearchUsersInput,
   SetRoleInput,
@@ -34,4 +35,4 @@ export const adminUsersRouter = {
   setRole: adminProcedure
     .input(SetRoleInput)
     .mutation(({ ctx, input }) => setUserRole(ctx.db, ctx.actor, input)),
-};
+} satisfies TRPCRouterRecord;
