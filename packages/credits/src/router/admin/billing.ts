@@ -5,9 +5,13 @@ import {
   AdminResumeInput,
   AdminSetTierInput,
   PaidTierName,
+  StripeEventDetail,
   StripeEventIdInput,
+  StripeEventPage,
+  StripeEventRetryOutcome,
   StripeEventsListInput,
   SubscriptionView,
+  TierMembersPage,
 } from "../../schemas/billing.ts";
 import {
   cancelAsOperator,
@@ -48,6 +52,7 @@ export const adminSubscriptionsRouter = {
         limit: z.number().int().min(1).max(100).default(100),
       }),
     )
+    .output(TierMembersPage)
     .query(({ ctx, input }) => listTierMembers(ctx.db, input.tier, input.cursor, input.limit)),
 } satisfies TRPCRouterRecord;
 
@@ -55,13 +60,16 @@ export const adminSubscriptionsRouter = {
 export const adminStripeEventsRouter = {
   list: adminProcedure
     .input(StripeEventsListInput)
+    .output(StripeEventPage)
     .query(({ ctx, input }) => listStripeEvents(ctx.db, input)),
 
   get: adminProcedure
     .input(StripeEventIdInput)
+    .output(StripeEventDetail)
     .query(({ ctx, input }) => getStripeEvent(ctx.db, input.eventId)),
 
   retry: adminProcedure
     .input(StripeEventIdInput)
+    .output(StripeEventRetryOutcome)
     .mutation(({ ctx, input }) => retryStripeEvent(ctx.db, ctx.billing, ctx.actor, input.eventId)),
 } satisfies TRPCRouterRecord;

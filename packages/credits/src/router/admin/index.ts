@@ -1,5 +1,13 @@
 import type { TRPCRouterRecord } from "@trpc/server";
-import { AuditListInput, BulkGrantChunkInput, OverviewInput } from "../../schemas/admin.ts";
+import { z } from "zod";
+import {
+  AdminOverview,
+  AuditListInput,
+  AuditPage,
+  BulkGrantChunkInput,
+  BulkGrantOutcome,
+  OverviewInput,
+} from "../../schemas/admin.ts";
 import {
   AdjustCreditsInput,
   LedgerResult,
@@ -19,16 +27,22 @@ import { adminUsersRouter } from "./users.ts";
 /** Operators' tools; every procedure checks the ADMIN role on the server. */
 export const adminRouter = {
   users: adminUsersRouter,
-  overview: adminProcedure.input(OverviewInput).query(async ({ ctx, input }) => ({
-    flows: await creditFlowsByDay(ctx.db, input.days),
-    liability: await creditLiability(ctx.db),
-    billing: await billingOverview(ctx.db),
-  })),
+  overview: adminProcedure
+    .input(OverviewInput)
+    .output(AdminOverview)
+    .query(async ({ ctx, input }) => ({
+      flows: await creditFlowsByDay(ctx.db, input.days),
+      liability: await creditLiability(ctx.db),
+      billing: await billingOverview(ctx.db),
+    })),
   subscriptions: adminSubscriptionsRouter,
   stripeEvents: adminStripeEventsRouter,
   tokens: adminTokensRouter,
   audit: {
-    list: adminProcedure.input(AuditListInput).query(({ ctx, input }) => listAudit(ctx.db, input)),
+    list: adminProcedure
+      .input(AuditListInput)
+      .output(AuditPage)
+      .query(({ ctx, input }) => listAudit(ctx.db, input)),
   } satisfies TRPCRouterRecord,
   credits: {
     adjust: adminProcedure
@@ -37,6 +51,7 @@ export const adminRouter = {
       .mutation(({ ctx, input }) => adjustCredits(ctx.db, ctx.actor, input)),
     bulkGrant: adminProcedure
       .input(BulkGrantChunkInput)
+      .output(z.array(BulkGrantOutcome))
       .mutation(({ ctx, input }) => bulkGrantChunk(ctx.db, ctx.actor, input)),
   } satisfies TRPCRouterRecord,
   purchases: {
