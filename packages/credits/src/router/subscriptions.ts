@@ -4,6 +4,7 @@ import { plans, tiers } from "../plans.ts";
 import {
   ChangePlanInput,
   CheckoutInput,
+  PlanCatalog,
   RedirectResult,
   SubscriptionView,
 } from "../schemas/billing.ts";
@@ -25,7 +26,7 @@ export const subscriptionsRouter = {
     .query(({ ctx }) => getSubscription(ctx.db, ctx.billing, ctx.session.user.id)),
 
   /** The plan catalog; public, so a pricing page can show it to visitors. */
-  plans: publicProcedure.query(() => tiers.map((tier) => plans[tier])),
+  plans: publicProcedure.output(PlanCatalog).query(() => tiers.map((tier) => plans[tier])),
 
   quotas: protectedProcedure
     .output(z.array(QuotaStatus))

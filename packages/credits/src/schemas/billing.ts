@@ -1,7 +1,14 @@
-// Plans and paying for them: tiers, Checkout and plan changes, operators' subscription tools, the
-// billing figures they watch and the Stripe events they inspect.
+// Plans and paying for them: the catalog, tiers, Checkout and plan changes, operators' subscription
+// tools, the billing figures they watch and the Stripe events they inspect.
 import { z } from "zod";
-import { creditPacks, findCreditPack, tiers } from "../plans.ts";
+import {
+  type CreditPack,
+  creditPacks,
+  findCreditPack,
+  type Plan,
+  type QuotaFeature,
+  tiers,
+} from "../plans.ts";
 import { NextCursor, pageLimit, Reason, UserId } from "./common.ts";
 
 export const TierName = z.enum(tiers, { error: "must be FREE, PRO or PREMIUM" });
@@ -82,6 +89,36 @@ export const SubscriptionView = z.object({
 export type SubscriptionView = z.infer<typeof SubscriptionView>;
 
 export const RedirectResult = z.object({ url: z.url() });
+
+/** null: unlimited. */
+const QuotaLimit = z.number().int().nullable();
+
+/** A tier as the pricing page shows it; `satisfies` keeps it in step with plans.ts, the catalog. */
+const PlanOffer = z.object({
+  tier: TierName,
+  name: z.string(),
+  description: z.string(),
+  monthlyPriceCents: z.number().int(),
+  monthlyCredits: z.number().int(),
+  rolloverCap: z.number().int(),
+  quotas: z.object({
+    reports: QuotaLimit,
+    api_calls: QuotaLimit,
+    exports: QuotaLimit,
+  } satisfies Record<QuotaFeature, typeof QuotaLimit>),
+}) satisfies z.ZodType<Plan>;
+
+export const PlanCatalog = z.array(PlanOffer);
+
+const CreditPackOffer = z.object({
+  id: z.string(),
+  name: z.string(),
+  credits: z.number().int(),
+  priceCents: z.number().int(),
+}) satisfies z.ZodType<CreditPack>;
+
+/** Read-only, as plans.ts's list of packs is. */
+export const CreditPackCatalog = z.array(CreditPackOffer).readonly();
 
 /** Everyone on a paid tier, a page at a time. */
 export const TierMembersPage = z.object({
