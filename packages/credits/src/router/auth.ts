@@ -1,4 +1,5 @@
 import { SignUpInput, signUp } from "@credits/auth";
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { publicProcedure } from "../trpc.ts";
 
@@ -11,4 +12,4 @@ export const authRouter = {
       const user = await signUp(ctx.db, input);
       return { id: user.id, email: user.email };
     }),
-};
+} satisfies TRPCRouterRecord;

@@ -1,3 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { AppId } from "../schemas/common.ts";
 import {
@@ -62,4 +63,4 @@ export const creditsRouter = {
     .input(TransferCreditsInput)
     .output(TransferResult)
     .mutation(({ ctx, input }) => transferCredits(ctx.db, ctx.actor, ctx.session.user.id, input)),
-};
+} satisfies TRPCRouterRecord;

@@ -1,3 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { checkDatabase } from "../service/health.ts";
 import { publicProcedure } from "../trpc.ts";
@@ -12,4 +13,4 @@ export const healthRouter = {
     const database = await checkDatabase(ctx.db);
     return { status: database.status === "ok" ? "ok" : "degraded", database } as const;
   }),
-};
+} satisfies TRPCRouterRecord;

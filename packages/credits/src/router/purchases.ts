@@ -1,3 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import {
   CreatePurchaseInput,
   ListPurchasesInput,
@@ -19,4 +20,4 @@ export const purchasesRouter = {
     .input(ListPurchasesInput)
     .output(PurchasesOutput)
     .query(({ ctx, input }) => listPurchases(ctx.db, ctx.session.user.id, input)),
-};
+} satisfies TRPCRouterRecord;

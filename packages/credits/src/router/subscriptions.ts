@@ -1,8 +1,10 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import { plans, tiers } from "../plans.ts";
 import {
   ChangePlanInput,
   CheckoutInput,
+  PlanCatalog,
   RedirectResult,
   SubscriptionView,
 } from "../schemas/billing.ts";
@@ -24,7 +26,7 @@ export const subscriptionsRouter = {
     .query(({ ctx }) => getSubscription(ctx.db, ctx.billing, ctx.session.user.id)),
 
   /** The plan catalog; public, so a pricing page can show it to visitors. */
-  plans: publicProcedure.query(() => tiers.map((tier) => plans[tier])),
+  plans: publicProcedure.output(PlanCatalog).query(() => tiers.map((tier) => plans[tier])),
 
   quotas: protectedProcedure
     .output(z.array(QuotaStatus))
@@ -53,4 +55,4 @@ export const subscriptionsRouter = {
   portal: protectedProcedure
     .output(RedirectResult)
     .mutation(({ ctx }) => openBillingPortal(ctx.db, ctx.billing, ctx.session.user.id, ctx.origin)),
-};
+} satisfies TRPCRouterRecord;

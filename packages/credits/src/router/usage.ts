@@ -1,3 +1,4 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import {
   UsageByDayInput,
@@ -27,4 +28,4 @@ export const usageRouter = {
     .input(UsageByDayInput)
     .output(z.array(z.object({ day: z.string(), feature: z.string(), quantity: z.number() })))
     .query(({ ctx, input }) => usageByDay(ctx.db, ctx.session.user.id, input.days)),
-};
+} satisfies TRPCRouterRecord;

@@ -1,5 +1,6 @@
-// Operators' inputs: finding users, roles, the audit log, bulk grants and the overview.
+// Operators' inputs and outputs: finding users, roles, the audit log, bulk grants and the overview.
 import { z } from "zod";
+import { BillingOverview, SubscriptionView } from "./billing.ts";
 import {
   AppIdOrDefault,
   bigintCursor,
@@ -7,11 +8,16 @@ import {
   DateInput,
   FutureDate,
   IdempotencyKey,
+  NextCursor,
   pageLimit,
   Reason,
   UserId,
 } from "./common.ts";
-import { HistoryInput } from "./credits.ts";
+import { ActiveGrant, BalanceOutput, HistoryInput, PurchaseRecord } from "./credits.ts";
+import { ActiveHold } from "./holds.ts";
+import { QuotaStatus } from "./usage.ts";
+
+export const RoleName = z.enum(["USER", "ADMIN"], { error: "must be USER or ADMIN" });
 
 export const SearchUsersInput = z.object({
   query: z.string().trim().max(200).default(""),
@@ -25,7 +31,7 @@ export const UserHistoryInput = z.object({ userId: UserId }).and(HistoryInput);
 
 export const SetRoleInput = z.object({
   userId: UserId,
-  role: z.enum(["USER", "ADMIN"], { error: "must be USER or ADMIN" }),
+  role: RoleName,
   reason: Reason,
 });
 
@@ -55,4 +61,89 @@ export const BulkGrantChunkInput = z.object({
 
 export const OverviewInput = z.object({
   days: z.union([z.literal(30), z.literal(90)]).default(30),
+});
+
+/** A user as operators see one: no password hash, no Stripe customer. */
+export const UserSummary = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string().nullable(),
+  role: RoleName,
+  createdAt: z.date(),
+});
+
+export const UserSearchPage = z.object({
+  users: z.array(UserSummary),
+  nextCursor: NextCursor,
+});
+
+/** One user's whole picture for support. */
+export const UserOverview = z.object({
+  user: UserSummary,
+  balances: BalanceOutput,
+  grants: z.array(ActiveGrant),
+  /** The 20 most recent. */
+  purchases: z.array(PurchaseRecord),
+  holds: z.array(ActiveHold),
+  subscription: SubscriptionView,
+  quotas: z.array(QuotaStatus),
+});
+
+export const UserRole = z.object({ userId: z.string(), role: RoleName });
+
+const AuditUser = z.object({ id: z.string(), email: z.string() });
+
+export const AuditLogEntry = z.object({
+  id: z.string(),
+  action: z.string(),
+  /** JSON of what the action changed, as it recorded it; null where there was nothing. */
+  before: z.unknown(),
+  after: z.unknown(),
+  reason: z.string().nullable(),
+  createdAt: z.date(),
+  actor: AuditUser,
+  targetUser: AuditUser.nullable(),
+});
+
+export const AuditPage = z.object({
+  entries: z.array(AuditLogEntry),
+  nextCursor: NextCursor,
+});
+
+/** What happened to one email of a bulk grant's batch. */
+export const BulkGrantOutcome = z.object({
+  email: z.string(),
+  status: z.enum(["granted", "unknown-user", "failed"]),
+  /** The balance after the grant, when granted. */
+  balance: z.number().int().optional(),
+  /** Why it failed, for the operator. */
+  message: z.string().optional(),
+});
+export type BulkGrantOutcome = z.infer<typeof BulkGrantOutcome>;
+
+// The database keeps each account's balance a safe integer, but sums over every account may pass
+// 2^53, where Number() rounds them: a dashboard figure may be off by a few credits, but must not
+// fail the page, as `.int()` (safe integers only) would.
+const CreditSum = z.number();
+
+/** Credits that came into and left users' accounts on one day (UTC); transfers count in none. */
+export const CreditFlowDay = z.object({
+  day: z.string(),
+  granted: CreditSum,
+  spent: CreditSum,
+  expired: CreditSum,
+  refunded: CreditSum,
+});
+
+/** What the platform owes its users: credits not spent or expired, and the accounts holding them. */
+export const CreditLiability = z.object({
+  outstanding: CreditSum,
+  accountsWithCredits: z.number().int(),
+});
+
+export const AdminOverview = z.object({
+  /** Every day of the period, oldest first. */
+  flows: z.array(CreditFlowDay),
+  liability: CreditLiability,
+  billing: BillingOverview,
 });

@@ -1,8 +1,15 @@
-// Plans and paying for them: tiers, Checkout and plan changes, operators' subscription tools and
-// the Stripe events they inspect.
+// Plans and paying for them: the catalog, tiers, Checkout and plan changes, operators' subscription
+// tools, the billing figures they watch and the Stripe events they inspect.
 import { z } from "zod";
-import { creditPacks, findCreditPack, tiers } from "../plans.ts";
-import { pageLimit, Reason, UserId } from "./common.ts";
+import {
+  type CreditPack,
+  creditPacks,
+  findCreditPack,
+  type Plan,
+  type QuotaFeature,
+  tiers,
+} from "../plans.ts";
+import { NextCursor, pageLimit, Reason, UserId } from "./common.ts";
 
 export const TierName = z.enum(tiers, { error: "must be FREE, PRO or PREMIUM" });
 export const PaidTierName = z.enum(["PRO", "PREMIUM"], { error: "must be PRO or PREMIUM" });
@@ -82,3 +89,104 @@ export const SubscriptionView = z.object({
 export type SubscriptionView = z.infer<typeof SubscriptionView>;
 
 export const RedirectResult = z.object({ url: z.url() });
+
+/** null: unlimited. */
+const QuotaLimit = z.number().int().nullable();
+
+/** A tier as the pricing page shows it; `satisfies` keeps it in step with plans.ts, the catalog. */
+const PlanOffer = z.object({
+  tier: TierName,
+  name: z.string(),
+  description: z.string(),
+  monthlyPriceCents: z.number().int(),
+  monthlyCredits: z.number().int(),
+  rolloverCap: z.number().int(),
+  quotas: z.object({
+    reports: QuotaLimit,
+    api_calls: QuotaLimit,
+    exports: QuotaLimit,
+  } satisfies Record<QuotaFeature, typeof QuotaLimit>),
+}) satisfies z.ZodType<Plan>;
+
+export const PlanCatalog = z.array(PlanOffer);
+
+const CreditPackOffer = z.object({
+  id: z.string(),
+  name: z.string(),
+  credits: z.number().int(),
+  priceCents: z.number().int(),
+}) satisfies z.ZodType<CreditPack>;
+
+/** Read-only, as plans.ts's list of packs is. */
+export const CreditPackCatalog = z.array(CreditPackOffer).readonly();
+
+/** Everyone on a paid tier, a page at a time. */
+export const TierMembersPage = z.object({
+  emails: z.array(z.string()),
+  /** Of the whole tier, not of this page. */
+  total: z.number().int(),
+  nextCursor: NextCursor,
+});
+
+/** A Stripe payment refunded or disputed after its credits were spent: what could not be taken back. */
+export const PaymentShortfall = z.object({
+  paymentId: z.string(),
+  userId: z.string(),
+  email: z.string(),
+  credits: z.number().int(),
+  updatedAt: z.date(),
+});
+
+/** A live Stripe subscription besides the one the user's tier comes from: Stripe bills both. */
+export const SecondSubscription = z.object({
+  userId: z.string(),
+  email: z.string(),
+  stripeSubscriptionId: z.string(),
+  /** Stripe's status, as its latest event gave it. */
+  status: z.enum(["active", "trialing", "past_due", "unpaid"]),
+  /** null when the tier in use is an operator's comp, which has no Stripe subscription. */
+  inUse: z.string().nullable(),
+  seenAt: z.date(),
+});
+
+export const BillingOverview = z.object({
+  /** Live subscriptions (active, trialing or past due) of each tier. */
+  subscriptionsByTier: z.record(TierName, z.number().int()),
+  pastDue: z.number().int(),
+  failedStripeEvents: z.number().int(),
+  shortfalls: z.array(PaymentShortfall),
+  secondSubscriptions: z.array(SecondSubscription),
+});
+
+export const StripeEventSummary = z.object({
+  id: z.string(),
+  type: z.string(),
+  status: StripeEventStatusName,
+  /** Why processing failed or the event was ignored, in words for an operator. */
+  error: z.string().nullable(),
+  attempts: z.number().int(),
+  userId: z.string().nullable(),
+  userEmail: z.string().nullable(),
+  eventCreatedAt: z.date(),
+  receivedAt: z.date(),
+  processedAt: z.date().nullable(),
+});
+
+export const StripeEventPage = z.object({
+  events: z.array(StripeEventSummary),
+  nextCursor: NextCursor,
+});
+
+export const StripeEventDetail = StripeEventSummary.extend({
+  /** The event as Stripe sent it, as indented JSON. */
+  payload: z.string(),
+});
+
+export const StripeEventRetryOutcome = z.object({
+  status: StripeEventStatusName,
+  /** true when a delivery of the event applied it before this retry could. */
+  duplicate: z.boolean(),
+  /** Why it failed again or was ignored. */
+  note: z.string().optional(),
+});
+export type StripeEventRetryOutcome = z.infer<typeof StripeEventRetryOutcome>;

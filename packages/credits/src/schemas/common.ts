@@ -82,6 +82,9 @@ export function bigintCursor(error: string) {
     .refine((value) => BigInt(value) <= maxBigint, { error });
 }
 
+/** What a page returns as its next page's `cursor`; null on the last page. */
+export const NextCursor = z.string().nullable();
+
 /** How many rows a page holds, at most 100. */
 export function pageLimit(fallback: number) {
   return z

@@ -12,6 +12,7 @@ import {
   FutureDate,
   GrantSource,
   IdempotencyKey,
+  NextCursor,
   pageLimit,
   Reason,
   TransactionType,
@@ -196,8 +197,7 @@ export const LedgerEntry = z.object({
 
 export const HistoryOutput = z.object({
   entries: z.array(LedgerEntry),
-  /** Pass as `cursor` for the next page; null on the last one. */
-  nextCursor: z.string().nullable(),
+  nextCursor: NextCursor,
 });
 
 export const ActiveGrant = z.object({
@@ -226,5 +226,5 @@ export const PurchaseRecord = z.object({
 
 export const PurchasesOutput = z.object({
   purchases: z.array(PurchaseRecord),
-  nextCursor: z.string().nullable(),
+  nextCursor: NextCursor,
 });

@@ -38,3 +38,13 @@ export const HoldResult = z.object({
   transactionId: z.string().nullable(),
 });
 export type HoldResult = z.infer<typeof HoldResult>;
+
+/** A hold still reserving credits, as an operator sees it on the user's page. */
+export const ActiveHold = z.object({
+  id: z.string(),
+  appId: z.string(),
+  amount: z.number().int(),
+  description: z.string(),
+  expiresAt: z.date(),
+  createdAt: z.date(),
+});

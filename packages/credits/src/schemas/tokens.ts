@@ -1,5 +1,8 @@
-// Service tokens for the REST API.
+// Service tokens for the REST API: creating and revoking them, and what operators see of them (never
+// the hash; the secret itself only once, when it is created).
 import { z } from "zod";
+
+export const ServiceTokenScope = z.enum(["read", "write"], { error: "must be read or write" });
 
 export const CreateServiceTokenInput = z.object({
   name: z
@@ -7,12 +10,38 @@ export const CreateServiceTokenInput = z.object({
     .trim()
     .min(1, { error: "must not be empty" })
     .max(100, { error: "must be at most 100 characters" }),
-  scopes: z
-    .array(z.enum(["read", "write"], { error: "must be read or write" }))
-    .min(1, { error: "must include read, write or both" })
-    .max(2),
+  scopes: z.array(ServiceTokenScope).min(1, { error: "must include read, write or both" }).max(2),
 });
 
 export const ServiceTokenIdInput = z.object({
   tokenId: z.uuid({ error: "must be a token id (a UUID)" }),
 });
+
+/** Scopes as stored: Prisma reads the column as text[], the database's CHECK holds it to the two. */
+const StoredScopes = z.array(z.string().pipe(ServiceTokenScope));
+
+export const ServiceTokenSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** The token's first characters, to recognise it by. */
+  prefix: z.string(),
+  scopes: StoredScopes,
+  createdAt: z.date(),
+  lastUsedAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  /** null for a token no operator created. */
+  createdBy: z.object({ email: z.string() }).nullable(),
+});
+
+export const CreatedServiceToken = ServiceTokenSummary.pick({
+  id: true,
+  name: true,
+  prefix: true,
+  scopes: true,
+  createdAt: true,
+}).extend({
+  /** The secret: this response is the only time it is shown. */
+  token: z.string(),
+});
+
+export const RevokedServiceToken = z.object({ id: z.string(), revokedAt: z.date().nullable() });

@@ -5,6 +5,7 @@
 import { findUsersByEmail } from "@credits/auth";
 import type { Database } from "@credits/db";
 import { CreditsError } from "../errors.ts";
+import type { BulkGrantOutcome } from "../schemas/admin.ts";
 import type { LedgerResult } from "../schemas/credits.ts";
 import { auditOperatorAction } from "./audit.ts";
 import { runIdempotent } from "./idempotency.ts";
@@ -19,13 +20,6 @@ export interface BulkGrantChunk {
   amount: number;
   expiresAt?: Date;
   reason: string;
-}
-
-export interface BulkGrantOutcome {
-  email: string;
-  status: "granted" | "unknown-user" | "failed";
-  balance?: number;
-  message?: string;
 }
 
 /**

@@ -1,12 +1,17 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
 import {
   AdminCancelInput,
   AdminResumeInput,
   AdminSetTierInput,
   PaidTierName,
+  StripeEventDetail,
   StripeEventIdInput,
+  StripeEventPage,
+  StripeEventRetryOutcome,
   StripeEventsListInput,
   SubscriptionView,
+  TierMembersPage,
 } from "../../schemas/billing.ts";
 import {
   cancelAsOperator,
@@ -47,20 +52,24 @@ export const adminSubscriptionsRouter = {
         limit: z.number().int().min(1).max(100).default(100),
       }),
     )
+    .output(TierMembersPage)
     .query(({ ctx, input }) => listTierMembers(ctx.db, input.tier, input.cursor, input.limit)),
-};
+} satisfies TRPCRouterRecord;
 
 /** The received Stripe webhook events, and retrying the ones that failed. */
 export const adminStripeEventsRouter = {
   list: adminProcedure
     .input(StripeEventsListInput)
+    .output(StripeEventPage)
     .query(({ ctx, input }) => listStripeEvents(ctx.db, input)),
 
   get: adminProcedure
     .input(StripeEventIdInput)
+    .output(StripeEventDetail)
     .query(({ ctx, input }) => getStripeEvent(ctx.db, input.eventId)),
 
   retry: adminProcedure
     .input(StripeEventIdInput)
+    .output(StripeEventRetryOutcome)
     .mutation(({ ctx, input }) => retryStripeEvent(ctx.db, ctx.billing, ctx.actor, input.eventId)),
-};
+} satisfies TRPCRouterRecord;

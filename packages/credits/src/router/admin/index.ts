@@ -1,4 +1,13 @@
-import { AuditListInput, BulkGrantChunkInput, OverviewInput } from "../../schemas/admin.ts";
+import type { TRPCRouterRecord } from "@trpc/server";
+import { z } from "zod";
+import {
+  AdminOverview,
+  AuditListInput,
+  AuditPage,
+  BulkGrantChunkInput,
+  BulkGrantOutcome,
+  OverviewInput,
+} from "../../schemas/admin.ts";
 import {
   AdjustCreditsInput,
   LedgerResult,
@@ -18,17 +27,23 @@ import { adminUsersRouter } from "./users.ts";
 /** Operators' tools; every procedure checks the ADMIN role on the server. */
 export const adminRouter = {
   users: adminUsersRouter,
-  overview: adminProcedure.input(OverviewInput).query(async ({ ctx, input }) => ({
-    flows: await creditFlowsByDay(ctx.db, input.days),
-    liability: await creditLiability(ctx.db),
-    billing: await billingOverview(ctx.db),
-  })),
+  overview: adminProcedure
+    .input(OverviewInput)
+    .output(AdminOverview)
+    .query(async ({ ctx, input }) => ({
+      flows: await creditFlowsByDay(ctx.db, input.days),
+      liability: await creditLiability(ctx.db),
+      billing: await billingOverview(ctx.db),
+    })),
   subscriptions: adminSubscriptionsRouter,
   stripeEvents: adminStripeEventsRouter,
   tokens: adminTokensRouter,
   audit: {
-    list: adminProcedure.input(AuditListInput).query(({ ctx, input }) => listAudit(ctx.db, input)),
-  },
+    list: adminProcedure
+      .input(AuditListInput)
+      .output(AuditPage)
+      .query(({ ctx, input }) => listAudit(ctx.db, input)),
+  } satisfies TRPCRouterRecord,
   credits: {
     adjust: adminProcedure
       .input(AdjustCreditsInput)
@@ -36,12 +51,13 @@ export const adminRouter = {
       .mutation(({ ctx, input }) => adjustCredits(ctx.db, ctx.actor, input)),
     bulkGrant: adminProcedure
       .input(BulkGrantChunkInput)
+      .output(z.array(BulkGrantOutcome))
       .mutation(({ ctx, input }) => bulkGrantChunk(ctx.db, ctx.actor, input)),
-  },
+  } satisfies TRPCRouterRecord,
   purchases: {
     refund: adminProcedure
       .input(RefundPurchaseInput)
       .output(RefundResult)
       .mutation(({ ctx, input }) => refundPurchase(ctx.db, ctx.actor, input)),
-  },
-};
+  } satisfies TRPCRouterRecord,
+} satisfies TRPCRouterRecord;

@@ -1,8 +1,12 @@
+import type { TRPCRouterRecord } from "@trpc/server";
 import {
   SearchUsersInput,
   SetRoleInput,
   UserHistoryInput,
   UserIdInput,
+  UserOverview,
+  UserRole,
+  UserSearchPage,
 } from "../../schemas/admin.ts";
 import { HistoryOutput } from "../../schemas/credits.ts";
 import { getSubscription } from "../../service/billing/plan-changes.ts";
@@ -15,16 +19,20 @@ import { adminProcedure } from "../../trpc.ts";
 export const adminUsersRouter = {
   search: adminProcedure
     .input(SearchUsersInput)
+    .output(UserSearchPage)
     .query(({ ctx, input }) => searchUsers(ctx.db, input)),
 
-  get: adminProcedure.input(UserIdInput).query(async ({ ctx, input }) => {
-    const overview = await getUserOverview(ctx.db, input.userId);
-    const [subscription, quotas] = await Promise.all([
-      getSubscription(ctx.db, ctx.billing, input.userId),
-      listQuotas(ctx.db, ctx.billing, input.userId),
-    ]);
-    return { ...overview, subscription, quotas };
-  }),
+  get: adminProcedure
+    .input(UserIdInput)
+    .output(UserOverview)
+    .query(async ({ ctx, input }) => {
+      const overview = await getUserOverview(ctx.db, input.userId);
+      const [subscription, quotas] = await Promise.all([
+        getSubscription(ctx.db, ctx.billing, input.userId),
+        listQuotas(ctx.db, ctx.billing, input.userId),
+      ]);
+      return { ...overview, subscription, quotas };
+    }),
 
   history: adminProcedure
     .input(UserHistoryInput)
@@ -33,5 +41,6 @@ export const adminUsersRouter = {
 
   setRole: adminProcedure
     .input(SetRoleInput)
+    .output(UserRole)
     .mutation(({ ctx, input }) => setUserRole(ctx.db, ctx.actor, input)),
-};
+} satisfies TRPCRouterRecord;

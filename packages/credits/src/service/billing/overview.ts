@@ -16,8 +16,8 @@ function secondStripeSubscriptions(db: Database) {
       user_id: string;
       email: string;
       subscription_id: string;
-      status: string;
-      in_use: string;
+      status: "active" | "trialing" | "past_due" | "unpaid";
+      in_use: string | null;
       seen_at: Date;
     }[]
   >`

@@ -3,6 +3,7 @@
 import type { Database } from "@credits/db";
 import type Stripe from "stripe";
 import { NotFoundError, StateConflictError } from "../../errors.ts";
+import type { StripeEventRetryOutcome } from "../../schemas/billing.ts";
 import type { BillingConfig } from "../../stripe/config.ts";
 import { type EventStatus, processStripeEvent } from "../../stripe/webhook.ts";
 import { auditOperatorAction } from "../audit.ts";
@@ -84,7 +85,7 @@ export async function retryStripeEvent(
   config: BillingConfig,
   operator: Actor,
   eventId: string,
-): Promise<{ status: EventStatus; note?: string }> {
+): Promise<StripeEventRetryOutcome> {
   const [row] = await db.$queryRaw<
     { status: EventStatus; type: string; error: string | null; payload: Stripe.Event }[]
   >`SELECT status, type, error, payload FROM stripe_events WHERE id = ${eventId}`;
