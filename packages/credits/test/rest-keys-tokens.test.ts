@@ -175,10 +175,12 @@ describe("errors", () => {
     });
     expect(wrongTypes.status).toBe(400);
     expect(Object.keys(wrongTypes.body.error.details.body)).toEqual(["amount", "description"]);
-    const badId = await call("GET", "/api/credits/not-a-uuid/balance", {
+    const badId = await call("GET", "/api/credits/not%20an%20id/balance", {
       template: "/api/credits/{userId}/balance",
     });
-    expect(badId.body.error.details.path.userId).toEqual(["must be a user id (a UUID)"]);
+    expect(badId.body.error.details.path.userId).toEqual([
+      "must be a user id: this platform's user UUID or your own id for the user (1-128 letters, digits and . _ : @ -)",
+    ]);
     const huge = await call("POST", `/api/credits/${user.id}/add`, {
       rawBody: JSON.stringify({ amount: 1, description: "x".repeat(70_000) }),
       headers: { "content-type": "application/json" },

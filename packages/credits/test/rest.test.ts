@@ -2,10 +2,11 @@
 // against the OpenAPI document) and the design's own client call.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createUser } from "./fixtures.ts";
+import { createUser, db } from "./fixtures.ts";
 import { api, bootstrapToken, call, userWithCredits } from "./rest-fixtures.ts";
 
-const unknownUser = "00000000-0000-4000-8000-000000000000";
+// Random per run: crediting an unknown id creates its customer, so a fixed one would exist next time.
+const unknownUser = randomUUID();
 
 describe("the original design's client", () => {
   it("gets 402 from /deduct when credits are insufficient, as the Next.js route expects", async () => {
@@ -68,6 +69,7 @@ describe("credits endpoints", () => {
     });
     expect(balance.body).toEqual({
       user_id: user.id,
+      platform_user_id: user.id,
       balance: 120,
       balances: [
         { app_id: "default", balance: 50, available: 50, held: 0 },
@@ -106,7 +108,7 @@ describe("credits endpoints", () => {
     expect(filtered.body.transactions).toHaveLength(1);
   });
 
-  it("transfers, buys and lists purchases, with 402 and 404 where due", async () => {
+  it("transfers, buys and lists purchases, with 402 where due; unknown users read as empty", async () => {
     const sender = await userWithCredits(100);
     const recipient = await createUser();
     const sent = await call("POST", `/api/credits/${sender.id}/transfer`, {
@@ -114,24 +116,30 @@ describe("credits endpoints", () => {
       template: "/api/credits/{userId}/transfer",
     });
     expect(sent.body).toMatchObject({ success: true, balance: 60 });
-    const unknown = await call("POST", `/api/credits/${sender.id}/transfer`, {
-      body: { to_user_id: unknownUser, amount: 1 },
+    // A recipient nobody has yet is another backend's new customer: created and credited.
+    const newRecipient = `new-recipient-${randomUUID()}`;
+    const toNew = await call("POST", `/api/credits/${sender.id}/transfer`, {
+      body: { to_user_id: newRecipient, amount: 1 },
       template: "/api/credits/{userId}/transfer",
     });
-    expect(unknown).toMatchObject({ status: 404, body: { error: { code: "not_found" } } });
+    expect(toNew).toMatchObject({ status: 200, body: { success: true, balance: 59 } });
+    const received = await call("GET", `/api/credits/${newRecipient}/balance`, {
+      template: "/api/credits/{userId}/balance",
+    });
+    expect(received.body).toMatchObject({ user_id: newRecipient, balance: 1 });
 
     const bought = await call("POST", `/api/credits/${sender.id}/purchases`, {
       body: { item_id: "report-42", item_name: "Quarterly report", credits: 25 },
       template: "/api/credits/{userId}/purchases",
     });
-    expect(bought.body).toMatchObject({ success: true, balance: 35 });
+    expect(bought.body).toMatchObject({ success: true, balance: 34 });
     const tooExpensive = await call("POST", `/api/credits/${sender.id}/purchases`, {
       body: { item_id: "big", item_name: "Big", credits: 1000 },
       template: "/api/credits/{userId}/purchases",
     });
     expect(tooExpensive).toMatchObject({
       status: 402,
-      body: { error: { details: { available: 35 } } },
+      body: { error: { details: { available: 34 } } },
     });
     const listed = await call("GET", `/api/credits/${sender.id}/purchases?limit=10`, {
       template: "/api/credits/{userId}/purchases",
@@ -144,18 +152,33 @@ describe("credits endpoints", () => {
         status: "COMPLETED",
       }),
     ]);
-    for (const [method, path, template] of [
-      ["GET", `/api/credits/${unknownUser}/balance`, "/api/credits/{userId}/balance"],
-      ["GET", `/api/credits/${unknownUser}/history`, "/api/credits/{userId}/history"],
-      ["GET", `/api/credits/${unknownUser}/purchases`, "/api/credits/{userId}/purchases"],
-    ] as const) {
-      expect((await call(method, path, { template })).status).toBe(404);
-    }
+    // An id nobody has: balance 0, no history, no purchases, 402 for a deduct; nothing created.
+    const balanceOfUnknown = await call("GET", `/api/credits/${unknownUser}/balance`, {
+      template: "/api/credits/{userId}/balance",
+    });
+    expect(balanceOfUnknown.body).toEqual({
+      user_id: unknownUser,
+      platform_user_id: null,
+      balance: 0,
+      balances: [],
+    });
+    const historyOfUnknown = await call("GET", `/api/credits/${unknownUser}/history`, {
+      template: "/api/credits/{userId}/history",
+    });
+    expect(historyOfUnknown.body).toEqual({ transactions: [], next_cursor: null });
+    const purchasesOfUnknown = await call("GET", `/api/credits/${unknownUser}/purchases`, {
+      template: "/api/credits/{userId}/purchases",
+    });
+    expect(purchasesOfUnknown.body).toEqual({ purchases: [], next_cursor: null });
     const deductUnknown = await call("POST", `/api/credits/${unknownUser}/deduct`, {
       body: { amount: 1, description: "x" },
       template: "/api/credits/{userId}/deduct",
     });
-    expect(deductUnknown.status).toBe(404);
+    expect(deductUnknown).toMatchObject({
+      status: 402,
+      body: { error: { code: "insufficient_credits", details: { required: 1, available: 0 } } },
+    });
+    expect(await db.user.count({ where: { externalId: unknownUser } })).toBe(0);
   });
 
   it("reserves, captures and releases holds", async () => {

@@ -7,3 +7,6 @@ ALTER TABLE "users" ADD COLUMN "external_id" TEXT;
 ALTER TABLE "users" ADD CONSTRAINT "users_external_id_format"
   CHECK ("external_id" ~ '^[A-Za-z0-9._:@-]{1,128}$');
 CREATE UNIQUE INDEX "users_external_id_key" ON "users"("external_id");
+
+-- Operators list users by email, and a customer without one by its external id.
+CREATE INDEX "users_search_order_idx" ON "users" ((coalesce("email", "external_id", "id"::text)));

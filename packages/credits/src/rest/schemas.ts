@@ -8,9 +8,9 @@ import {
   AppIdOrDefault,
   bigintCursor,
   CreditAmount,
+  CustomerRef,
   Description,
   TransactionType,
-  UserId,
 } from "../schemas/common.ts";
 import { FeatureName } from "../schemas/usage.ts";
 
@@ -18,7 +18,7 @@ const Timestamp = z.iso.datetime({ offset: true, error: "must be an ISO 8601 dat
 
 // ─── Path and query ──────────────────────────────────────────────────────────────────────────
 
-export const UserPath = z.object({ userId: UserId });
+export const UserPath = z.object({ userId: CustomerRef });
 export const HoldPath = z.object({ holdId: z.uuid({ error: "must be a hold id (a UUID)" }) });
 
 const Limit = z.coerce
@@ -76,7 +76,7 @@ export const DeductCreditsBody = z.strictObject({
 });
 
 export const TransferBody = z.strictObject({
-  to_user_id: UserId,
+  to_user_id: CustomerRef,
   amount: CreditAmount,
   description: Description.optional(),
   app_id: AppIdOrDefault,
@@ -128,8 +128,14 @@ export const ErrorResponse = z.object({
   }),
 });
 
-export const BalanceResponse = z.object({
+/** The id the caller named the user by, and this platform's id for it (null: not a customer yet). */
+const UserIds = {
   user_id: z.string(),
+  platform_user_id: z.uuid().nullable(),
+};
+
+export const BalanceResponse = z.object({
+  ...UserIds,
   balance: z.number().int(),
   balances: z.array(
     z.object({
@@ -199,7 +205,7 @@ export const HoldResponse = z.object({
 });
 
 export const SubscriptionResponse = z.object({
-  user_id: z.string(),
+  ...UserIds,
   tier: TierName,
   subscribed_tier: TierName.nullable(),
   status: z.string().nullable(),
@@ -222,7 +228,7 @@ const QuotaFields = {
 };
 
 export const QuotasResponse = z.object({
-  user_id: z.string(),
+  ...UserIds,
   tier: TierName,
   quotas: z.array(z.object(QuotaFields)),
 });

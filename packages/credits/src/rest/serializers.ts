@@ -19,11 +19,17 @@ export const ledgerResponse = (result: {
   transaction_id: result.transactionId,
 });
 
+/** The id the caller named the user by, and this platform's (null when not a customer yet). */
+export const userIds = (ref: string, platformUserId: string | null) => ({
+  user_id: ref,
+  platform_user_id: platformUserId,
+});
+
 export const balanceResponse = (
-  userId: string,
+  ids: ReturnType<typeof userIds>,
   balances: Awaited<ReturnType<typeof getBalances>>,
 ) => ({
-  user_id: userId,
+  ...ids,
   balance: balances.total,
   balances: balances.apps.map((app) => ({
     app_id: app.appId,
@@ -92,11 +98,11 @@ export const holdResponse = (hold: {
 });
 
 export const subscriptionResponse = (
-  userId: string,
+  ids: ReturnType<typeof userIds>,
   view: SubscriptionView,
   checkoutUrl: string | null = null,
 ) => ({
-  user_id: userId,
+  ...ids,
   tier: view.tier,
   subscribed_tier: view.subscribedTier,
   status: view.status,

@@ -66,7 +66,10 @@ export const OverviewInput = z.object({
 /** A user as operators see one: no password hash, no Stripe customer. */
 export const UserSummary = z.object({
   id: z.string(),
-  email: z.string(),
+  /** Null for a customer another backend created without one. */
+  email: z.string().nullable(),
+  /** The id another backend knows the user by, when one did. */
+  externalId: z.string().nullable(),
   name: z.string().nullable(),
   role: RoleName,
   createdAt: z.date(),
@@ -91,7 +94,7 @@ export const UserOverview = z.object({
 
 export const UserRole = z.object({ userId: z.string(), role: RoleName });
 
-const AuditUser = z.object({ id: z.string(), email: z.string() });
+const AuditUser = z.object({ id: z.string(), email: z.string().nullable() });
 
 export const AuditLogEntry = z.object({
   id: z.string(),

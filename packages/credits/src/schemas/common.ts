@@ -18,6 +18,17 @@ export const AppId = z.string({ error: "must be an app id" }).regex(/^[a-z0-9][a
 /** The app of a request that names none: the platform's one app until there are more. */
 export const AppIdOrDefault = AppId.default("default");
 
+/**
+ * A user as another backend names one: this platform's user id (a UUID) or the backend's own id for
+ * the user (service/customers.ts says how the two are told apart).
+ */
+export const CustomerRef = z
+  .string({ error: "must be a user id" })
+  .regex(/^[A-Za-z0-9._:@-]{1,128}$/, {
+    error:
+      "must be a user id: this platform's user UUID or your own id for the user (1-128 letters, digits and . _ : @ -)",
+  });
+
 export const UserId = z.uuid({ error: "must be a user id (a UUID)" });
 
 export const IdempotencyKey = z

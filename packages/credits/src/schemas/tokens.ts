@@ -30,7 +30,7 @@ export const ServiceTokenSummary = z.object({
   lastUsedAt: z.date().nullable(),
   revokedAt: z.date().nullable(),
   /** null for a token no operator created. */
-  createdBy: z.object({ email: z.string() }).nullable(),
+  createdBy: z.object({ email: z.string().nullable() }).nullable(),
 });
 
 export const CreatedServiceToken = ServiceTokenSummary.pick({

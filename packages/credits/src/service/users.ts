@@ -8,8 +8,9 @@ import type { Actor, Queryable } from "./types.ts";
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Users whose email or name starts with `query` (case-insensitive), or whose id is `query`; ordered
- * by email, keyset-paginated by it. Prefix matches use the lower(...) text_pattern_ops indexes.
+ * Users whose email or name starts with `query` (case-insensitive), or whose id or external id is
+ * `query`; ordered by email (a customer without one by its external id), keyset-paginated by it.
+ * Prefix matches use the lower(...) text_pattern_ops indexes, the order its expression index.
  */
 export async function searchUsers(
   db: Database,
@@ -18,24 +19,36 @@ export async function searchUsers(
   const query = input.query.trim().toLowerCase();
   const pattern = `${query.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
   const rows = await db.$queryRaw<
-    { id: string; email: string; name: string | null; role: "USER" | "ADMIN"; created_at: Date }[]
+    {
+      id: string;
+      email: string | null;
+      external_id: string | null;
+      name: string | null;
+      role: "USER" | "ADMIN";
+      created_at: Date;
+      sort_key: string;
+    }[]
   >`
-    SELECT id, email, name, role, created_at FROM users
+    SELECT id, email, external_id, name, role, created_at, coalesce(email, external_id, id::text) AS sort_key
+    FROM users
     WHERE (${query} = '' OR lower(email) LIKE ${pattern} OR lower(name) LIKE ${pattern}
+           OR external_id = ${input.query.trim()}
            OR (${uuidPattern.test(query)} AND id::text = ${query}))
-      AND (${input.cursor ?? null}::text IS NULL OR email > ${input.cursor ?? null})
-    ORDER BY email
+      AND (${input.cursor ?? null}::text IS NULL
+           OR coalesce(email, external_id, id::text) > ${input.cursor ?? null})
+    ORDER BY coalesce(email, external_id, id::text)
     LIMIT ${input.limit + 1}`;
   const page = rows.slice(0, input.limit);
   return {
     users: page.map((row) => ({
       id: row.id,
       email: row.email,
+      externalId: row.external_id,
       name: row.name,
       role: row.role,
       createdAt: row.created_at,
     })),
-    nextCursor: rows.length > input.limit ? (page.at(-1)?.email ?? null) : null,
+    nextCursor: rows.length > input.limit ? (page.at(-1)?.sort_key ?? null) : null,
   };
 }
 
@@ -49,7 +62,7 @@ export async function assertUserExists(db: Queryable, userId: string): Promise<v
 export async function getUserOverview(db: Database, userId: string) {
   const user = await db.user.findUnique({
     where: { id: userId },
-    select: { id: true, email: true, name: true, role: true, createdAt: true },
+    select: { id: true, email: true, externalId: true, name: true, role: true, createdAt: true },
   });
   if (!user) throw new NotFoundError("user", userId);
   const [balances, grants, purchases, holds] = await Promise.all([

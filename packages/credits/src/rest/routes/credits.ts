@@ -1,8 +1,9 @@
 // /api/credits/{userId}/…: balances, grants, spends, history, transfers and purchases.
+
+import { customerToDebit, findCustomer, findOrCreateCustomer } from "../../service/customers.ts";
 import { createPurchase, grantCredits, spendCredits } from "../../service/operations.ts";
 import { getBalances, listHistory, listPurchases } from "../../service/queries.ts";
 import { transferCredits } from "../../service/transfers.ts";
-import { assertUserExists } from "../../service/users.ts";
 import { defineRoute } from "../route.ts";
 import {
   AddCreditsBody,
@@ -25,6 +26,7 @@ import {
   ledgerResponse,
   purchaseResponse,
   purchasesResponse,
+  userIds,
 } from "../serializers.ts";
 
 const userOf = (params: { userId: string }) => params.userId;
@@ -49,8 +51,11 @@ export const creditRoutes = [
     errors: [404],
     userOf,
     async handle({ db, params, query }) {
-      await assertUserExists(db, params.userId);
-      return balanceResponse(params.userId, await getBalances(db, params.userId, query.app_id));
+      const userId = await findCustomer(db, params.userId);
+      const balances = userId
+        ? await getBalances(db, userId, query.app_id)
+        : { total: 0, available: 0, held: 0, apps: [] };
+      return balanceResponse(userIds(params.userId, userId), balances);
     },
   }),
   defineRoute({
@@ -68,7 +73,7 @@ export const creditRoutes = [
     async handle({ db, actor, params, body, idempotencyKey }) {
       return ledgerResponse(
         await grantCredits(db, actor, {
-          userId: params.userId,
+          userId: await findOrCreateCustomer(db, params.userId),
           appId: body.app_id,
           amount: body.amount,
           description: body.description,
@@ -93,7 +98,7 @@ export const creditRoutes = [
     idempotency: "service",
     async handle({ db, actor, params, body, idempotencyKey }) {
       return ledgerResponse(
-        await spendCredits(db, actor, params.userId, {
+        await spendCredits(db, actor, await customerToDebit(db, params.userId, body.amount), {
           appId: body.app_id,
           amount: body.amount,
           description: body.description,
@@ -114,8 +119,9 @@ export const creditRoutes = [
     errors: [404],
     userOf,
     async handle({ db, params, query }) {
-      await assertUserExists(db, params.userId);
-      const page = await listHistory(db, params.userId, {
+      const userId = await findCustomer(db, params.userId);
+      if (!userId) return historyResponse(params.userId, { entries: [], nextCursor: null });
+      const page = await listHistory(db, userId, {
         limit: query.limit,
         cursor: query.cursor,
         appId: query.app_id,
@@ -138,9 +144,9 @@ export const creditRoutes = [
     idempotency: "service",
     async handle({ db, actor, params, body, idempotencyKey }) {
       return ledgerResponse(
-        await transferCredits(db, actor, params.userId, {
+        await transferCredits(db, actor, await customerToDebit(db, params.userId, body.amount), {
           appId: body.app_id,
-          to: { userId: body.to_user_id },
+          to: { userId: await findOrCreateCustomer(db, body.to_user_id) },
           amount: body.amount,
           description: body.description ?? "Transfer",
           idempotencyKey,
@@ -162,7 +168,7 @@ export const creditRoutes = [
     idempotency: "service",
     async handle({ db, actor, params, body, idempotencyKey }) {
       return purchaseResponse(
-        await createPurchase(db, actor, params.userId, {
+        await createPurchase(db, actor, await customerToDebit(db, params.userId, body.credits), {
           appId: body.app_id,
           itemId: body.item_id,
           itemName: body.item_name,
@@ -184,8 +190,9 @@ export const creditRoutes = [
     errors: [404],
     userOf,
     async handle({ db, params, query }) {
-      await assertUserExists(db, params.userId);
-      const page = await listPurchases(db, params.userId, {
+      const userId = await findCustomer(db, params.userId);
+      if (!userId) return purchasesResponse({ purchases: [], nextCursor: null });
+      const page = await listPurchases(db, userId, {
         appId: query.app_id,
         cursor: query.cursor,
         limit: query.limit,

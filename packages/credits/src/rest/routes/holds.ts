@@ -1,4 +1,5 @@
 // Holds: reserve credits before work of unknown cost, then capture what it cost or release.
+import { customerToDebit } from "../../service/customers.ts";
 import { captureHold, releaseHold, reserveHold } from "../../service/holds.ts";
 import { defineRoute } from "../route.ts";
 import { CaptureBody, EmptyBody, HoldBody, HoldPath, HoldResponse, UserPath } from "../schemas.ts";
@@ -19,7 +20,7 @@ export const holdRoutes = [
     idempotency: "service",
     async handle({ db, actor, params, body, idempotencyKey }) {
       return holdResponse(
-        await reserveHold(db, actor, params.userId, {
+        await reserveHold(db, actor, await customerToDebit(db, params.userId, body.amount), {
           appId: body.app_id,
           amount: body.amount,
           ttlSeconds: body.ttl_seconds,

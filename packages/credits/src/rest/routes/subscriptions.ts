@@ -1,14 +1,17 @@
 // /api/subscriptions/{userId}/…: the user's plan, and changing it for another backend.
+
+import { NotFoundError } from "../../errors.ts";
 import {
   cancelAsOperator,
   changedByServiceReason,
   moveToTierForBackend,
 } from "../../service/billing/operator.ts";
 import { getSubscription } from "../../service/billing/plan-changes.ts";
-import { assertUserExists } from "../../service/users.ts";
+import { subscriptionView } from "../../service/billing/subscription-state.ts";
+import { findCustomer, findOrCreateCustomer } from "../../service/customers.ts";
 import { defineRoute } from "../route.ts";
 import { CancelBody, SubscriptionResponse, UpgradeBody, UserPath } from "../schemas.ts";
-import { subscriptionResponse } from "../serializers.ts";
+import { subscriptionResponse, userIds } from "../serializers.ts";
 
 const userOf = (params: { userId: string }) => params.userId;
 
@@ -24,8 +27,12 @@ export const subscriptionRoutes = [
     errors: [404],
     userOf,
     async handle({ db, billing, params }) {
-      await assertUserExists(db, params.userId);
-      return subscriptionResponse(params.userId, await getSubscription(db, billing, params.userId));
+      const userId = await findCustomer(db, params.userId);
+      // Not a customer yet: the plan everyone starts on, and nothing created.
+      const view = userId
+        ? await getSubscription(db, billing, userId)
+        : subscriptionView(null, billing);
+      return subscriptionResponse(userIds(params.userId, userId), view);
     },
   }),
   defineRoute({
@@ -42,14 +49,15 @@ export const subscriptionRoutes = [
     userOf,
     idempotency: "rest",
     async handle({ db, billing, actor, origin, params, body }) {
+      const userId = await findOrCreateCustomer(db, params.userId);
       const { checkoutUrl } = await moveToTierForBackend(db, billing, actor, {
-        userId: params.userId,
+        userId,
         tier: body.tier,
         origin,
       });
       return subscriptionResponse(
-        params.userId,
-        await getSubscription(db, billing, params.userId),
+        userIds(params.userId, userId),
+        await getSubscription(db, billing, userId),
         checkoutUrl,
       );
     },
@@ -67,12 +75,14 @@ export const subscriptionRoutes = [
     userOf,
     idempotency: "rest",
     async handle({ db, billing, actor, params, body }) {
+      const userId = await findCustomer(db, params.userId);
+      if (!userId) throw new NotFoundError("user", params.userId);
       const view = await cancelAsOperator(db, billing, actor, {
-        userId: params.userId,
+        userId,
         atPeriodEnd: body.at_period_end,
         reason: changedByServiceReason(actor),
       });
-      return subscriptionResponse(params.userId, view);
+      return subscriptionResponse(userIds(params.userId, userId), view);
     },
   }),
 ];

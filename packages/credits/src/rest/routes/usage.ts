@@ -1,7 +1,10 @@
 // Plan features: quotas, recording use, and asking before using.
+
+import { NotFoundError } from "../../errors.ts";
 import { getSubscription } from "../../service/billing/plan-changes.ts";
+import { findCustomer, findOrCreateCustomer } from "../../service/customers.ts";
+import type { Queryable } from "../../service/types.ts";
 import { checkUsage, listQuotas, trackUsage } from "../../service/usage.ts";
-import { assertUserExists } from "../../service/users.ts";
 import { defineRoute } from "../route.ts";
 import {
   QuotasResponse,
@@ -12,6 +15,13 @@ import {
   UserPath,
 } from "../schemas.ts";
 import { quotaFields } from "../serializers.ts";
+
+/** A user whose plan usage is read: one that is no customer yet has none to read (404). */
+async function existingCustomer(db: Queryable, ref: string): Promise<string> {
+  const userId = await findCustomer(db, ref);
+  if (!userId) throw new NotFoundError("user", ref);
+  return userId;
+}
 
 const userOf = (params: { userId: string }) => params.userId;
 
@@ -27,10 +37,15 @@ export const usageRoutes = [
     errors: [404],
     userOf,
     async handle({ db, billing, params }) {
-      await assertUserExists(db, params.userId);
-      const view = await getSubscription(db, billing, params.userId);
-      const quotas = await listQuotas(db, billing, params.userId);
-      return { user_id: params.userId, tier: view.tier, quotas: quotas.map(quotaFields) };
+      const userId = await existingCustomer(db, params.userId);
+      const view = await getSubscription(db, billing, userId);
+      const quotas = await listQuotas(db, billing, userId);
+      return {
+        user_id: params.userId,
+        platform_user_id: userId,
+        tier: view.tier,
+        quotas: quotas.map(quotaFields),
+      };
     },
   }),
   defineRoute({
@@ -47,7 +62,8 @@ export const usageRoutes = [
     userOf,
     idempotency: "service",
     async handle({ db, billing, actor, params, body, idempotencyKey }) {
-      const result = await trackUsage(db, billing, actor, params.userId, {
+      const userId = await findOrCreateCustomer(db, params.userId);
+      const result = await trackUsage(db, billing, actor, userId, {
         feature: body.feature,
         quantity: body.quantity,
         idempotencyKey,
@@ -67,8 +83,8 @@ export const usageRoutes = [
     errors: [404],
     userOf,
     async handle({ db, billing, params, query }) {
-      await assertUserExists(db, params.userId);
-      const result = await checkUsage(db, billing, params.userId, query);
+      const userId = await existingCustomer(db, params.userId);
+      const result = await checkUsage(db, billing, userId, query);
       return { allowed: result.allowed, ...quotaFields(result) };
     },
   }),

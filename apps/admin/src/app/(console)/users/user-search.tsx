@@ -45,10 +45,11 @@ export function UserSearch() {
                     href={`/users/${user.id}`}
                     className="font-semibold text-brand-600 hover:underline"
                   >
-                    {user.email}
+                    {user.email ?? `Customer ${user.externalId ?? user.id}`}
                   </Link>
                   <p className="text-xs text-zinc-500">
                     {user.name ?? "No name"} · joined {formatDate(user.createdAt)}
+                    {user.externalId && ` · external id ${user.externalId}`}
                   </p>
                 </div>
                 {user.role === "ADMIN" && (

@@ -52,10 +52,18 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <h1 className="text-2xl font-bold break-all">{user.email}</h1>
+          <h1 className="text-2xl font-bold break-all">
+            {user.email ?? `Customer ${user.externalId ?? user.id}`}
+          </h1>
           <p className="text-sm text-zinc-600">
             {user.name ?? "No name"} · {user.role === "ADMIN" ? "Administrator" : "User"} · joined{" "}
             {formatDate(user.createdAt)} · <span className="font-mono text-xs">{user.id}</span>
+            {user.externalId && (
+              <>
+                {" "}
+                · external id <span className="font-mono text-xs">{user.externalId}</span>
+              </>
+            )}
           </p>
         </div>
         <div className="flex gap-2">
