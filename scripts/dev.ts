@@ -1,5 +1,5 @@
 // `pnpm dev`: the database (DATABASE_URL, or the embedded Postgres kept in .data/), its migrations
-// and demo data, then both apps in development mode through turbo.
+// and demo data, then both apps and the credits service in development mode through turbo.
 
 import { openDevelopmentDatabase } from "@credits/db/embedded";
 import { loadRootEnvFile } from "@credits/db/env";
@@ -24,7 +24,9 @@ console.log(
     .map((user) => `${user.email} (${user.role})`)
     .join(", ")}`,
 );
-console.log("▸ starting apps/web on http://localhost:3000 and apps/admin on http://localhost:3001");
+console.log(
+  "▸ starting apps/web on http://localhost:3000, apps/admin on http://localhost:3001 and the credits service (apps/service) on http://localhost:3002",
+);
 
 // Ctrl-C reaches turbo through run(); once the apps are down, the database stops too.
 const code = await run("pnpm", ["exec", "turbo", "run", "dev"], {

@@ -1,11 +1,8 @@
 import { createDatabaseClient, type Database } from "@credits/db";
 import { startEmbeddedPostgres } from "@credits/db/embedded";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  createTrpcRouteHandler,
-  livenessResponse,
-  readinessResponse,
-} from "../src/next/handlers.ts";
+import { livenessResponse, readinessResponse } from "../src/http/health.ts";
+import { createTrpcRouteHandler } from "../src/next/handlers.ts";
 import { billingConfigFrom } from "../src/stripe/config.ts";
 
 const databaseUrl = process.env.DATABASE_URL;

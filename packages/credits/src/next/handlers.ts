@@ -2,7 +2,6 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { observeRequest } from "../http/observe.ts";
 import { log } from "../observability/logger.ts";
 import { appRouter } from "../root.ts";
-import { checkDatabase, type DatabaseHealth } from "../service/health.ts";
 import type { CreditsContext } from "../trpc.ts";
 
 type ContextFactory = (request: Request) => Promise<CreditsContext>;
@@ -31,27 +30,4 @@ export function createTrpcRouteHandler(createContext: ContextFactory) {
         },
       }),
     );
-}
-
-const noStore = { "cache-control": "no-store" };
-
-/** `GET /health`: the process is up. Never touches the database, so it stays cheap for probes. */
-export function livenessResponse(): Response {
-  return Response.json({ status: "ok" }, { headers: noStore });
-}
-
-/** `GET /health/ready`: the process can serve requests, meaning the database answers. */
-export async function readinessResponse(getDb: () => CreditsContext["db"]): Promise<Response> {
-  let database: DatabaseHealth;
-  try {
-    database = await checkDatabase(getDb());
-  } catch {
-    // A missing or malformed database configuration is "not ready", not a crash.
-    database = { status: "unavailable", latencyMs: 0 };
-  }
-  const ready = database.status === "ok";
-  return Response.json(
-    { status: ready ? "ok" : "unavailable", checks: { database } },
-    { status: ready ? 200 : 503, headers: noStore },
-  );
 }

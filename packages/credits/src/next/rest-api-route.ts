@@ -4,28 +4,15 @@
 // (bench/analysis.md). No `server-only` here: its guard refuses the Pages-Router server
 // bundle, and an API route is never sent to a browser.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createMemoryRateLimiter, createRedisRateLimiter } from "@credits/auth";
-import { getDb } from "@credits/db";
-import { type ServiceApiConfig, serviceApiConfigFrom } from "../rest/config.ts";
+import { restDependenciesFrom } from "../rest/dependencies.ts";
 import type { RestDependencies } from "../rest/handler.ts";
 import { respondWithRest } from "../rest/node-server.ts";
-import { getBillingConfig } from "../stripe/config.ts";
 
 const processWide = globalThis as unknown as { __creditsRest?: RestDependencies };
 
 /** The process's REST dependencies, made on first use (rate limits in Redis when REDIS_URL is set). */
 export function restDependencies(): RestDependencies {
-  if (!processWide.__creditsRest) {
-    const config: ServiceApiConfig = serviceApiConfigFrom(process.env);
-    processWide.__creditsRest = {
-      db: getDb(),
-      billing: getBillingConfig(),
-      config,
-      limiter: config.redisUrl
-        ? createRedisRateLimiter(config.redisUrl)
-        : createMemoryRateLimiter(),
-    };
-  }
+  processWide.__creditsRest ??= restDependenciesFrom(process.env);
   return processWide.__creditsRest;
 }
 

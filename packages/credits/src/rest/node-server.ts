@@ -19,12 +19,17 @@ export async function respondWithRest(
 ): Promise<void> {
   const request = fetchRequestOf(incoming);
   const response = request ? await handleRestRequest(request, deps) : invalidTargetResponse();
+  await writeFetchResponse(outgoing, response);
+}
+
+/** Sends a Fetch-API response on Node's. */
+export async function writeFetchResponse(outgoing: ServerResponse, response: Response) {
   outgoing.writeHead(response.status, Object.fromEntries(response.headers));
   outgoing.end(Buffer.from(await response.arrayBuffer()));
 }
 
 /** The Fetch-API request of a Node one, or null when its host and target make no URL. */
-function fetchRequestOf(incoming: IncomingMessage): Request | null {
+export function fetchRequestOf(incoming: IncomingMessage): Request | null {
   let url: URL;
   try {
     url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "localhost"}`);

@@ -1,0 +1,69 @@
+// The credits service for other backends on node:http: the REST API of the original design and
+// what runs it (health, metrics, the OpenAPI document and its reference page). Everything it
+// answers comes from @credits/credits, the same handler apps/web serves; this file only routes.
+// node:http rather than a framework: `pnpm bench` measured it fastest for this handler (a
+// framework would add routing the handler already does).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  fetchRequestOf,
+  livenessResponse,
+  metricsEndpoint,
+  openApiDocument,
+  type RestDependencies,
+  readinessResponse,
+  respondWithRest,
+  writeFetchResponse,
+} from "@credits/credits/node";
+import { referencePage } from "./reference-page.ts";
+
+const noStore = { "cache-control": "no-store" };
+
+/** The answer to a request outside the REST API, or null when the REST handler answers it. */
+function operationalResponse(
+  deps: RestDependencies,
+  incoming: IncomingMessage,
+): Promise<Response> | Response | null {
+  if (incoming.method !== "GET" && incoming.method !== "HEAD") return null;
+  const path = (incoming.url ?? "/").split("?")[0];
+  switch (path) {
+    case "/health":
+      return livenessResponse();
+    case "/health/ready":
+      return readinessResponse(() => deps.db);
+    case "/metrics": {
+      const request = fetchRequestOf(incoming);
+      return request ? metricsEndpoint(request, deps.db, deps.config.metricsToken) : null;
+    }
+    case "/openapi.json":
+    case "/api/openapi.json":
+      return Response.json(openApiDocument(), { headers: noStore });
+    case "/":
+    case "/api/docs":
+      return new Response(referencePage(openApiDocument()), {
+        headers: { ...noStore, "content-type": "text/html; charset=utf-8" },
+      });
+    default:
+      return null;
+  }
+}
+
+/** Answers one request: the operational endpoints here, everything else by the REST handler. */
+export async function handleServiceRequest(
+  deps: RestDependencies,
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+): Promise<void> {
+  const operational = operationalResponse(deps, incoming);
+  if (operational) await writeFetchResponse(outgoing, await operational);
+  else await respondWithRest(deps, incoming, outgoing);
+}
+
+export function createServiceServer(deps: RestDependencies): Server {
+  return createServer((incoming, outgoing) => {
+    handleServiceRequest(deps, incoming, outgoing).catch(() => {
+      // The handlers answer every failure themselves; this is a write to a closed socket.
+      if (!outgoing.headersSent) outgoing.writeHead(500);
+      outgoing.end();
+    });
+  });
+}

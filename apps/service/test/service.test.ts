@@ -1,0 +1,146 @@
+// The standalone service as a process, as another backend meets it: the original design's client
+// code against it (its fetch with a Bearer token and the backend's own user ids), and the
+// operational endpoints a deployment probes.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomInt, randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const serviceToken = `test-service-token-${randomUUID()}`;
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+let service: ChildProcess;
+let CREDITS_SERVICE_URL = "";
+
+beforeAll(async () => {
+  if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL must point at the test database");
+  service = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: appDir,
+    env: {
+      ...process.env,
+      SERVICE_PORT: "0",
+      SERVICE_HOST: "127.0.0.1",
+      CREDITS_SERVICE_TOKEN: serviceToken,
+      NODE_ENV: "production",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  // Its log keeps flowing after the first line, so the pipe is read to the end, not left.
+  let output = "";
+  CREDITS_SERVICE_URL = await new Promise<string>((resolve) => {
+    service.stdout?.on("data", (chunk) => {
+      output += String(chunk);
+      const url = /credits service on (http:\/\/\S+)/.exec(output)?.[1];
+      if (url) resolve(url);
+    });
+    service.once("exit", () => resolve(""));
+  });
+  if (!CREDITS_SERVICE_URL) throw new Error(`the service did not start: ${output}`);
+}, 60_000);
+
+afterAll(async () => {
+  if (service.exitCode === null) {
+    service.kill("SIGTERM");
+    await once(service, "exit");
+  }
+});
+
+/** The original design's integration code (its deduct route), with the backend's own user id. */
+async function designDeduct(userId: string, amount: number, description: string) {
+  const response = await fetch(`${CREDITS_SERVICE_URL}/api/credits/${userId}/deduct`, {
+    method: "POST",
+    headers: {
+      "Content-Type": "application/json",
+      Authorization: `Bearer ${serviceToken}`,
+    },
+    body: JSON.stringify({ amount, description }),
+  });
+  if (!response.ok) {
+    return Response.json({ error: "Insufficient credits" }, { status: 402 });
+  }
+  return Response.json(await response.json());
+}
+
+async function serviceCall(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${CREDITS_SERVICE_URL}${path}`, {
+    method,
+    headers: {
+      "Content-Type": "application/json",
+      Authorization: `Bearer ${serviceToken}`,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+describe("the original design's client against apps/service", () => {
+  it("adds, deducts (402 when short), reads balance and history, and transfers by its own ids", async () => {
+    const numericId = String(randomInt(1, 2 ** 31));
+    const stringId = `user_${randomUUID().slice(0, 12)}`;
+
+    const added = await serviceCall("POST", `/api/credits/${numericId}/add`, {
+      amount: 100,
+      description: "Welcome credits",
+    });
+    expect(added).toMatchObject({ status: 200, body: { success: true, balance: 100 } });
+
+    const paid = await designDeduct(numericId, 30, "Report generation");
+    expect(paid.status).toBe(200);
+    expect(await paid.json()).toMatchObject({ success: true, balance: 70 });
+    const refused = await designDeduct(numericId, 500, "Report generation");
+    expect(refused.status).toBe(402);
+
+    const transferred = await serviceCall("POST", `/api/credits/${numericId}/transfer`, {
+      to_user_id: stringId,
+      amount: 20,
+      description: "Shared with a teammate",
+    });
+    expect(transferred).toMatchObject({ status: 200, body: { balance: 50 } });
+
+    const balance = await serviceCall("GET", `/api/credits/${stringId}/balance`);
+    expect(balance).toMatchObject({ status: 200, body: { user_id: stringId, balance: 20 } });
+    const history = await serviceCall("GET", `/api/credits/${numericId}/history`);
+    expect(
+      history.body.transactions.map((entry: { type: string; amount: number }) => [
+        entry.type,
+        entry.amount,
+      ]),
+    ).toEqual([
+      ["TRANSFER_OUT", -20],
+      ["SPEND", -30],
+      ["GRANT", 100],
+    ]);
+    const unknown = await designDeduct(`nobody-${randomUUID()}`, 1, "Report generation");
+    expect(unknown.status).toBe(402);
+  });
+
+  it("refuses a request without the token, in the API's error shape", async () => {
+    const response = await fetch(`${CREDITS_SERVICE_URL}/api/credits/42/balance`);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toMatchObject({ error: { code: "unauthorized" } });
+  });
+});
+
+describe("what a deployment probes", () => {
+  it("answers health, readiness, metrics, the OpenAPI document and its reference page", async () => {
+    const health = await fetch(`${CREDITS_SERVICE_URL}/health`);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const ready = await fetch(`${CREDITS_SERVICE_URL}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({
+      status: "ok",
+      checks: { database: { status: "ok" } },
+    });
+    const metrics = await fetch(`${CREDITS_SERVICE_URL}/metrics`);
+    expect(await metrics.text()).toContain("credits_http_requests_total");
+    const document = await fetch(`${CREDITS_SERVICE_URL}/openapi.json`);
+    const openapi = await document.json();
+    expect(openapi.openapi).toMatch(/^3\.1/);
+    expect(Object.keys(openapi.paths)).toContain("/api/credits/{userId}/deduct");
+    const page = await fetch(`${CREDITS_SERVICE_URL}/api/docs`);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const html = await page.text();
+    expect(html).toContain("/api/credits/{userId}/deduct");
+    expect(html).not.toContain("<script");
+  });
+});

@@ -1,0 +1,14 @@
+// What a plain Node server mounts (apps/service, the benchmark's plain server): the REST API on
+// Node's own request and response, health, metrics and the OpenAPI document.
+export { livenessResponse, readinessResponse } from "../http/health.ts";
+export { metricsEndpoint } from "../observability/metrics.ts";
+export { serviceApiConfigFrom, serviceApiEnvSchema } from "../rest/config.ts";
+export { restDependenciesFrom } from "../rest/dependencies.ts";
+export type { RestDependencies } from "../rest/handler.ts";
+export {
+  fetchRequestOf,
+  respondWithRest,
+  serveRestOnNode,
+  writeFetchResponse,
+} from "../rest/node-server.ts";
+export { openApiDocument } from "../rest/openapi.ts";
