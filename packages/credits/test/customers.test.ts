@@ -2,6 +2,7 @@
 // crediting an unknown id creates its customer exactly once however many requests race, reading
 // one creates nothing, and a UUID-shaped id names the platform's user before anyone's external id.
 import { randomInt, randomUUID } from "node:crypto";
+import { signUp } from "@credits/auth";
 import { describe, expect, it } from "vitest";
 import { createUser, db } from "./fixtures.ts";
 import { call, userWithCredits } from "./rest-fixtures.ts";
@@ -132,5 +133,64 @@ describe("the integrator's own user ids", () => {
     }
     const decoded = bads.map((bad) => decodeURIComponent(bad));
     expect(await db.user.count({ where: { externalId: { in: decoded } } })).toBe(0);
+  });
+});
+
+describe("POST and GET /api/customers", () => {
+  it("creates a customer by the backend's id, idempotently, and reads it by either id", async () => {
+    const externalId = `crm-${randomUUID()}`;
+    const email = `customer-${randomUUID()}@example.com`;
+    const body = { id: externalId, email, name: "Grace" };
+    const created = await call("POST", "/api/customers", {
+      body,
+      template: "/api/customers",
+    });
+    expect(created).toMatchObject({
+      status: 200,
+      body: { user_id: externalId, external_id: externalId, email, name: "Grace" },
+    });
+    const again = await call("POST", "/api/customers", { body, template: "/api/customers" });
+    expect(again.body).toEqual(created.body);
+    expect(await customersWithExternalId(externalId)).toHaveLength(1);
+
+    const renamed = await call("POST", "/api/customers", {
+      body: { id: externalId, name: "Grace H." },
+      template: "/api/customers",
+    });
+    expect(renamed.body).toMatchObject({ email, name: "Grace H." });
+    const byPlatformId = await call("GET", `/api/customers/${created.body.platform_user_id}`, {
+      template: "/api/customers/{userId}",
+    });
+    expect(byPlatformId.body).toMatchObject({ external_id: externalId, name: "Grace H." });
+    const unknown = await call("GET", `/api/customers/nobody-${randomUUID()}`, {
+      template: "/api/customers/{userId}",
+    });
+    expect(unknown.status).toBe(404);
+  });
+
+  it("never moves a customer's email, refuses another user's, and a password sign-up cannot take it over", async () => {
+    const externalId = `crm-${randomUUID()}`;
+    const email = `owned-${randomUUID()}@example.com`;
+    await call("POST", "/api/customers", { body: { id: externalId, email } });
+    const moved = await call("POST", "/api/customers", {
+      body: { id: externalId, email: `other-${randomUUID()}@example.com` },
+      template: "/api/customers",
+    });
+    expect(moved).toMatchObject({ status: 409, body: { error: { code: "conflict" } } });
+    const someoneElse = await createUser();
+    const taken = await call("POST", "/api/customers", {
+      body: { id: `crm-${randomUUID()}`, email: someoneElse.email },
+      template: "/api/customers",
+    });
+    expect(taken).toMatchObject({ status: 409, body: { error: { code: "conflict" } } });
+
+    await call("POST", `/api/credits/${externalId}/add`, {
+      body: { amount: 40, description: "the customer's credits" },
+    });
+    await expect(
+      signUp(db, { email, name: "Mallory", password: "a long enough password" }),
+    ).rejects.toThrow("already exists");
+    const balance = await call("GET", `/api/credits/${externalId}/balance`);
+    expect(balance.body.balance).toBe(40);
   });
 });

@@ -30,7 +30,7 @@ interface RouteMetadata {
   path: string;
   scope: TokenScope;
   summary: string;
-  tag: "Credits" | "Holds" | "Subscriptions" | "Usage";
+  tag: "Customers" | "Credits" | "Holds" | "Subscriptions" | "Usage";
   response: z.ZodType;
   /** Error statuses this route can answer besides 400, 401, 403, 429 (documented). */
   errors: number[];

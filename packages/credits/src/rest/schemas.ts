@@ -108,6 +108,18 @@ export const CancelBody = z.strictObject({
   at_period_end: z.boolean({ error: "must be true or false" }).default(true),
 });
 
+export const CustomerBody = z.strictObject({
+  /** Your id for the user (or this platform's user id). */
+  id: CustomerRef,
+  email: z.email({ error: "must be an email address" }).trim().toLowerCase().optional(),
+  name: z
+    .string({ error: "must be text" })
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(100, { error: "must be at most 100 characters" })
+    .optional(),
+});
+
 export const TrackUsageBody = z.strictObject({
   feature: FeatureName,
   quantity: z
@@ -133,6 +145,15 @@ const UserIds = {
   user_id: z.string(),
   platform_user_id: z.uuid().nullable(),
 };
+
+export const CustomerResponse = z.object({
+  ...UserIds,
+  platform_user_id: z.uuid(),
+  external_id: z.string().nullable(),
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  created_at: z.string(),
+});
 
 export const BalanceResponse = z.object({
   ...UserIds,

@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import type { SubscriptionView } from "../schemas/billing.ts";
 import type { HistoryOutput, PurchasesOutput } from "../schemas/credits.ts";
+import type { Customer } from "../service/customers.ts";
 import type { getBalances } from "../service/queries.ts";
 
 const iso = (value: Date | string | null | undefined) =>
@@ -23,6 +24,15 @@ export const ledgerResponse = (result: {
 export const userIds = (ref: string, platformUserId: string | null) => ({
   user_id: ref,
   platform_user_id: platformUserId,
+});
+
+export const customerResponse = (ref: string, customer: Customer) => ({
+  ...userIds(ref, customer.userId),
+  platform_user_id: customer.userId,
+  external_id: customer.externalId,
+  email: customer.email,
+  name: customer.name,
+  created_at: customer.createdAt.toISOString(),
 });
 
 export const balanceResponse = (

@@ -4,7 +4,13 @@
 // user with that external id, so backends whose own ids are UUIDs work unchanged. Crediting an
 // unknown reference creates its customer (once, however many requests race: external ids are
 // unique); reading one finds nothing and creates nothing. See docs/customers.md.
-import { InsufficientCreditsError, InvariantError } from "../errors.ts";
+import { Prisma } from "@credits/db";
+import {
+  InsufficientCreditsError,
+  InvariantError,
+  NotFoundError,
+  StateConflictError,
+} from "../errors.ts";
 import type { Queryable } from "./types.ts";
 
 export const customerRefPattern = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -74,4 +80,77 @@ export async function customerToDebit(db: Queryable, ref: string, amount: number
   const found = await findCustomer(db, ref);
   if (!found) throw new InsufficientCreditsError(amount, 0);
   return found;
+}
+
+export interface Customer {
+  userId: string;
+  externalId: string | null;
+  email: string | null;
+  name: string | null;
+  createdAt: Date;
+}
+
+interface CustomerRow {
+  id: string;
+  external_id: string | null;
+  email: string | null;
+  name: string | null;
+  created_at: Date;
+}
+
+const customerOf = (row: CustomerRow): Customer => ({
+  userId: row.id,
+  externalId: row.external_id,
+  email: row.email,
+  name: row.name,
+  createdAt: row.created_at,
+});
+
+/** The customer `ref` names; NotFoundError when nobody has that id. */
+export async function getCustomer(db: Queryable, ref: string): Promise<Customer> {
+  const userId = await findCustomer(db, ref);
+  const [row] = userId
+    ? await db.$queryRaw<CustomerRow[]>`
+        SELECT id, external_id, email, name, created_at FROM users WHERE id = ${userId}::uuid`
+    : [];
+  if (!row) throw new NotFoundError("user", ref);
+  return customerOf(row);
+}
+
+/** A database refusal of an email another user has (the unique index), whatever the driver says. */
+function isEmailTaken(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  return error.code === "P2002" || JSON.stringify(error.meta ?? {}).includes("23505");
+}
+
+/**
+ * Creates or updates the customer `ref` names (idempotent: the same call twice changes nothing).
+ * A name replaces the stored one; an email is set only on a customer without one, since it is what
+ * a web sign-in (an OAuth sign-in with that verified email) links by, and it must not move an
+ * account's identity. An email another user has is a conflict.
+ */
+export async function upsertCustomer(
+  db: Queryable,
+  input: { ref: string; email?: string; name?: string },
+): Promise<Customer> {
+  const userId = await findOrCreateCustomer(db, input.ref);
+  try {
+    const [row] = await db.$queryRaw<CustomerRow[]>`
+      UPDATE users SET name = COALESCE(${input.name ?? null}, name),
+        email = COALESCE(email, ${input.email ?? null}), updated_at = now()
+      WHERE id = ${userId}::uuid
+      RETURNING id, external_id, email, name, created_at`;
+    if (!row) throw new InvariantError("a customer that was just found cannot be updated");
+    if (input.email && row.email !== input.email) {
+      throw new StateConflictError(
+        "This customer already has another email; an operator can change it in the admin app.",
+      );
+    }
+    return customerOf(row);
+  } catch (error) {
+    if (isEmailTaken(error)) {
+      throw new StateConflictError("Another user has this email; use a different one.");
+    }
+    throw error;
+  }
 }

@@ -2,11 +2,13 @@
 // lists them.
 import type { Route } from "../route.ts";
 import { creditRoutes } from "./credits.ts";
+import { customerRoutes } from "./customers.ts";
 import { holdRoutes } from "./holds.ts";
 import { subscriptionRoutes } from "./subscriptions.ts";
 import { usageRoutes } from "./usage.ts";
 
 export const routes: readonly Route[] = [
+  ...customerRoutes,
   ...creditRoutes,
   ...holdRoutes,
   ...subscriptionRoutes,

@@ -1,0 +1,43 @@
+// /api/customers: other backends' users, by the backend's own id, created or read on their own
+// (crediting an unknown id creates its customer too; see docs/customers.md).
+import { getCustomer, upsertCustomer } from "../../service/customers.ts";
+import { defineRoute } from "../route.ts";
+import { CustomerBody, CustomerResponse, EmptyBody, UserPath } from "../schemas.ts";
+import { customerResponse } from "../serializers.ts";
+
+export const customerRoutes = [
+  defineRoute({
+    method: "POST",
+    path: "/api/customers",
+    scope: "write",
+    tag: "Customers",
+    summary:
+      "Creates or updates a customer by your id for the user, with an optional email and name (idempotent). An email is set only on a customer without one.",
+    params: EmptyBody,
+    body: CustomerBody,
+    response: CustomerResponse,
+    errors: [409],
+    async handle({ db, body }) {
+      const customer = await upsertCustomer(db, {
+        ref: body.id,
+        email: body.email,
+        name: body.name,
+      });
+      return customerResponse(body.id, customer);
+    },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/api/customers/{userId}",
+    scope: "read",
+    tag: "Customers",
+    summary: "A customer by your id for the user or this platform's user id.",
+    params: UserPath,
+    response: CustomerResponse,
+    errors: [404],
+    userOf: (params) => params.userId,
+    async handle({ db, params }) {
+      return customerResponse(params.userId, await getCustomer(db, params.userId));
+    },
+  }),
+];
