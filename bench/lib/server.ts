@@ -64,15 +64,15 @@ export function startWeb(port: number, env: Record<string, string>): Promise<Run
 }
 
 /**
- * The same REST handler on a plain node:http server (bench/lib/plain-rest.ts): what the API costs
- * without the framework around it.
+ * apps/service, the credits service as its own process: the same REST handler on node:http, so
+ * next to the Next.js rows it shows what the framework costs.
  */
-export function startPlainRest(port: number, env: Record<string, string>): Promise<RunningServer> {
+export function startService(port: number, env: Record<string, string>): Promise<RunningServer> {
   return startServer(
-    repoRoot,
-    ["--import", "tsx", join(repoRoot, "bench/lib/plain-rest.ts")],
+    join(repoRoot, "apps/service"),
+    ["--import", "tsx", "src/main.ts"],
     port,
-    { ...env, PORT: String(port) },
+    { ...env, SERVICE_PORT: String(port), SERVICE_HOST: "127.0.0.1" },
   );
 }
 

@@ -1,16 +1,16 @@
-// 1b and 2b: the same REST handler without Next.js around it (bench/lib/plain-rest.ts), on the same
-// data, for what the framework costs.
+// 1b and 2b: the credits service (apps/service: the same REST handler on node:http, without
+// Next.js around it), on the same data, for what the framework costs.
 import { httpLoad } from "../lib/load.ts";
 import { restDeduct } from "../lib/requests.ts";
 import { accountCount, concurrency, pick, type ScenarioContext } from "../lib/scenario.ts";
-import { startPlainRest } from "../lib/server.ts";
+import { startService } from "../lib/server.ts";
 import type { SpendAccounts } from "./accounts.ts";
 
 export async function measurePlainRest(
   { serverEnv, measured, timedLoad }: ScenarioContext,
   { spreadUsers, hotUser }: SpendAccounts,
 ) {
-  const plain = await startPlainRest(3301, serverEnv);
+  const plain = await startService(3301, serverEnv);
   try {
     await httpLoad({
       url: plain.url,
@@ -21,7 +21,7 @@ export async function measurePlainRest(
     const plainSpread = await measured(
       {
         id: "plain-spread",
-        name: "1b. spend, spread (REST handler on node:http, no Next.js)",
+        name: "1b. spend, spread (apps/service: REST handler on node:http)",
         detail: `${accountCount} accounts, ${concurrency} clients`,
         run: () => timedLoad(plain.url, () => restDeduct(pick(spreadUsers))),
       },
@@ -31,7 +31,7 @@ export async function measurePlainRest(
     const plainHot = await measured(
       {
         id: "plain-hot",
-        name: "2b. spend, hot (REST handler on node:http, no Next.js)",
+        name: "2b. spend, hot (apps/service: REST handler on node:http)",
         detail: `1 account, ${concurrency} clients`,
         run: () => timedLoad(plain.url, () => restDeduct(hotUser)),
       },
