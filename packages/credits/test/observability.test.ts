@@ -115,9 +115,9 @@ describe("logs", () => {
         method: "POST",
       }),
     );
-    // Refusals too: a stored token without a user, a forged token, a bad body.
+    // Refusals too: the quotas of a user nobody has, a forged token, a bad body.
     const refused = [
-      restRequest(`/api/credits/${randomUUID()}/balance`, {
+      restRequest(`/api/subscriptions/${randomUUID()}/quotas`, {
         token: stored.token,
         requestId: "trace-404",
       }),
