@@ -194,3 +194,62 @@ describe("POST and GET /api/customers", () => {
     expect(balance.body.balance).toBe(40);
   });
 });
+
+describe("created_by", () => {
+  it("is kept on entries and purchases, next to the token that made the call", async () => {
+    const externalId = `by-${randomUUID()}`;
+    await call("POST", `/api/credits/${externalId}/add`, {
+      body: { amount: 50, description: "signup bonus", created_by: "crm:onboarding" },
+      template: "/api/credits/{userId}/add",
+    });
+    await call("POST", `/api/credits/${externalId}/purchases`, {
+      body: { item_id: "r-1", item_name: "Report", credits: 20, created_by: "analyst_7" },
+      template: "/api/credits/{userId}/purchases",
+    });
+    await call("POST", `/api/credits/${externalId}/deduct`, {
+      body: { amount: 5, description: "no author given" },
+    });
+    const history = await call("GET", `/api/credits/${externalId}/history`, {
+      template: "/api/credits/{userId}/history",
+    });
+    expect(
+      history.body.transactions.map((entry: { type: string; created_by: string | null }) => [
+        entry.type,
+        entry.created_by,
+      ]),
+    ).toEqual([
+      ["SPEND", null],
+      ["PURCHASE", "analyst_7"],
+      ["GRANT", "crm:onboarding"],
+    ]);
+    expect(history.body.transactions[0].actor).toEqual({ type: "SERVICE", id: "env" });
+    const purchases = await call("GET", `/api/credits/${externalId}/purchases`, {
+      template: "/api/credits/{userId}/purchases",
+    });
+    expect(purchases.body.purchases[0]).toMatchObject({
+      created_by: "analyst_7",
+      actor: { type: "SERVICE", id: "env" },
+    });
+  });
+
+  it("is part of the request an idempotency key stands for, and must be a valid id", async () => {
+    const externalId = `by-${randomUUID()}`;
+    const key = randomUUID();
+    const first = await call("POST", `/api/credits/${externalId}/add`, {
+      body: { amount: 5, description: "once", created_by: "alice" },
+      idempotencyKey: key,
+    });
+    expect(first.status).toBe(200);
+    const other = await call("POST", `/api/credits/${externalId}/add`, {
+      body: { amount: 5, description: "once", created_by: "bob" },
+      idempotencyKey: key,
+    });
+    expect(other).toMatchObject({ status: 409, body: { error: { code: "idempotency_conflict" } } });
+    const bad = await call("POST", `/api/credits/${externalId}/add`, {
+      body: { amount: 5, description: "x", created_by: "not valid!" },
+      template: "/api/credits/{userId}/add",
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.body.created_by).toHaveLength(1);
+  });
+});

@@ -103,7 +103,7 @@ describe("tokens", () => {
     await revokeServiceToken(db, { type: "ADMIN", id: admin.id }, writer.id);
     expect((await add()).status).toBe(401);
     const history = await call("GET", `/api/credits/${user.id}/history`, {});
-    expect(history.body.transactions[0].created_by).toEqual({ type: "SERVICE", id: writer.id });
+    expect(history.body.transactions[0].actor).toEqual({ type: "SERVICE", id: writer.id });
   });
 });
 

@@ -91,7 +91,8 @@ describe("credits endpoints", () => {
       user_id: user.id,
       type: "SPEND",
       balance: 70,
-      created_by: { type: "SERVICE", id: "env" },
+      created_by: null,
+      actor: { type: "SERVICE", id: "env" },
     });
     const second = await call(
       "GET",

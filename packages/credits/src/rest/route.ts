@@ -18,6 +18,11 @@ export interface CallContext {
   idempotencyKey: string;
 }
 
+/** The call's actor with who the backend says recorded it (a body's `created_by`), if it did. */
+export function recordedBy(actor: Actor, body: { created_by?: string }): Actor {
+  return body.created_by ? { ...actor, recordedBy: body.created_by } : actor;
+}
+
 export interface RouteContext<P, Q, B> extends CallContext {
   params: P;
   query: Q;

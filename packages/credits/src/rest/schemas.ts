@@ -55,7 +55,13 @@ export const UsageCheckQuery = z.strictObject({
 
 // ─── Bodies ──────────────────────────────────────────────────────────────────────────────────
 
+/** Who recorded the change, in your words (your id for the person or system), kept on the entry. */
+const CreatedBy = {
+  created_by: CustomerRef.optional(),
+};
+
 export const AddCreditsBody = z.strictObject({
+  ...CreatedBy,
   amount: CreditAmount,
   description: Description,
   app_id: AppIdOrDefault,
@@ -70,12 +76,14 @@ export const AddCreditsBody = z.strictObject({
 });
 
 export const DeductCreditsBody = z.strictObject({
+  ...CreatedBy,
   amount: CreditAmount,
   description: Description,
   app_id: AppIdOrDefault,
 });
 
 export const TransferBody = z.strictObject({
+  ...CreatedBy,
   to_user_id: CustomerRef,
   amount: CreditAmount,
   description: Description.optional(),
@@ -83,6 +91,7 @@ export const TransferBody = z.strictObject({
 });
 
 export const PurchaseBody = z.strictObject({
+  ...CreatedBy,
   app_id: AppIdOrDefault,
   item_id: z.string().trim().min(1).max(100),
   item_name: z.string().trim().min(1).max(200),
@@ -90,6 +99,7 @@ export const PurchaseBody = z.strictObject({
 });
 
 export const HoldBody = z.strictObject({
+  ...CreatedBy,
   amount: CreditAmount,
   ttl_seconds: z
     .number({ error: "must be a number of seconds" })
@@ -100,7 +110,7 @@ export const HoldBody = z.strictObject({
   app_id: AppIdOrDefault,
 });
 
-export const CaptureBody = z.strictObject({ amount: CreditAmount });
+export const CaptureBody = z.strictObject({ amount: CreditAmount, ...CreatedBy });
 export const EmptyBody = z.strictObject({});
 
 export const UpgradeBody = z.strictObject({ tier: TierName });
@@ -121,6 +131,7 @@ export const CustomerBody = z.strictObject({
 });
 
 export const TrackUsageBody = z.strictObject({
+  ...CreatedBy,
   feature: FeatureName,
   quantity: z
     .number({ error: "must be a number" })
@@ -184,7 +195,10 @@ export const TransactionRecord = z.object({
   balance: z.number().int(),
   description: z.string(),
   created_at: z.string(),
-  created_by: z.object({ type: z.string(), id: z.string().nullable() }),
+  /** Who you said recorded it (`created_by` of the call), or null. */
+  created_by: z.string().nullable(),
+  /** What made the call: a service token, a user in the web app, an operator, Stripe, the system. */
+  actor: z.object({ type: z.string(), id: z.string().nullable() }),
 });
 
 export const HistoryResponse = z.object({
@@ -210,6 +224,8 @@ export const PurchasesResponse = z.object({
       refunded_credits: z.number().int(),
       status: z.enum(["COMPLETED", "REFUNDED", "PARTIALLY_REFUNDED"]),
       created_at: z.string(),
+      created_by: z.string().nullable(),
+      actor: z.object({ type: z.string(), id: z.string().nullable() }),
     }),
   ),
   next_cursor: z.string().nullable(),

@@ -59,7 +59,8 @@ export const historyResponse = (userId: string, page: z.infer<typeof HistoryOutp
     balance: entry.balanceAfter,
     description: entry.description,
     created_at: entry.createdAt.toISOString(),
-    created_by: { type: entry.actorType, id: entry.actorId },
+    created_by: entry.recordedBy,
+    actor: { type: entry.actorType, id: entry.actorId },
   })),
   next_cursor: page.nextCursor,
 });
@@ -85,6 +86,8 @@ export const purchasesResponse = (page: z.infer<typeof PurchasesOutput>) => ({
     refunded_credits: purchase.refundedCredits,
     status: purchase.status,
     created_at: purchase.createdAt.toISOString(),
+    created_by: purchase.recordedBy,
+    actor: { type: purchase.createdByType, id: purchase.createdById },
   })),
   next_cursor: page.nextCursor,
 });

@@ -187,6 +187,8 @@ export const LedgerEntry = z.object({
   metadata: z.unknown(),
   actorType: ActorType,
   actorId: z.string().nullable(),
+  /** Who the calling backend said recorded it (service calls' `created_by`). */
+  recordedBy: z.string().nullable(),
   purchaseId: z.string().nullable(),
   transferId: z.string().nullable(),
   grantId: z.string().nullable(),
@@ -221,6 +223,8 @@ export const PurchaseRecord = z.object({
   status: z.enum(["COMPLETED", "REFUNDED", "PARTIALLY_REFUNDED"]),
   createdByType: ActorType,
   createdById: z.string().nullable(),
+  /** Who the calling backend said recorded it (service calls' `created_by`). */
+  recordedBy: z.string().nullable(),
   createdAt: z.date(),
 });
 

@@ -42,7 +42,8 @@ export async function runSimpleDebit<T extends { transactionId: string; balance:
         ${debit.type}::"CreditTransactionType", ${debit.description},
         ${debit.metadata ? JSON.stringify(debit.metadata) : null}::jsonb,
         ${call.actor.type}::"ActorType", ${call.actor.id},
-        ${debit.purchase?.itemId ?? null}, ${debit.purchase?.itemName ?? null})`;
+        ${debit.purchase?.itemId ?? null}, ${debit.purchase?.itemName ?? null},
+        ${call.actor.recordedBy ?? null})`;
     switch (row?.outcome) {
       case "ok":
       case "replayed":

@@ -61,7 +61,13 @@ export async function counted<T>(
 export function claimOf(call: IdempotentCall): { scope: string; requestHash: string } {
   return {
     scope: `${call.actor.type}:${call.actor.id ?? "-"}`,
-    requestHash: fingerprint(call.operation, call.request),
+    // Who the backend says recorded it is part of the request: another one under the key conflicts.
+    requestHash: fingerprint(
+      call.operation,
+      call.actor.recordedBy
+        ? { request: call.request, recordedBy: call.actor.recordedBy }
+        : call.request,
+    ),
   };
 }
 

@@ -174,12 +174,13 @@ export async function postEntry(
       RETURNING balance
     )
     INSERT INTO credit_transactions (account_id, user_id, app_id, type, amount, balance_after,
-      description, metadata, actor_type, actor_id, idempotency_key,
+      description, metadata, actor_type, actor_id, recorded_by, idempotency_key,
       purchase_id, transfer_id, grant_id, hold_id, stripe_object_id)
     SELECT ${account.id}::uuid, ${account.userId}::uuid, ${account.appId},
       ${entry.type}::"CreditTransactionType", ${entry.amount}::bigint, account.balance,
       ${entry.description}, ${entry.metadata ? JSON.stringify(entry.metadata) : null}::jsonb,
-      ${entry.actor.type}::"ActorType", ${entry.actor.id}, ${entry.idempotencyKey ?? null},
+      ${entry.actor.type}::"ActorType", ${entry.actor.id}, ${entry.actor.recordedBy ?? null},
+      ${entry.idempotencyKey ?? null},
       ${links.purchaseId ?? null}::uuid, ${links.transferId ?? null}::uuid,
       ${links.grantId ?? null}::uuid, ${links.holdId ?? null}::uuid, ${links.stripeObjectId ?? null}
     FROM account

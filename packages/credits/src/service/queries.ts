@@ -53,6 +53,7 @@ const historySelect = {
   metadata: true,
   actorType: true,
   actorId: true,
+  recordedBy: true,
   purchaseId: true,
   transferId: true,
   grantId: true,
@@ -160,6 +161,7 @@ export async function listPurchases(db: Database, userId: string, input: ListPur
       status: true,
       createdByType: true,
       createdById: true,
+      recordedBy: true,
       createdAt: true,
     },
   });

@@ -17,6 +17,11 @@ export interface TransactionRunner {
 export interface Actor {
   type: ActorType;
   id: string | null;
+  /**
+   * Who the calling backend says recorded the change (its `created_by`: its own id for a person or
+   * system), written on the entries and purchases the change makes; service calls only.
+   */
+  recordedBy?: string | null;
 }
 
 /** Scheduled work of the platform itself (expiry sweeps, maintenance). */

@@ -4,7 +4,7 @@ import { customerToDebit, findCustomer, findOrCreateCustomer } from "../../servi
 import { createPurchase, grantCredits, spendCredits } from "../../service/operations.ts";
 import { getBalances, listHistory, listPurchases } from "../../service/queries.ts";
 import { transferCredits } from "../../service/transfers.ts";
-import { defineRoute } from "../route.ts";
+import { defineRoute, recordedBy } from "../route.ts";
 import {
   AddCreditsBody,
   BalanceQuery,
@@ -72,7 +72,7 @@ export const creditRoutes = [
     idempotency: "service",
     async handle({ db, actor, params, body, idempotencyKey }) {
       return ledgerResponse(
-        await grantCredits(db, actor, {
+        await grantCredits(db, recordedBy(actor, body), {
           userId: await findOrCreateCustomer(db, params.userId),
           appId: body.app_id,
           amount: body.amount,
@@ -98,12 +98,17 @@ export const creditRoutes = [
     idempotency: "service",
     async handle({ db, actor, params, body, idempotencyKey }) {
       return ledgerResponse(
-        await spendCredits(db, actor, await customerToDebit(db, params.userId, body.amount), {
-          appId: body.app_id,
-          amount: body.amount,
-          description: body.description,
-          idempotencyKey,
-        }),
+        await spendCredits(
+          db,
+          recordedBy(actor, body),
+          await customerToDebit(db, params.userId, body.amount),
+          {
+            appId: body.app_id,
+            amount: body.amount,
+            description: body.description,
+            idempotencyKey,
+          },
+        ),
       );
     },
   }),
@@ -144,13 +149,18 @@ export const creditRoutes = [
     idempotency: "service",
     async handle({ db, actor, params, body, idempotencyKey }) {
       return ledgerResponse(
-        await transferCredits(db, actor, await customerToDebit(db, params.userId, body.amount), {
-          appId: body.app_id,
-          to: { userId: await findOrCreateCustomer(db, body.to_user_id) },
-          amount: body.amount,
-          description: body.description ?? "Transfer",
-          idempotencyKey,
-        }),
+        await transferCredits(
+          db,
+          recordedBy(actor, body),
+          await customerToDebit(db, params.userId, body.amount),
+          {
+            appId: body.app_id,
+            to: { userId: await findOrCreateCustomer(db, body.to_user_id) },
+            amount: body.amount,
+            description: body.description ?? "Transfer",
+            idempotencyKey,
+          },
+        ),
       );
     },
   }),
@@ -168,13 +178,18 @@ export const creditRoutes = [
     idempotency: "service",
     async handle({ db, actor, params, body, idempotencyKey }) {
       return purchaseResponse(
-        await createPurchase(db, actor, await customerToDebit(db, params.userId, body.credits), {
-          appId: body.app_id,
-          itemId: body.item_id,
-          itemName: body.item_name,
-          credits: body.credits,
-          idempotencyKey,
-        }),
+        await createPurchase(
+          db,
+          recordedBy(actor, body),
+          await customerToDebit(db, params.userId, body.credits),
+          {
+            appId: body.app_id,
+            itemId: body.item_id,
+            itemName: body.item_name,
+            credits: body.credits,
+            idempotencyKey,
+          },
+        ),
       );
     },
   }),

@@ -1,7 +1,7 @@
 // Holds: reserve credits before work of unknown cost, then capture what it cost or release.
 import { customerToDebit } from "../../service/customers.ts";
 import { captureHold, releaseHold, reserveHold } from "../../service/holds.ts";
-import { defineRoute } from "../route.ts";
+import { defineRoute, recordedBy } from "../route.ts";
 import { CaptureBody, EmptyBody, HoldBody, HoldPath, HoldResponse, UserPath } from "../schemas.ts";
 import { holdResponse } from "../serializers.ts";
 
@@ -20,13 +20,18 @@ export const holdRoutes = [
     idempotency: "service",
     async handle({ db, actor, params, body, idempotencyKey }) {
       return holdResponse(
-        await reserveHold(db, actor, await customerToDebit(db, params.userId, body.amount), {
-          appId: body.app_id,
-          amount: body.amount,
-          ttlSeconds: body.ttl_seconds,
-          description: body.description,
-          idempotencyKey,
-        }),
+        await reserveHold(
+          db,
+          recordedBy(actor, body),
+          await customerToDebit(db, params.userId, body.amount),
+          {
+            appId: body.app_id,
+            amount: body.amount,
+            ttlSeconds: body.ttl_seconds,
+            description: body.description,
+            idempotencyKey,
+          },
+        ),
       );
     },
   }),
@@ -43,7 +48,7 @@ export const holdRoutes = [
     idempotency: "service",
     async handle({ db, actor, params, body, idempotencyKey }) {
       return holdResponse(
-        await captureHold(db, actor, {
+        await captureHold(db, recordedBy(actor, body), {
           holdId: params.holdId,
           amount: body.amount,
           idempotencyKey,

@@ -5,7 +5,7 @@ import { getSubscription } from "../../service/billing/plan-changes.ts";
 import { findCustomer, findOrCreateCustomer } from "../../service/customers.ts";
 import type { Queryable } from "../../service/types.ts";
 import { checkUsage, listQuotas, trackUsage } from "../../service/usage.ts";
-import { defineRoute } from "../route.ts";
+import { defineRoute, recordedBy } from "../route.ts";
 import {
   QuotasResponse,
   TrackUsageBody,
@@ -63,7 +63,7 @@ export const usageRoutes = [
     idempotency: "service",
     async handle({ db, billing, actor, params, body, idempotencyKey }) {
       const userId = await findOrCreateCustomer(db, params.userId);
-      const result = await trackUsage(db, billing, actor, userId, {
+      const result = await trackUsage(db, billing, recordedBy(actor, body), userId, {
         feature: body.feature,
         quantity: body.quantity,
         idempotencyKey,
