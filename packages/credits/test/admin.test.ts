@@ -197,6 +197,18 @@ describe("users", () => {
     expect((await admin.admin.users.search({ query: `${tag}%` })).users).toEqual([]);
   });
 
+  it("finds another backend's customer by its external id and shows it", async () => {
+    const admin = callerFor(await createUser("ADMIN"));
+    const externalId = `crm_${randomUUID().slice(0, 8)}`;
+    const customer = await db.user.create({ data: { externalId }, select: { id: true } });
+    const found = await admin.admin.users.search({ query: externalId });
+    expect(found.users).toEqual([
+      expect.objectContaining({ id: customer.id, email: null, externalId }),
+    ]);
+    const overview = await admin.admin.users.get({ userId: customer.id });
+    expect(overview.user).toMatchObject({ email: null, externalId });
+  });
+
   it("shows one user's balances, grants, holds, purchases and ledger", async () => {
     const { user, caller, adminCaller } = await fundedUser(90);
     await caller.purchases.create({
