@@ -68,12 +68,11 @@ export function startWeb(port: number, env: Record<string, string>): Promise<Run
  * next to the Next.js rows it shows what the framework costs.
  */
 export function startService(port: number, env: Record<string, string>): Promise<RunningServer> {
-  return startServer(
-    join(repoRoot, "apps/service"),
-    ["--import", "tsx", "src/main.ts"],
-    port,
-    { ...env, SERVICE_PORT: String(port), SERVICE_HOST: "127.0.0.1" },
-  );
+  return startServer(join(repoRoot, "apps/service"), ["--import", "tsx", "src/main.ts"], port, {
+    ...env,
+    SERVICE_PORT: String(port),
+    SERVICE_HOST: "127.0.0.1",
+  });
 }
 
 async function startServer(
