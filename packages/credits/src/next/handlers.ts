@@ -1,36 +1,59 @@
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { asDomainError } from "../errors.ts";
 import { observeRequest } from "../http/observe.ts";
-import { log } from "../observability/logger.ts";
+import { logFailure } from "../observability/failures.ts";
 import { appRouter } from "../root.ts";
 import { checkDatabase, type DatabaseHealth } from "../service/health.ts";
 import type { CreditsContext } from "../trpc.ts";
 
 type ContextFactory = (request: Request) => Promise<CreditsContext>;
 
+/** The context, or the domain error its failure is (a lost database while reading the session). */
+async function contextOf(createContext: ContextFactory, request: Request) {
+  try {
+    return await createContext(request);
+  } catch (error) {
+    const domainError = asDomainError(error);
+    if (!domainError) throw error;
+    throw new TRPCError({
+      code: domainError.code,
+      message: domainError.message,
+      cause: domainError,
+    });
+  }
+}
+
 /**
  * The `/api/trpc` route handler both apps mount, with their own way to resolve the caller. Each
  * request gets a request id and is counted in the metrics (each procedure on its own, trpc.ts).
+ * Domain errors' headers (Retry-After) are sent with their answers.
  */
 export function createTrpcRouteHandler(createContext: ContextFactory) {
   return (request: Request) =>
-    observeRequest(request, "/api/trpc", () =>
-      fetchRequestHandler({
+    observeRequest(request, "/api/trpc", async () => {
+      return fetchRequestHandler({
         endpoint: "/api/trpc",
         req: request,
         router: appRouter,
-        createContext: () => createContext(request),
+        createContext: () => contextOf(createContext, request),
+        responseMeta({ errors }) {
+          const headers = new Headers();
+          for (const error of errors) {
+            for (const [name, value] of Object.entries(asDomainError(error.cause)?.headers ?? {})) {
+              headers.set(name, value);
+            }
+          }
+          return { headers };
+        },
         onError({ error, path }) {
-          // Unexpected failures are logged by code and path only: their messages can carry SQL.
-          if (error.code === "INTERNAL_SERVER_ERROR") {
-            log("error", "trpc procedure failed", {
-              path,
-              code: error.code,
-              error: error.cause?.constructor.name ?? "TRPCError",
-            });
+          // Logged by code and path only: the messages of unexpected errors can carry SQL.
+          if (error.code === "INTERNAL_SERVER_ERROR" || error.code === "SERVICE_UNAVAILABLE") {
+            logFailure(error.cause ?? error, { path }, "trpc procedure failed");
           }
         },
-      }),
-    );
+      });
+    });
 }
 
 const noStore = { "cache-control": "no-store" };
