@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { asDomainError } from "../errors.ts";
+import { readTextWithin } from "../http/body.ts";
 import { observeRequest } from "../http/observe.ts";
 import { logFailure } from "../observability/failures.ts";
 import { appRouter } from "../root.ts";
@@ -8,6 +9,40 @@ import { checkDatabase, type DatabaseHealth } from "../service/health.ts";
 import type { CreditsContext } from "../trpc.ts";
 
 type ContextFactory = (request: Request) => Promise<CreditsContext>;
+
+/**
+ * The largest tRPC request body, as on the REST API: the largest input (a bulk grant of 100
+ * emails) is under 30 KB, and a larger body is refused unread rather than parsed.
+ */
+export const maxTrpcBodyBytes = 64 * 1024;
+
+/**
+ * The request with its body read within `maxTrpcBodyBytes`, or, when it is larger, with a body
+ * that fails as tRPC's own PAYLOAD_TOO_LARGE, so tRPC answers 413 in its error shape.
+ */
+async function withinBodyLimit(request: Request): Promise<{ request: Request; tooLarge: boolean }> {
+  if (!request.body) return { request, tooLarge: false };
+  const text = await readTextWithin(request, maxTrpcBodyBytes);
+  const body =
+    text ??
+    new ReadableStream({
+      start: (controller) =>
+        controller.error(
+          new TRPCError({
+            code: "PAYLOAD_TOO_LARGE",
+            message: `The request body must be at most ${maxTrpcBodyBytes} bytes.`,
+          }),
+        ),
+    });
+  const limited = new Request(request.url, {
+    method: request.method,
+    headers: request.headers,
+    signal: request.signal,
+    body,
+    duplex: "half",
+  } as RequestInit);
+  return { request: limited, tooLarge: text === null };
+}
 
 /** The context, or the domain error its failure is (a lost database while reading the session). */
 async function contextOf(createContext: ContextFactory, request: Request) {
@@ -27,16 +62,18 @@ async function contextOf(createContext: ContextFactory, request: Request) {
 /**
  * The `/api/trpc` route handler both apps mount, with their own way to resolve the caller. Each
  * request gets a request id and is counted in the metrics (each procedure on its own, trpc.ts).
- * Domain errors' headers (Retry-After) are sent with their answers.
+ * Bodies over `maxTrpcBodyBytes` are refused with 413 and the connection closed (what is left of
+ * the body is never read); domain errors' headers (Retry-After) are sent with their answers.
  */
 export function createTrpcRouteHandler(createContext: ContextFactory) {
   return (request: Request) =>
     observeRequest(request, "/api/trpc", async () => {
-      return fetchRequestHandler({
+      const limited = await withinBodyLimit(request);
+      const response = await fetchRequestHandler({
         endpoint: "/api/trpc",
-        req: request,
+        req: limited.request,
         router: appRouter,
-        createContext: () => contextOf(createContext, request),
+        createContext: () => contextOf(createContext, limited.request),
         responseMeta({ errors }) {
           const headers = new Headers();
           for (const error of errors) {
@@ -53,6 +90,8 @@ export function createTrpcRouteHandler(createContext: ContextFactory) {
           }
         },
       });
+      if (limited.tooLarge) response.headers.set("connection", "close");
+      return response;
     });
 }
 
