@@ -1,5 +1,6 @@
 import "server-only";
 
+import { DatabaseUnavailableError } from "@credits/db";
 import NextAuth, { getServerSession, type NextAuthOptions } from "next-auth";
 import { createAuthOptions } from "./options.ts";
 import type {} from "./session-types.ts";
@@ -19,8 +20,13 @@ export function createAuthRouteHandler() {
     NextAuth(authOptions())(request, context);
 }
 
-/** The signed-in user of the current request (server components, route handlers), or null. */
+/**
+ * The signed-in user of the current request (server components, route handlers), or null. Throws
+ * DatabaseUnavailableError when the session could not be checked against the database: the caller
+ * answers 503 and the user stays signed in.
+ */
 export async function getSessionUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
+  if (session?.databaseUnavailable) throw new DatabaseUnavailableError(session.databaseUnavailable);
   return session?.user ?? null;
 }

@@ -1,5 +1,5 @@
-import { type Database, getDb } from "@credits/db";
-import type { NextAuthOptions } from "next-auth";
+import { type Database, databaseUnavailableReason, getDb } from "@credits/db";
+import type { CallbacksOptions, NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
@@ -38,6 +38,25 @@ export function clientAddress(
     .map((hop) => hop.trim())
     .filter(Boolean);
   return hops.at(-trustedProxies) ?? null;
+}
+
+/**
+ * A session read while the database cannot be reached keeps its token as it was, marked with the
+ * reason, so the request is answered 503 (getSessionUser throws): next-auth's own answer to a
+ * failing callback is to clear the cookie, which would sign everyone out for a database restart.
+ * Signing in needs the database, so a failure then stays one.
+ */
+function keepingSessionsThroughOutages(jwt: CallbacksOptions["jwt"]): CallbacksOptions["jwt"] {
+  return async (params) => {
+    try {
+      const { databaseUnavailable: _, ...token } = await jwt(params);
+      return token;
+    } catch (error) {
+      const reason = databaseUnavailableReason(error);
+      if (!reason || params.account) throw error;
+      return { ...params.token, databaseUnavailable: reason };
+    }
+  };
 }
 
 /** Error codes the sign-in page turns into messages. */
@@ -122,7 +141,7 @@ export function createAuthOptions(
           ? `/sign-in?error=${signInErrors.unverifiedEmail}`
           : false;
       },
-      async jwt({ token, user, account, profile }) {
+      jwt: keepingSessionsThroughOutages(async ({ token, user, account, profile }) => {
         // At sign-in the user comes from authorize (credentials: our id) or from the provider's
         // verified email (OAuth, as signIn allowed it); afterwards from the token's subject.
         let where: { id: string } | null = token.sub ? { id: token.sub } : null;
@@ -150,8 +169,11 @@ export function createAuthOptions(
           name: current.name,
           role: current.role,
         };
-      },
+      }),
       async session({ session, token }) {
+        if (token.databaseUnavailable) {
+          return { ...session, user: undefined, databaseUnavailable: token.databaseUnavailable };
+        }
         if (!token.sub || !token.role) return { ...session, user: undefined };
         const user: SessionUser = {
           id: token.sub,

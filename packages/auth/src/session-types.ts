@@ -1,14 +1,17 @@
-// Types next-auth's session and token carry here: our user id and role.
+// Types next-auth's session and token carry here: our user id and role, and the code of a database
+// that could not be reached while the session was read (options.ts).
 import type { SessionUser } from "./users.ts";
 
 declare module "next-auth" {
   interface Session {
     user?: SessionUser;
+    databaseUnavailable?: string;
   }
 }
 
 declare module "next-auth/jwt" {
   interface JWT {
     role?: SessionUser["role"];
+    databaseUnavailable?: string;
   }
 }

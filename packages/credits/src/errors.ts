@@ -2,6 +2,7 @@
 // are written for the person who sees them; `details` are the machine-readable facts (snake_case,
 // as the REST API sends them).
 import { EmailTakenError } from "@credits/auth";
+import { databaseUnavailableReason } from "@credits/db";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 
 /**
@@ -18,6 +19,7 @@ export const domainErrorAnswers = {
   email_taken: { trpc: "CONFLICT", http: 409 },
   quota_exceeded: { trpc: "TOO_MANY_REQUESTS", http: 429 },
   payments_not_configured: { trpc: "PRECONDITION_FAILED", http: 412 },
+  service_unavailable: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
 } as const satisfies Record<string, { trpc: TRPC_ERROR_CODE_KEY; http: number }>;
 
 export type DomainErrorKind = keyof typeof domainErrorAnswers;
@@ -156,6 +158,27 @@ export class BillingNotConfiguredError extends CreditsError {
   }
 }
 
+/** Seconds a caller should wait before retrying while the database cannot be reached. */
+export const unavailableRetryAfterSeconds = 2;
+
+/**
+ * The database cannot be reached (refused, lost or timed out): nothing was done, and the same
+ * request (with the same idempotency key) can be sent again. `reason` is the code it failed with,
+ * for the log.
+ */
+export class ServiceUnavailableError extends CreditsError {
+  readonly kind = "service_unavailable";
+  constructor(readonly reason: string) {
+    super(
+      `The service cannot reach its database right now; retry in ${unavailableRetryAfterSeconds} seconds.`,
+    );
+  }
+
+  override get headers(): Record<string, string> {
+    return { "retry-after": String(unavailableRetryAfterSeconds) };
+  }
+}
+
 /**
  * A state the code rules out happened (a statement that always returns a row returned none): a
  * bug, answered as an internal error, never as something the client did.
@@ -167,5 +190,7 @@ export function asDomainError(error: unknown): CreditsError | null {
   if (error instanceof CreditsError) return error;
   // @credits/auth cannot depend on this package; its sign-up refusal is answered like ours.
   if (error instanceof EmailTakenError) return new EmailInUseError(error.message);
+  const unavailable = databaseUnavailableReason(error);
+  if (unavailable) return new ServiceUnavailableError(unavailable);
   return null;
 }

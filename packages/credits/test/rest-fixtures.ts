@@ -2,6 +2,7 @@
 // with every response checked against the OpenAPI document.
 import { randomUUID } from "node:crypto";
 import { createMemoryRateLimiter, type RateLimiter } from "@credits/auth";
+import type { Database } from "@credits/db";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, expect } from "vitest";
@@ -23,10 +24,15 @@ export interface TestApi {
 
 /** Serves the REST handler on a free port. */
 export async function startApi(
-  options: { billing?: BillingConfig; limiter?: RateLimiter; env?: Record<string, string> } = {},
+  options: {
+    db?: Database;
+    billing?: BillingConfig;
+    limiter?: RateLimiter;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestApi> {
   const deps: RestDependencies = {
-    db,
+    db: options.db ?? db,
     billing: options.billing ?? unconfiguredBilling,
     config: serviceApiConfigFrom({ CREDITS_SERVICE_TOKEN: bootstrapToken, ...options.env }),
     limiter: options.limiter ?? createMemoryRateLimiter(),

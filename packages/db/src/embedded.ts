@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
@@ -160,6 +160,53 @@ function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
   };
 }
 
+// The requests a client may send before its startup message, each 8 bytes (length, then code):
+// "may we talk TLS" (psql and most drivers ask by default) and "may we talk GSSAPI encryption"; and
+// a 16-byte request to cancel another connection's query.
+const sslRequestCode = 80877103;
+const gssEncryptionRequestCode = 80877104;
+const cancelRequestCode = 80877102;
+
+/**
+ * pglite-socket 0.1.6 knows only the startup message, so a client that first asks for TLS (psql with
+ * its default sslmode=prefer) waits forever for an answer. This answers such requests "N" (not
+ * supported) as Postgres does without certificates, so the client goes on in plain text, and closes
+ * a cancel request's connection (PGlite cannot cancel; Postgres closes it too). The rest of the
+ * connection is handed to pglite-socket untouched.
+ */
+function answerEncryptionRequests(server: PGLiteSocketServer): void {
+  const internal = server as unknown as { handleConnection(socket: Socket): Promise<void> };
+  const handleConnection = internal.handleConnection.bind(server);
+  internal.handleConnection = async (socket) => {
+    let pending = Buffer.alloc(0);
+    // A client gone before its startup message must not take the process with it.
+    const onError = () => socket.destroy();
+    const handOver = () => {
+      socket.off("data", onData).off("error", onError);
+      socket.pause();
+      if (pending.length > 0) socket.unshift(pending);
+      void handleConnection(socket).then(() => socket.resume());
+    };
+    const onData = (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 8) {
+        const [length, code] = [pending.readUInt32BE(0), pending.readUInt32BE(4)];
+        if (length === 16 && code === cancelRequestCode) {
+          socket.off("data", onData).destroy();
+          return;
+        }
+        if (length !== 8 || (code !== sslRequestCode && code !== gssEncryptionRequestCode)) {
+          handOver(); // the startup message: pglite-socket's from here on
+          return;
+        }
+        socket.write("N");
+        pending = pending.subarray(8);
+      }
+    };
+    socket.on("data", onData).on("error", onError);
+  };
+}
+
 /**
  * Starts PGlite (Postgres compiled to WebAssembly) and serves it over the Postgres wire protocol on
  * 127.0.0.1, so the apps use the very same driver path as with a real server. PGlite is one
@@ -178,6 +225,7 @@ export async function startEmbeddedPostgres(
     maxConnections: 64,
   });
   keepExtendedQueriesTogether(server);
+  answerEncryptionRequests(server);
   try {
     await server.start();
   } catch (error) {

@@ -1,3 +1,4 @@
+export { DatabaseUnavailableError, databaseUnavailableReason } from "./availability.ts";
 export type { Database, PoolStats } from "./client.ts";
 export { createDatabaseClient, disconnectDb, getDb, poolStats } from "./client.ts";
 export {

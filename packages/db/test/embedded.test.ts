@@ -1,4 +1,5 @@
-import { connect } from "node:net";
+import { connect, type Socket } from "node:net";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createDatabaseClient } from "../src/client.ts";
 import { startEmbeddedPostgres } from "../src/embedded.ts";
@@ -60,6 +61,57 @@ describe("embedded Postgres", () => {
     expect(answer.filter((type) => type === "Z")).toEqual(["Z"]);
     expect(await wire.roundTrip(simpleQuery("ROLLBACK"))).toEqual(["C", "Z"]);
   });
+
+  it("answers a client's request for TLS or GSSAPI encryption with N, then serves it in plain text", async () => {
+    const embedded = await startEmbeddedPostgres();
+    stops.push(() => embedded.stop());
+    const url = new URL(embedded.url);
+    const socket = connect(Number(url.port), url.hostname);
+    stops.push(async () => {
+      socket.destroy();
+    });
+    await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+    const answers: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => answers.push(chunk));
+    // What psql (libpq) sends first with its default sslmode=prefer and gssencmode=prefer: it
+    // waited for an answer forever, as the socket server took the request for a partial message.
+    for (const [index, code] of [80877104, 80877103].entries()) {
+      const request = Buffer.alloc(8);
+      request.writeUInt32BE(8, 0);
+      request.writeUInt32BE(code, 4);
+      socket.write(request);
+      await expect
+        .poll(() => Buffer.concat(answers).toString(), { timeout: 2_000 })
+        .toBe("N".repeat(index + 1));
+    }
+    socket.removeAllListeners("data");
+    const wire = await startSession(socket);
+    const answer = await wire.roundTrip(simpleQuery("SELECT 1"));
+    expect(answer).toContain("D");
+    expect(answer).not.toContain("E");
+  });
+
+  it("lets node-postgres asking for TLS hear at once that there is none", async () => {
+    const embedded = await startEmbeddedPostgres();
+    stops.push(() => embedded.stop());
+    const url = new URL(embedded.url);
+    const client = new pg.Client({
+      host: url.hostname,
+      port: Number(url.port),
+      user: "postgres",
+      database: "postgres",
+      ssl: { rejectUnauthorized: false },
+      connectionTimeoutMillis: 5_000,
+    });
+    client.on("error", () => {});
+    // Without the answer this was a timeout after five seconds; Postgres without certificates
+    // answers the same refusal.
+    await expect(client.connect()).rejects.toThrow("The server does not support SSL connections");
+    const plain = new pg.Client({ connectionString: embedded.url });
+    await plain.connect();
+    stops.push(() => plain.end());
+    expect((await plain.query("SELECT 6 * 7 AS answer")).rows).toEqual([{ answer: 42 }]);
+  });
 });
 
 function int16(value: number): Buffer {
@@ -85,6 +137,11 @@ function simpleQuery(sql: string): Buffer {
 async function openWire(url: URL) {
   const socket = connect(Number(url.port), url.hostname);
   await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  return startSession(socket);
+}
+
+/** Sends the startup message on `socket` and answers a `roundTrip` over it (see openWire). */
+async function startSession(socket: Socket) {
   let pending = Buffer.alloc(0);
   let types: string[] = [];
   socket.on("data", (chunk: Buffer) => {

@@ -3,6 +3,8 @@
 // `x-request-id` response header; it is counted and timed per route in the metrics; and it ends
 // with one log line. Nothing of the request itself (headers, tokens, bodies) is logged.
 import { randomUUID } from "node:crypto";
+import { asDomainError } from "../errors.ts";
+import { logFailure } from "../observability/failures.ts";
 import { log, withRequestId } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
 
@@ -20,7 +22,10 @@ export interface ObservedRequest {
   route: string;
 }
 
-/** Serves `request` with `serve`, observed as described above; an escaping error is a plain 500. */
+/**
+ * Serves `request` with `serve`, observed as described above. An escaping error is answered as its
+ * domain error when it is one (a lost database is a 503 with Retry-After), else as a plain 500.
+ */
 export function observeRequest(
   request: Request,
   route: string,
@@ -33,22 +38,10 @@ export function observeRequest(
     try {
       response = await serve(observed);
     } catch (error) {
-      // By class only: messages of unexpected errors can carry SQL, their stacks paths.
-      log("error", "request failed", {
-        error: error instanceof Error ? error.constructor.name : typeof error,
-        route: observed.route,
-      });
-      response = Response.json(
-        {
-          error: {
-            code: "internal",
-            message: "Something went wrong on our side. Please try again in a moment.",
-          },
-        },
-        { status: 500, headers: { "cache-control": "no-store" } },
-      );
+      logFailure(error, { route: observed.route });
+      response = failureResponse(error);
     }
-    response = withHeader(response, "x-request-id", observed.requestId);
+    response = withHeaders(response, { "x-request-id": observed.requestId });
     const seconds = (performance.now() - started) / 1000;
     const { httpRequests, httpDuration } = metrics();
     const labels = { method: request.method, route: observed.route };
@@ -63,14 +56,32 @@ export function observeRequest(
   });
 }
 
-function withHeader(response: Response, name: string, value: string): Response {
+function failureResponse(error: unknown): Response {
+  const domainError = asDomainError(error);
+  const body = domainError
+    ? { code: domainError.kind, message: domainError.message }
+    : {
+        code: "internal",
+        message: "Something went wrong on our side. Please try again in a moment.",
+      };
+  return Response.json(
+    { error: body },
+    {
+      status: domainError?.httpStatus ?? 500,
+      headers: { "cache-control": "no-store", ...domainError?.headers },
+    },
+  );
+}
+
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+  const setAll = (target: Response) => {
+    for (const [name, value] of Object.entries(headers)) target.headers.set(name, value);
+    return target;
+  };
   try {
-    response.headers.set(name, value);
-    return response;
+    return setAll(response);
   } catch {
     // Some responses (e.g. redirects) have immutable headers: copy them into a new response.
-    const copy = new Response(response.body, response);
-    copy.headers.set(name, value);
-    return copy;
+    return setAll(new Response(response.body, response));
   }
 }

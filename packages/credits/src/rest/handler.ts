@@ -7,6 +7,7 @@ import type { RateLimiter } from "@credits/auth";
 import type { Database } from "@credits/db";
 import { readTextWithin } from "../http/body.ts";
 import { observeRequest } from "../http/observe.ts";
+import { logFailure } from "../observability/failures.ts";
 import { log } from "../observability/logger.ts";
 import { runOnceForKey } from "../service/idempotency.ts";
 import { type VerifiedToken, verifyServiceToken } from "../service/tokens.ts";
@@ -176,12 +177,7 @@ export function handleRestRequest(request: Request, deps: RestDependencies): Pro
       const error = restErrorOf(caught);
       // A known path under another method (405) still counts under its template.
       observed.route = templateOf(routes, url.pathname) ?? "unmatched";
-      if (error.status >= 500) {
-        log("error", "request failed", {
-          error: caught instanceof Error ? caught.constructor.name : typeof caught,
-          route: observed.route,
-        });
-      }
+      if (error.status >= 500) logFailure(caught, { route: observed.route });
       return json(
         error.status,
         {

@@ -27,10 +27,13 @@ const errorDescriptions: Record<number, string> = {
   415: "The body is not JSON: send it as application/json.",
   429: "Rate limited or quota used up; see the Retry-After header.",
   500: "Something went wrong on the server; retry later. The message never carries internals.",
+  503: "The database cannot be reached for a moment (a restart, a failover) and nothing was done: retry after Retry-After seconds, with the same Idempotency-Key.",
 };
 
 /** What every operation can answer besides its own errors; POST bodies add 413 and 415. */
-const commonStatuses = [400, 401, 403, 429, 500];
+const commonStatuses = [400, 401, 403, 429, 500, 503];
+/** Statuses whose answer says in Retry-After when to try again. */
+const retriedStatuses = new Set([429, 503]);
 const bodyStatuses = [413, 415];
 
 const errorContent = {
@@ -118,7 +121,7 @@ export function openApiDocument() {
       responses[String(status)] = {
         description: errorDescriptions[status] ?? "Error.",
         content: errorContent,
-        ...(status === 429 ? { headers: { "Retry-After": retryAfterHeader } } : {}),
+        ...(retriedStatuses.has(status) ? { headers: { "Retry-After": retryAfterHeader } } : {}),
       };
     }
     paths[route.path] ??= {};

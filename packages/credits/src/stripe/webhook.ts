@@ -1,8 +1,10 @@
 // Receiving Stripe events: the signature is checked on the raw body, then the event is recorded by
 // its id and processed in one transaction with the ledger writes it causes, so it takes effect at
 // most once however often Stripe delivers it. A failure rolls everything back, is recorded as
-// FAILED (for operators to see and retry) and answers 500, so Stripe retries too.
-import { type Database, Prisma } from "@credits/db";
+// FAILED (for operators to see and retry) and answers 500, so Stripe retries too; a database that
+// cannot be reached is no failure of the event: nothing is recorded and the answer is 503 with
+// Retry-After (http/observe.ts), which Stripe retries as well.
+import { type Database, databaseUnavailableReason, Prisma } from "@credits/db";
 import Stripe from "stripe";
 import { CreditsError } from "../errors.ts";
 import { readTextWithin } from "../http/body.ts";
@@ -76,6 +78,7 @@ export async function processStripeEvent(
       { maxWait: 10_000, timeout: 30_000 },
     );
   } catch (error) {
+    if (databaseUnavailableReason(error)) throw error;
     const reason = describeFailure(error);
     // Recorded outside the rolled-back transaction; a success that won meanwhile is kept.
     await db.$executeRaw`
