@@ -9,6 +9,7 @@ import {
   bigintCursor,
   CreditAmount,
   Description,
+  SafeText,
   TransactionType,
   UserId,
 } from "../schemas/common.ts";
@@ -84,8 +85,8 @@ export const TransferBody = z.strictObject({
 
 export const PurchaseBody = z.strictObject({
   app_id: AppIdOrDefault,
-  item_id: z.string().trim().min(1).max(100),
-  item_name: z.string().trim().min(1).max(200),
+  item_id: SafeText.trim().min(1).max(100),
+  item_name: SafeText.trim().min(1).max(200),
   credits: CreditAmount,
 });
 

@@ -9,13 +9,14 @@ import {
   IdempotencyKey,
   pageLimit,
   Reason,
+  SafeText,
   UserId,
 } from "./common.ts";
 import { HistoryInput } from "./credits.ts";
 
 export const SearchUsersInput = z.object({
-  query: z.string().trim().max(200).default(""),
-  cursor: z.string().max(320).nullish(),
+  query: SafeText.trim().max(200).default(""),
+  cursor: SafeText.max(320).nullish(),
   limit: pageLimit(25),
 });
 
@@ -34,7 +35,7 @@ export const AuditListInput = z.object({
   /** The acting operator by email, in any case; an email nobody has matches no entries. */
   actorEmail: z.email({ error: "must be an email address" }).optional(),
   targetUserId: UserId.optional(),
-  action: z.string().max(100).optional(),
+  action: SafeText.max(100).optional(),
   from: DateInput.optional(),
   to: DateInput.optional(),
   cursor: bigintCursor("must be a cursor from a previous page").nullish(),

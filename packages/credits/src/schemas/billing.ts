@@ -2,7 +2,7 @@
 // the Stripe events they inspect.
 import { z } from "zod";
 import { creditPacks, findCreditPack, tiers } from "../plans.ts";
-import { pageLimit, Reason, UserId } from "./common.ts";
+import { pageLimit, Reason, SafeText, UserId } from "./common.ts";
 
 export const TierName = z.enum(tiers, { error: "must be FREE, PRO or PREMIUM" });
 export const PaidTierName = z.enum(["PRO", "PREMIUM"], { error: "must be PRO or PREMIUM" });
@@ -39,7 +39,7 @@ export const StripeEventStatusName = z.enum(["PROCESSED", "IGNORED", "FAILED"]);
 
 export const StripeEventsListInput = z.object({
   status: StripeEventStatusName.optional(),
-  type: z.string().trim().max(100).optional(),
+  type: SafeText.trim().max(100).optional(),
   /** `<received at, in ms>:<event id>`; the time's 15 digits at most stay a valid date. */
   cursor: z
     .string()

@@ -1,10 +1,9 @@
 // Service tokens for the REST API.
 import { z } from "zod";
+import { SafeText } from "./common.ts";
 
 export const CreateServiceTokenInput = z.object({
-  name: z
-    .string({ error: "must be text" })
-    .trim()
+  name: SafeText.trim()
     .min(1, { error: "must not be empty" })
     .max(100, { error: "must be at most 100 characters" }),
   scopes: z
