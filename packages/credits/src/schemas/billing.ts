@@ -49,11 +49,12 @@ export const StripeEventsListInput = z.object({
   limit: pageLimit(50),
 });
 
-export const StripeEventIdInput = z.object({
-  eventId: z
-    .string()
-    .regex(/^evt_[A-Za-z0-9_]{1,250}$/, { error: "must be a Stripe event id (evt_…)" }),
-});
+/** The id of a Stripe event, as the webhook accepts it and operators look it up. */
+export const StripeEventId = z
+  .string({ error: "must be a Stripe event id (evt_…)" })
+  .regex(/^evt_[A-Za-z0-9_]{1,250}$/, { error: "must be a Stripe event id (evt_…)" });
+
+export const StripeEventIdInput = z.object({ eventId: StripeEventId });
 
 export const SubscriptionStatusName = z.enum([
   "ACTIVE",
