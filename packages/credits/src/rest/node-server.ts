@@ -19,7 +19,11 @@ export async function respondWithRest(
 ): Promise<void> {
   const request = fetchRequestOf(incoming);
   const response = request ? await handleRestRequest(request, deps) : invalidTargetResponse();
-  outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+  const headers = Object.fromEntries(response.headers);
+  // Answered before its body was all read (too large, or refused before reading it): the rest of
+  // the body would be parsed as the next request, so the connection closes after this answer.
+  if (!incoming.complete) headers.connection = "close";
+  outgoing.writeHead(response.status, headers);
   outgoing.end(Buffer.from(await response.arrayBuffer()));
 }
 
