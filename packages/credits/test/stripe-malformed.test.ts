@@ -110,6 +110,11 @@ describe("signed bodies that are not Stripe events", () => {
   });
 
   it("say a broken body is not JSON when its signature is right, and that the signature is wrong otherwise", async () => {
+    const empty = await receiveStripeWebhook(db, billing, "", fake.signatureFor("", webhookSecret));
+    expect(empty).toEqual({
+      status: 400,
+      body: { received: false, error: "The body is empty: send the event." },
+    });
     const broken = '{"id": "evt_broken_1", "type": "charge.refunded",';
     const signed = await receiveStripeWebhook(
       db,

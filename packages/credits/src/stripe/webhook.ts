@@ -142,6 +142,10 @@ export async function receiveStripeWebhook(
   if (!signature) {
     return { status: 400, body: { received: false, error: "Missing Stripe-Signature header." } };
   }
+  if (rawBody === "") {
+    // Stripe's SDK calls this a signature failure; it is not one.
+    return { status: 400, body: { received: false, error: "The body is empty: send the event." } };
+  }
   const verified = verifiedEvent(rawBody, signature, config.webhookSecret);
   if ("rejection" in verified) {
     metrics().webhookEvents.inc({ type: "unknown", status: "REJECTED" });
