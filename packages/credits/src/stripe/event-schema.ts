@@ -91,7 +91,7 @@ const Dispute = z.looseObject({
 });
 
 /** The `data.object` of every event type handlers.ts acts on; other types are only recorded. */
-const handledObjects: Record<string, z.ZodType> = {
+export const handledEventObjects: Record<string, z.ZodType> = {
   "checkout.session.completed": CheckoutSession,
   "checkout.session.async_payment_succeeded": CheckoutSession,
   "checkout.session.async_payment_failed": CheckoutSession,
@@ -169,7 +169,7 @@ export function parseStripeEvent(
 ): { event: Stripe.Event; problem?: never } | { event?: never; problem: string } {
   const envelope = EventEnvelope.safeParse(body);
   if (!envelope.success) return { problem: describeFirstIssue(envelope.error) };
-  const objectSchema = handledObjects[envelope.data.type];
+  const objectSchema = handledEventObjects[envelope.data.type];
   if (objectSchema) {
     const object = objectSchema.safeParse(envelope.data.data.object);
     if (!object.success) {
