@@ -1,11 +1,9 @@
 // Signed bodies that are not Stripe events: not JSON, not an object, an event without an id, with
 // a `created` that is no time, a handled type whose object lacks what its handler reads, text jsonb
 // cannot hold. Each is a 400 that says what is wrong, and nothing is stored, so nothing is retried.
-import type { Database } from "@credits/db";
 import { describe, expect, it } from "vitest";
-import { receiveStripeWebhook } from "../src/stripe/webhook.ts";
-import { createUser, db, trpcErrorOf, withOwnDatabase } from "./fixtures.ts";
-import { billedCaller, billing, fake, webhookSecret } from "./stripe-fixtures.ts";
+import { createUser, db, rowCounts, trpcErrorOf, withOwnDatabase } from "./fixtures.ts";
+import { billedCaller, deliverBody } from "./stripe-fixtures.ts";
 
 const now = Math.floor(Date.now() / 1000);
 
@@ -77,61 +75,44 @@ const malformed: [string, string][] = [
   [event("customer.tax_id.created", deep(100)), "it nests more than 64 levels deep"],
 ];
 
-/** What a refused body must leave untouched: every table a webhook writes. */
-async function writes(own: Database) {
-  const [row] = await own.$queryRaw<Record<string, bigint>[]>`
-    SELECT (SELECT count(*) FROM stripe_events) AS events,
-      (SELECT count(*) FROM credit_transactions) AS entries,
-      (SELECT count(*) FROM stripe_payments) AS payments,
-      (SELECT count(*) FROM subscriptions) AS subscriptions,
-      (SELECT count(*) FROM users) AS users`;
-  return row;
-}
+/** Every table a webhook writes: a refused body must leave them untouched. */
+const tables = [
+  "stripe_events",
+  "credit_transactions",
+  "stripe_payments",
+  "subscriptions",
+  "users",
+];
 
 describe("signed bodies that are not Stripe events", () => {
   it("answer 400 naming what is wrong, and store nothing", async () => {
     await withOwnDatabase("credits_stripe_malformed", async ({ db: own }) => {
-      const before = await writes(own);
+      const before = await rowCounts(own, tables);
       for (const [body, reason] of malformed) {
-        const reply = await receiveStripeWebhook(
-          own,
-          billing,
-          body,
-          fake.signatureFor(body, webhookSecret),
-        );
+        const reply = await deliverBody(body, { db: own });
         expect(reply.status, body.slice(0, 200)).toBe(400);
         expect(reply.body.received).toBe(false);
         expect(reply.body.error, body.slice(0, 200)).toContain(
           `The body is not a Stripe event: ${reason}`,
         );
       }
-      expect(await writes(own)).toEqual(before);
+      expect(await rowCounts(own, tables)).toEqual(before);
     });
   });
 
   it("say a broken body is not JSON when its signature is right, and that the signature is wrong otherwise", async () => {
-    const empty = await receiveStripeWebhook(db, billing, "", fake.signatureFor("", webhookSecret));
+    const empty = await deliverBody("");
     expect(empty).toEqual({
       status: 400,
       body: { received: false, error: "The body is empty: send the event." },
     });
     const broken = '{"id": "evt_broken_1", "type": "charge.refunded",';
-    const signed = await receiveStripeWebhook(
-      db,
-      billing,
-      broken,
-      fake.signatureFor(broken, webhookSecret),
-    );
+    const signed = await deliverBody(broken);
     expect(signed).toEqual({
       status: 400,
       body: { received: false, error: "The body is not valid JSON." },
     });
-    const forged = await receiveStripeWebhook(
-      db,
-      billing,
-      broken,
-      fake.signatureFor(broken, "whsec_someone_else"),
-    );
+    const forged = await deliverBody(broken, { secret: "whsec_someone_else" });
     expect(forged.status).toBe(400);
     expect(forged.body.error).toContain("Invalid signature");
   });
