@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { saveScreenshot } from "@credits/playwright-config/screenshots";
 import { expect, type Page, test } from "@playwright/test";
 import {
@@ -39,6 +40,21 @@ test("[WEB][AUTH] a taken email gets a clear message", async ({ page }) => {
   await expect(page.getByRole("alert").filter({ hasText: "already exists" })).toHaveText(
     "An account with this email already exists. Sign in instead.",
   );
+});
+
+test("[WEB][AUTH] a name holding an invisible direction override is refused, naming the character", async ({
+  page,
+}, testInfo) => {
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill("Ann \u202eevil");
+  await page.getByLabel("Email").fill(`e2e-${randomUUID()}@example.com`);
+  await page.getByLabel("Password").fill("a long password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(
+    page.getByText("Name must not contain an invisible text-direction control (U+202E)."),
+  ).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-up$/);
+  await saveScreenshot(page, testInfo, "web-sign-up-unsafe-name");
 });
 
 test("[WEB][DASHBOARD] the demo user sees the seeded balance, activity and expiring credits", async ({

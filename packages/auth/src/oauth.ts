@@ -3,7 +3,8 @@
 // Google profile sign in as that person (an operator included). Only emails the provider vouches
 // for are accepted; everything else is refused before any user is found or created.
 import type { Database } from "@credits/db";
-import { findUsersByEmail, type SessionUser } from "./users.ts";
+import { textProblem } from "@credits/db/text";
+import { findUsersByEmail, PersonName, type SessionUser } from "./users.ts";
 
 /**
  * The email the provider says it verified, lower-cased; null when it does not say so. Google puts
@@ -15,6 +16,7 @@ export function verifiedOAuthEmail(provider: string, profile: unknown): string |
   if (!profile || typeof profile !== "object") return null;
   const { email, email_verified: verified } = profile as Record<string, unknown>;
   if (typeof email !== "string" || !email.includes("@") || verified !== true) return null;
+  if (textProblem(email) !== null) return null;
   return email.trim().toLowerCase();
 }
 
@@ -82,10 +84,11 @@ export async function resolveOAuthSignIn(
     return { allowed: true, user: { ...user, email: match.email }, created: false };
   }
   if (matches.length > 1) return { allowed: false, reason: "ambiguous-email" };
-  // A concurrent first sign-in may create the row first: the upsert then finds it.
+  // A concurrent first sign-in may create the row first: the upsert then finds it. A provider's
+  // display name that our own sign-up would refuse (a control character, say) is not kept.
   const user = await db.user.upsert({
     where: { email },
-    create: { email, name: sign.name ?? null },
+    create: { email, name: PersonName.safeParse(sign.name).data ?? null },
     update: {},
     select: sessionSelect,
   });

@@ -1,4 +1,5 @@
 import { type Database, Prisma } from "@credits/db";
+import { safeText, textProblem } from "@credits/db/text";
 import { z } from "zod";
 import { hashPassword, verifyPassword } from "./password.ts";
 import type { SignInAttempt, SignInThrottle } from "./sign-in-limits.ts";
@@ -13,15 +14,18 @@ export interface SessionUser {
 
 export const Email = z.email({ error: "must be an email address" }).trim().toLowerCase();
 
+/** A person's name as shown to them and to operators (the same text rules as every input). */
+export const PersonName = safeText()
+  .trim()
+  .min(1, { error: "must not be empty" })
+  .max(100, { error: "must be at most 100 characters" });
+
 export const SignUpInput = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, { error: "must not be empty" })
-    .max(100, { error: "must be at most 100 characters" }),
+  name: PersonName,
   email: Email,
-  password: z
-    .string()
+  // The text rules hold for passwords too, and matter there: HMAC pads a short key with zeros, so
+  // "secret\u0000" would sign in as "secret", and lone surrogates all encode as the same U+FFFD.
+  password: safeText()
     .min(10, { error: "must be at least 10 characters" })
     .max(200, { error: "must be at most 200 characters" }),
 });
@@ -89,12 +93,15 @@ export async function authenticate(
   const retryAfterMs = await throttle.retryAfterMs(attempt);
   if (retryAfterMs > 0) throw new TooManySignInAttemptsError(retryAfterMs);
   const email = Email.safeParse(credentials.email);
-  const user = email.success
-    ? await db.user.findUnique({
-        where: { email: email.data },
-        select: { id: true, email: true, role: true, name: true, passwordHash: true },
-      })
-    : null;
+  // No account has such a password (sign-up refuses it): a failed attempt like any other.
+  const usablePassword = textProblem(credentials.password) === null;
+  const user =
+    email.success && usablePassword
+      ? await db.user.findUnique({
+          where: { email: email.data },
+          select: { id: true, email: true, role: true, name: true, passwordHash: true },
+        })
+      : null;
   const valid = await verifyPassword(credentials.password, user?.passwordHash ?? (await decoyHash));
   if (!user?.passwordHash || !valid) {
     await throttle.recordFailure(attempt);

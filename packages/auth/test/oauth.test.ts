@@ -159,6 +159,19 @@ describe("deciding an OAuth sign-in", () => {
     const user = await db.user.findFirstOrThrow({ where: { email: email.toLowerCase() } });
     expect(user.passwordHash).toBeNull();
   });
+
+  it("keeps no display name, and no email, that the platform could not store or show safely", async () => {
+    const email = uniqueEmail("Named");
+    const outcome = await resolveOAuthSignIn(db, {
+      provider: "google",
+      profile: { email, email_verified: true },
+      name: "Ann\u0000\u202eevil",
+    });
+    expect(outcome).toMatchObject({ allowed: true, created: true, user: { name: null } });
+    expect(
+      verifiedOAuthEmail("google", { email: `x\u0000${email}`, email_verified: true }),
+    ).toBeNull();
+  });
 });
 
 describe("the next-auth callbacks", () => {

@@ -100,4 +100,15 @@ describe("email and password sign-in (the next-auth provider)", () => {
       signInErrors.tooManyAttempts,
     );
   });
+
+  it("answers a plain failed sign-in to an email or password holding characters text cannot", async () => {
+    const email = `nul-${randomUUID()}@example.com`;
+    await signUp(db, SignUpInput.parse({ name: "Ann", email, password: "long enough pw" }));
+    for (const [who, password] of [
+      [`${email}\u0000`, "long enough pw"],
+      [`\ud800${email}`, "long enough pw"],
+      [email, "long enough pw\u0000"],
+    ] as const)
+      expect(await signIn(who, password, "198.51.100.7")).toBeNull();
+  });
 });

@@ -1,15 +1,14 @@
-// Who may call what, for every procedure of the router: the matrix is read from appRouter itself,
-// so a procedure added tomorrow is checked without anyone remembering to list it. Anonymous callers
-// are refused (UNAUTHORIZED) by everything not public on purpose, users are refused (FORBIDDEN) by
-// every admin procedure while admins pass the role check, and every user procedure acts on the
-// caller's own data only (each names the test below that proves it).
+// Who may call what, for every procedure of the router: the matrix is read from appRouter itself
+// (procedures.ts), so a procedure added tomorrow is checked without anyone listing it. Anonymous
+// callers are refused (UNAUTHORIZED) by everything not public on purpose, users are refused
+// (FORBIDDEN) by every admin procedure while admins pass the role check, and every user procedure
+// acts on the caller's own data only (each names the test below that proves it).
 //
 // One file past 300 lines on purpose: the matrix and the own-data proofs are read from the same
 // procedure list, and a proof missing for any user procedure fails the matrix.
-import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import type { SessionUser } from "../src/index.ts";
-import { appRouter, createCaller } from "../src/root.ts";
+import { createCaller } from "../src/root.ts";
 import {
   callerFor,
   createUser,
@@ -21,53 +20,16 @@ import {
   unconfiguredBilling,
   withOwnDatabase,
 } from "./fixtures.ts";
+import { outcomeOf, procedures, publicProcedures } from "./procedures.ts";
 import { billedCaller, fake, subscribe } from "./stripe-fixtures.ts";
 
 type Caller = ReturnType<typeof callerFor>;
 
-/**
- * Every procedure of the router with its kind. tRPC keeps them flat by path ("admin.users.get"),
- * whatever its types say.
- */
-const procedures = Object.entries(
-  appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
-).map(([path, procedure]) => ({ path, type: procedure._def.type }));
 const paths = procedures.map((procedure) => procedure.path).sort();
-
-/** Procedures anyone may call. One is added here on purpose, never by default. */
-const publicProcedures = [
-  "auth.signUp",
-  "billing.creditPacks",
-  "health.check",
-  "subscriptions.plans",
-].sort();
 const adminProcedures = paths.filter((path) => path.startsWith("admin."));
 const userProcedures = paths.filter(
   (path) => !path.startsWith("admin.") && !publicProcedures.includes(path),
 );
-
-/**
- * Calls a procedure by its path with `input` (undefined: none, which every procedure with an input
- * refuses after the access checks). A subscription's stream is closed at once. Answers the error
- * code, or "ok".
- */
-async function outcomeOf(caller: Caller, path: string, input?: unknown): Promise<string> {
-  const procedure = path
-    .split(".")
-    .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (
-    input: unknown,
-  ) => Promise<unknown>;
-  try {
-    const result = await procedure(input);
-    if (result && typeof result === "object" && Symbol.asyncIterator in result) {
-      await (result as AsyncIterable<unknown>)[Symbol.asyncIterator]().return?.();
-    }
-    return "ok";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 /** What each procedure answers to `caller`, as { path: code }, for a diff that names the culprits. */
 async function outcomesFor(caller: Caller, list: string[]): Promise<Record<string, string>> {

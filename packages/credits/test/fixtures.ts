@@ -88,6 +88,21 @@ export function entryCount(userId: string): Promise<number> {
   return db.creditTransaction.count({ where: { userId } });
 }
 
+/**
+ * The rows of each table, to prove that a refused request wrote nothing (`tables` are names from
+ * the test's own code, never from generated input).
+ */
+export async function rowCounts(
+  database: Database,
+  tables: readonly string[],
+): Promise<Record<string, number>> {
+  const counts = tables.map((table) => `(SELECT count(*) FROM ${table})::int AS ${table}`);
+  const [row] = await database.$queryRawUnsafe<Record<string, number>[]>(
+    `SELECT ${counts.join(", ")}`,
+  );
+  return row ?? {};
+}
+
 /** The audit entries about a user, oldest first. */
 export function auditOf(userId: string) {
   return db.auditLog.findMany({

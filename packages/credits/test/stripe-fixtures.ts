@@ -1,6 +1,7 @@
 // Billing against the local fake Stripe: the real SDK talks to it over HTTP, events are signed with
 // the SDK's own test-header generator and go through the same entry point as the webhook route.
 import type { SessionUser } from "@credits/auth";
+import type { Database } from "@credits/db";
 import { startFakeStripe } from "@credits/stripe-fake";
 import type Stripe from "stripe";
 import { afterAll, expect } from "vitest";
@@ -47,12 +48,22 @@ export function deliver(
   event: Stripe.Event,
   options: { timestamp?: number; billing?: BillingConfig } = {},
 ) {
-  const payload = JSON.stringify(event);
+  return deliverBody(JSON.stringify(event), options);
+}
+
+/**
+ * Posts any body with a signature made for it with `secret` (by default the server's own), to the
+ * tests' database or another one.
+ */
+export function deliverBody(
+  payload: string,
+  options: { timestamp?: number; billing?: BillingConfig; secret?: string; db?: Database } = {},
+) {
   return receiveStripeWebhook(
-    db,
+    options.db ?? db,
     options.billing ?? billing,
     payload,
-    fake.signatureFor(payload, webhookSecret, options.timestamp),
+    fake.signatureFor(payload, options.secret ?? webhookSecret, options.timestamp),
   );
 }
 

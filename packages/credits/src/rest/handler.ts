@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { RateLimiter } from "@credits/auth";
 import type { Database } from "@credits/db";
-import { readTextWithin } from "../http/body.ts";
+import { closeConnection, readTextWithin } from "../http/body.ts";
 import { observeRequest } from "../http/observe.ts";
 import { logFailure } from "../observability/failures.ts";
 import { log } from "../observability/logger.ts";
@@ -88,6 +88,8 @@ async function readBody(request: Request): Promise<unknown> {
       413,
       "payload_too_large",
       `The body must be at most ${maxBodyBytes} bytes.`,
+      undefined,
+      closeConnection,
     );
   }
   if (text.trim() === "") return {};

@@ -19,12 +19,22 @@ export async function respondWithRest(
 ): Promise<void> {
   const request = fetchRequestOf(incoming);
   const response = request ? await handleRestRequest(request, deps) : invalidTargetResponse();
-  await writeFetchResponse(outgoing, response);
+  await writeFetchResponse(incoming, outgoing, response);
 }
 
-/** Sends a Fetch-API response on Node's. */
-export async function writeFetchResponse(outgoing: ServerResponse, response: Response) {
-  outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+/**
+ * Sends a Fetch-API response on Node's. Answered before its body was all read (too large, or
+ * refused before reading it), the rest of the body would be parsed as the next request, so the
+ * connection closes after this answer.
+ */
+export async function writeFetchResponse(
+  incoming: IncomingMessage,
+  outgoing: ServerResponse,
+  response: Response,
+) {
+  const headers = Object.fromEntries(response.headers);
+  if (!incoming.complete) headers.connection = "close";
+  outgoing.writeHead(response.status, headers);
   outgoing.end(Buffer.from(await response.arrayBuffer()));
 }
 

@@ -10,6 +10,7 @@ import {
   CreditAmount,
   CustomerRef,
   Description,
+  SafeText,
   TransactionType,
 } from "../schemas/common.ts";
 import { FeatureName } from "../schemas/usage.ts";
@@ -93,8 +94,8 @@ export const TransferBody = z.strictObject({
 export const PurchaseBody = z.strictObject({
   ...CreatedBy,
   app_id: AppIdOrDefault,
-  item_id: z.string().trim().min(1).max(100),
-  item_name: z.string().trim().min(1).max(200),
+  item_id: SafeText.trim().min(1).max(100),
+  item_name: SafeText.trim().min(1).max(200),
   credits: CreditAmount,
 });
 

@@ -11,6 +11,7 @@ import {
   NextCursor,
   pageLimit,
   Reason,
+  SafeText,
   UserId,
 } from "./common.ts";
 import { ActiveGrant, BalanceOutput, HistoryInput, PurchaseRecord } from "./credits.ts";
@@ -20,8 +21,8 @@ import { QuotaStatus } from "./usage.ts";
 export const RoleName = z.enum(["USER", "ADMIN"], { error: "must be USER or ADMIN" });
 
 export const SearchUsersInput = z.object({
-  query: z.string().trim().max(200).default(""),
-  cursor: z.string().max(320).nullish(),
+  query: SafeText.trim().max(200).default(""),
+  cursor: SafeText.max(320).nullish(),
   limit: pageLimit(25),
 });
 
@@ -40,7 +41,7 @@ export const AuditListInput = z.object({
   /** The acting operator by email, in any case; an email nobody has matches no entries. */
   actorEmail: z.email({ error: "must be an email address" }).optional(),
   targetUserId: UserId.optional(),
-  action: z.string().max(100).optional(),
+  action: SafeText.max(100).optional(),
   from: DateInput.optional(),
   to: DateInput.optional(),
   cursor: bigintCursor("must be a cursor from a previous page").nullish(),

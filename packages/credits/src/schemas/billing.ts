@@ -9,7 +9,7 @@ import {
   type QuotaFeature,
   tiers,
 } from "../plans.ts";
-import { NextCursor, pageLimit, Reason, UserId } from "./common.ts";
+import { NextCursor, pageLimit, Reason, SafeText, UserId } from "./common.ts";
 
 export const TierName = z.enum(tiers, { error: "must be FREE, PRO or PREMIUM" });
 export const PaidTierName = z.enum(["PRO", "PREMIUM"], { error: "must be PRO or PREMIUM" });
@@ -46,7 +46,7 @@ export const StripeEventStatusName = z.enum(["PROCESSED", "IGNORED", "FAILED"]);
 
 export const StripeEventsListInput = z.object({
   status: StripeEventStatusName.optional(),
-  type: z.string().trim().max(100).optional(),
+  type: SafeText.trim().max(100).optional(),
   /** `<received at, in ms>:<event id>`; the time's 15 digits at most stay a valid date. */
   cursor: z
     .string()
@@ -56,11 +56,12 @@ export const StripeEventsListInput = z.object({
   limit: pageLimit(50),
 });
 
-export const StripeEventIdInput = z.object({
-  eventId: z
-    .string()
-    .regex(/^evt_[A-Za-z0-9_]{1,250}$/, { error: "must be a Stripe event id (evt_…)" }),
-});
+/** The id of a Stripe event, as the webhook accepts it and operators look it up. */
+export const StripeEventId = z
+  .string({ error: "must be a Stripe event id (evt_…)" })
+  .regex(/^evt_[A-Za-z0-9_]{1,250}$/, { error: "must be a Stripe event id (evt_…)" });
+
+export const StripeEventIdInput = z.object({ eventId: StripeEventId });
 
 export const SubscriptionStatusName = z.enum([
   "ACTIVE",

@@ -1,5 +1,6 @@
-// The building blocks every schema uses: amounts, ids, descriptions, dates, page cursors, and the
-// enums of the ledger. Messages say what is wrong in words a person understands.
+// The building blocks every schema uses: amounts, ids, text, dates, page cursors, and the enums of
+// the ledger. Messages say what is wrong in words a person understands.
+import { safeText } from "@credits/db/text";
 import { z } from "zod";
 
 /** The largest amount one operation may move: 10^12 credits. */
@@ -37,9 +38,13 @@ export const IdempotencyKey = z
   .max(200, { error: "must be at most 200 characters" })
   .regex(/^[\x21-\x7e]+$/, { error: "must be printable ASCII without spaces" });
 
-export const Description = z
-  .string({ error: "must be text" })
-  .trim()
+/**
+ * One line of text the platform can store and show: every text input is built on it (what it
+ * refuses, and why, is in @credits/db/text).
+ */
+export const SafeText = safeText();
+
+export const Description = SafeText.trim()
   .min(1, { error: "must not be empty" })
   .max(500, { error: "must be at most 500 characters" });
 

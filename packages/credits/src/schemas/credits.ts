@@ -1,5 +1,6 @@
 // The credit ledger's inputs and outputs: spends, purchases, transfers, grants and adjustments,
 // refunds, balances, history and purchases.
+import { safeText } from "@credits/db/text";
 import { z } from "zod";
 import {
   ActorType,
@@ -15,12 +16,17 @@ import {
   NextCursor,
   pageLimit,
   Reason,
+  SafeText,
   TransactionType,
   UserId,
 } from "./common.ts";
 
+// Values are a program's data, not a person's one-line input: they may hold tabs and line breaks.
 const Metadata = z
-  .record(z.string().max(100), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
+  .record(
+    SafeText.max(100),
+    z.union([safeText({ multiline: true }).max(1000), z.number(), z.boolean(), z.null()]),
+  )
   .refine((value) => Object.keys(value).length <= 50, { error: "must have at most 50 keys" });
 
 export const SpendCreditsInput = z.object({
@@ -34,8 +40,8 @@ export type SpendCreditsInput = z.infer<typeof SpendCreditsInput>;
 
 export const CreatePurchaseInput = z.object({
   appId: AppIdOrDefault,
-  itemId: z.string().trim().min(1, { error: "must not be empty" }).max(200),
-  itemName: z.string().trim().min(1, { error: "must not be empty" }).max(200),
+  itemId: SafeText.trim().min(1, { error: "must not be empty" }).max(200),
+  itemName: SafeText.trim().min(1, { error: "must not be empty" }).max(200),
   credits: CreditAmount,
   idempotencyKey: IdempotencyKey,
 });
@@ -67,7 +73,7 @@ export const GrantCreditsInput = z.object({
   expiresAt: FutureDate.optional(),
   priority: z.number().int().min(0).max(1000).default(100),
   metadata: Metadata.optional(),
-  stripeObjectId: z.string().max(255).optional(),
+  stripeObjectId: SafeText.max(255).optional(),
   idempotencyKey: IdempotencyKey,
 });
 export type GrantCreditsInput = z.input<typeof GrantCreditsInput>;

@@ -1,13 +1,12 @@
 // Service tokens for the REST API: creating and revoking them, and what operators see of them (never
 // the hash; the secret itself only once, when it is created).
 import { z } from "zod";
+import { SafeText } from "./common.ts";
 
 export const ServiceTokenScope = z.enum(["read", "write"], { error: "must be read or write" });
 
 export const CreateServiceTokenInput = z.object({
-  name: z
-    .string({ error: "must be text" })
-    .trim()
+  name: SafeText.trim()
     .min(1, { error: "must not be empty" })
     .max(100, { error: "must be at most 100 characters" }),
   scopes: z.array(ServiceTokenScope).min(1, { error: "must include read, write or both" }).max(2),

@@ -1,6 +1,8 @@
 // What each Stripe event does, inside the transaction that records the event. Subscription state is
 // re-read from Stripe's API (under a per-subscription lock) rather than taken from the payload, so
-// whatever order events arrive in, the row ends as Stripe has it now.
+// whatever order events arrive in, the row ends as Stripe has it now. The fields read here were
+// checked before the event was stored (event-schema.ts): a type handled here needs its object's
+// schema there.
 import type Stripe from "stripe";
 import { billingAppId, findCreditPack } from "../plans.ts";
 import {

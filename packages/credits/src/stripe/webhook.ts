@@ -1,17 +1,19 @@
-// Receiving Stripe events: the signature is checked on the raw body, then the event is recorded by
-// its id and processed in one transaction with the ledger writes it causes, so it takes effect at
-// most once however often Stripe delivers it. A failure rolls everything back, is recorded as
-// FAILED (for operators to see and retry) and answers 500, so Stripe retries too; a database that
-// cannot be reached is no failure of the event: nothing is recorded and the answer is 503 with
+// Receiving Stripe events: the signature is checked on the raw body and the event's shape with zod
+// (event-schema.ts), then the event is recorded by its id and processed in one transaction with the
+// ledger writes it causes, so it takes effect at most once however often Stripe delivers it. A
+// failure rolls everything back, is recorded as FAILED (for operators to see and retry) and answers
+// 500, so Stripe retries too; a body that is not an event is a 400 and is never stored. A database
+// that cannot be reached is no failure of the event: nothing is recorded and the answer is 503 with
 // Retry-After (http/observe.ts), which Stripe retries as well.
 import { type Database, databaseUnavailableReason, Prisma } from "@credits/db";
 import Stripe from "stripe";
 import { CreditsError } from "../errors.ts";
-import { readTextWithin } from "../http/body.ts";
+import { closeConnection, readTextWithin } from "../http/body.ts";
 import { observeRequest } from "../http/observe.ts";
 import { log } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
 import type { BillingConfig } from "./config.ts";
+import { parseStripeEvent } from "./event-schema.ts";
 import { handleStripeEvent } from "./handlers.ts";
 
 export interface WebhookReply {
@@ -94,8 +96,39 @@ export async function processStripeEvent(
 }
 
 /**
- * `POST /api/webhooks/stripe`: verifies the signature on the raw body (400 and nothing stored when
- * it is missing or wrong), then processes the event; 500 on failure so Stripe retries.
+ * The event in a body Stripe signed, or why there is none: a wrong signature, or a signed body
+ * that is not JSON or not a Stripe event (the reason names the field).
+ */
+function verifiedEvent(
+  rawBody: string,
+  signature: string,
+  secret: string,
+): { event: Stripe.Event } | { rejection: string } {
+  let body: unknown;
+  try {
+    body = Stripe.webhooks.constructEvent(rawBody, signature, secret);
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
+      return { rejection: "Invalid signature: the event was not sent by Stripe." };
+    }
+    // The signature was right: the SDK parses only then (and refuses v2 "thin" notifications).
+    return {
+      rejection:
+        error instanceof SyntaxError
+          ? "The body is not valid JSON."
+          : "The body is not a Stripe event.",
+    };
+  }
+  const parsed = parseStripeEvent(body);
+  if (parsed.problem === undefined) return { event: parsed.event };
+  log("warn", "signed stripe body is not an event", { reason: parsed.problem });
+  return { rejection: `The body is not a Stripe event: ${parsed.problem}.` };
+}
+
+/**
+ * `POST /api/webhooks/stripe`: verifies the signature on the raw body and the event's shape (400
+ * and nothing stored when either is wrong), then processes the event; 500 on failure so Stripe
+ * retries.
  */
 export async function receiveStripeWebhook(
   db: Database,
@@ -112,16 +145,16 @@ export async function receiveStripeWebhook(
   if (!signature) {
     return { status: 400, body: { received: false, error: "Missing Stripe-Signature header." } };
   }
-  let event: Stripe.Event;
-  try {
-    event = Stripe.webhooks.constructEvent(rawBody, signature, config.webhookSecret);
-  } catch {
-    metrics().webhookEvents.inc({ type: "unknown", status: "REJECTED" });
-    return {
-      status: 400,
-      body: { received: false, error: "Invalid signature: the event was not sent by Stripe." },
-    };
+  if (rawBody === "") {
+    // Stripe's SDK calls this a signature failure; it is not one.
+    return { status: 400, body: { received: false, error: "The body is empty: send the event." } };
   }
+  const verified = verifiedEvent(rawBody, signature, config.webhookSecret);
+  if ("rejection" in verified) {
+    metrics().webhookEvents.inc({ type: "unknown", status: "REJECTED" });
+    return { status: 400, body: { received: false, error: verified.rejection } };
+  }
+  const { event } = verified;
   const result = await processStripeEvent(db, config, event);
   metrics().webhookEvents.inc({
     type: event.type,
@@ -158,7 +191,7 @@ export function handleStripeWebhookRequest(
     if (body === null) {
       return Response.json(
         { received: false, error: "The body is too large." },
-        { status: 413, headers },
+        { status: 413, headers: { ...headers, ...closeConnection } },
       );
     }
     const reply = await receiveStripeWebhook(

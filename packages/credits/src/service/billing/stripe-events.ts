@@ -1,10 +1,10 @@
 // The received Stripe webhook events as operators see them, and an operator's retry of one that
 // failed (applied through the same once-only path as a delivery).
 import type { Database } from "@credits/db";
-import type Stripe from "stripe";
 import { NotFoundError, StateConflictError } from "../../errors.ts";
 import type { StripeEventRetryOutcome } from "../../schemas/billing.ts";
 import type { BillingConfig } from "../../stripe/config.ts";
+import { parseStripeEvent } from "../../stripe/event-schema.ts";
 import { type EventStatus, processStripeEvent } from "../../stripe/webhook.ts";
 import { auditOperatorAction } from "../audit.ts";
 import type { Actor } from "../types.ts";
@@ -87,13 +87,20 @@ export async function retryStripeEvent(
   eventId: string,
 ): Promise<StripeEventRetryOutcome> {
   const [row] = await db.$queryRaw<
-    { status: EventStatus; type: string; error: string | null; payload: Stripe.Event }[]
+    { status: EventStatus; type: string; error: string | null; payload: unknown }[]
   >`SELECT status, type, error, payload FROM stripe_events WHERE id = ${eventId}`;
   if (!row) throw new NotFoundError("stripe event", eventId);
   if (row.status !== "FAILED") {
     throw new StateConflictError(`This event was already ${row.status.toLowerCase()}.`);
   }
-  const outcome = await processStripeEvent(db, config, row.payload);
+  // Stored before the webhook checked events' shape, a payload may not be one: it can never succeed.
+  const parsed = parseStripeEvent(row.payload);
+  if (parsed.problem !== undefined) {
+    throw new StateConflictError(
+      `This event cannot be processed: its payload is not a Stripe event (${parsed.problem}).`,
+    );
+  }
+  const outcome = await processStripeEvent(db, config, parsed.event);
   const [after] = await db.$queryRaw<{ user_id: string | null }[]>`
     SELECT user_id FROM stripe_events WHERE id = ${eventId}`;
   await auditOperatorAction(db, operator, {
