@@ -47,7 +47,10 @@ describe("a session while the database cannot be reached", () => {
       select: { id: true, email: true },
     });
     const secret = createAuthOptions(() => db).secret ?? "";
-    const token = await encode({ token: { sub: user.id, email: user.email, role: "USER" }, secret });
+    const token = await encode({
+      token: { sub: user.id, email: user.email, role: "USER" },
+      secret,
+    });
 
     const during = await readSession(unreachable, token);
     expect(during.session?.user).toBeUndefined();
