@@ -27,6 +27,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           { href: "/stripe-events", label: "Stripe events" },
           { href: "/tokens", label: "Service tokens" },
           { href: "/audit", label: "Audit log" },
+          { href: "/account", label: "Account" },
         ]}
       />
       <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">{children}</main>
