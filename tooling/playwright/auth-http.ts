@@ -2,7 +2,7 @@
 // browser and fetch() both refuse to set one): what the sign-in redirects and session cookies of a
 // production build do for a trusted and an untrusted host.
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 export interface RawResponse {
   status: number;
@@ -91,4 +91,33 @@ export async function pageSessionCookie(page: Page): Promise<string> {
   );
   if (!cookie) throw new Error("the page holds no session cookie");
   return `${cookie.name}=${cookie.value}`;
+}
+
+/**
+ * Signs in through `host` with a wrong password, then the right one, and checks that both redirects
+ * (the error and the success) go back to that host, not to a default one.
+ */
+export async function expectSignInRedirectsTo(
+  baseUrl: string,
+  credentials: { email: string; password: string },
+  host: string,
+): Promise<void> {
+  for (const password of ["not the password", credentials.password]) {
+    const response = await formSignIn(baseUrl, { email: credentials.email, password }, host);
+    expect(response.status).toBe(302);
+    expect(new URL(response.headers.location ?? "").host).toBe(host);
+  }
+}
+
+/** Checks that sign-in through an untrusted `host` is refused outright: no redirect, no session. */
+export async function expectSignInRefusedFor(
+  baseUrl: string,
+  credentials: { email: string; password: string },
+  host: string,
+): Promise<void> {
+  const response = await formSignIn(baseUrl, credentials, host);
+  expect(response.status).toBe(400);
+  expect(response.headers.location).toBeUndefined();
+  expect(sessionCookieOf(response.cookies)).toBeUndefined();
+  expect(response.body).toContain("AUTH_TRUSTED_HOSTS");
 }
