@@ -11,7 +11,7 @@ import {
 } from "@credits/playwright-config/auth-http";
 import { saveScreenshot } from "@credits/playwright-config/screenshots";
 import { expect, test } from "@playwright/test";
-import { firstInstanceUrl } from "./environment.ts";
+import { firstInstanceUrl, secondInstanceUrl } from "./environment.ts";
 import { signIn, signUp } from "./helpers.ts";
 
 test("[WEB][SESSION] signing out ends the session on the server: its old cookie no longer works", async ({
@@ -19,12 +19,15 @@ test("[WEB][SESSION] signing out ends the session on the server: its old cookie 
 }) => {
   const user = await signUp(page);
   const cookie = await pageSessionCookie(page);
-  expect(await signedInEmail(firstInstanceUrl, cookie)).toBe(user.email);
+  for (const instance of [firstInstanceUrl, secondInstanceUrl])
+    expect(await signedInEmail(instance, cookie)).toBe(user.email);
 
   await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
 
-  expect(await signedInEmail(firstInstanceUrl, cookie)).toBeNull();
+  // On every instance: the other one reads the same database.
+  for (const instance of [firstInstanceUrl, secondInstanceUrl])
+    expect(await signedInEmail(instance, cookie)).toBeNull();
   const balance = await rawRequest(firstInstanceUrl, "/api/trpc/credits.balance", {
     headers: { cookie },
   });
