@@ -1,3 +1,9 @@
 import { createNextConfig } from "@credits/next-config";
 
-export default createNextConfig({ rootDir: new URL("../../", import.meta.url) });
+const config = createNextConfig({ rootDir: new URL("../../", import.meta.url) });
+
+export default {
+  ...config,
+  // forbidden() answers a non-administrator's console pages with a real 403 (src/app/forbidden.tsx).
+  experimental: { ...config.experimental, authInterrupts: true },
+};

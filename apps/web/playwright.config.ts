@@ -1,4 +1,4 @@
-import { definePlaywrightConfig } from "@credits/playwright-config";
+import { definePlaywrightConfig, trustedHostsEnv } from "@credits/playwright-config";
 import {
   appPort,
   e2eServiceToken,
@@ -61,12 +61,12 @@ export default definePlaywrightConfig({
     {
       command: `pnpm exec next start --port ${secondInstancePort} --hostname 127.0.0.1`,
       url: `${secondInstanceUrl}/health`,
-      env: appEnv,
+      env: { ...appEnv, ...trustedHostsEnv(secondInstancePort) },
     },
     {
       command: `pnpm exec next start --port ${noPaymentsPort} --hostname 127.0.0.1`,
       url: `${noPaymentsUrl}/health`,
-      env: withoutPaymentsEnv,
+      env: { ...withoutPaymentsEnv, ...trustedHostsEnv(noPaymentsPort) },
     },
   ],
 });

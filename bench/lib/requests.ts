@@ -1,6 +1,7 @@
 // The requests the scenarios send: REST calls with the bench's service token, tRPC mutations with a
 // session cookie minted for each user, and Stripe events signed with the SDK's own test helper.
 import { randomUUID } from "node:crypto";
+import { newSessionClaims } from "@credits/auth";
 import { encode } from "next-auth/jwt";
 import Stripe from "stripe";
 import type { HttpRequestSpec } from "./load.ts";
@@ -27,9 +28,13 @@ export function restGet(path: string): HttpRequestSpec {
   return { method: "GET", path, headers: { authorization: `Bearer ${benchServiceToken}` } };
 }
 
-/** A next-auth session cookie for the user, as the sign-in would set it. */
+/** A next-auth session cookie for the user, as the sign-in would set it (a new user's version, 0). */
 export async function sessionCookie(userId: string, secret: string): Promise<string> {
-  const token = await encode({ token: { sub: userId }, secret, maxAge: 3600 });
+  const token = await encode({
+    token: { sub: userId, ...newSessionClaims(0) },
+    secret,
+    maxAge: 3600,
+  });
   return `next-auth.session-token=${token}`;
 }
 

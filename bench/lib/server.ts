@@ -59,7 +59,8 @@ export function startWeb(port: number, env: Record<string, string>): Promise<Run
       "127.0.0.1",
     ],
     port,
-    env,
+    // Sign-in and sessions answer only for the hosts the deployment trusts: the bench's own.
+    { AUTH_TRUSTED_HOSTS: `127.0.0.1:${port}`, ...env },
   );
 }
 

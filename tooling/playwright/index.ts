@@ -19,6 +19,14 @@ export function e2ePort(base: number): number {
   return base + Number(process.env.E2E_PORT_OFFSET ?? 0);
 }
 
+/**
+ * What a production server under test needs to sign anyone in: the hosts it answers sign-in for
+ * (AUTH_TRUSTED_HOSTS), here this machine on its port under both names.
+ */
+export function trustedHostsEnv(port: number): { AUTH_TRUSTED_HOSTS: string } {
+  return { AUTH_TRUSTED_HOSTS: `127.0.0.1:${port},localhost:${port}` };
+}
+
 /** Without these, Chromium keeps trying to reach Google's hosts, which a closed network refuses. */
 const quietChromiumArgs = [
   "--no-sandbox",
@@ -73,7 +81,7 @@ export function definePlaywrightConfig(options: {
       {
         command: `pnpm exec next start --port ${options.port} --hostname 127.0.0.1`,
         url: `${baseURL}/health`,
-        env: options.env,
+        env: { ...trustedHostsEnv(options.port), ...options.env },
         reuseExistingServer: false,
         timeout: 60_000,
         stdout: "ignore",

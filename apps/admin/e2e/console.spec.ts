@@ -10,6 +10,12 @@ test("[ADMIN][ACCESS] a signed-in non-admin gets a clear 403 page", async ({ pag
   await signIn(page, demoUser);
   await expect(page.getByRole("heading", { name: "Administrators only" })).toBeVisible();
   await expect(page.getByText("403 · Forbidden")).toBeVisible();
+  // The status says so too, not only the page: a 403 for every console page.
+  for (const path of ["/", "/overview", "/users"]) {
+    const response = await page.goto(path);
+    expect(response?.status()).toBe(403);
+    await expect(page.getByRole("heading", { name: "Administrators only" })).toBeVisible();
+  }
   await saveScreenshot(page, testInfo, "admin-forbidden");
 });
 

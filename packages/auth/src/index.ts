@@ -5,7 +5,7 @@ export {
   verifiedOAuthEmail,
   withGitHubVerifiedEmail,
 } from "./oauth.ts";
-export { signInErrors } from "./options.ts";
+export { defaultSignInThrottle, signInErrors } from "./options.ts";
 export { hashPassword, verifyPassword } from "./password.ts";
 export {
   createMemoryRateLimiter,
@@ -13,11 +13,21 @@ export {
   type RateLimiter,
   type RateLimitResult,
 } from "./rate-limiter.ts";
+export {
+  activeSessionUser,
+  endAllSessions,
+  endSession,
+  newSessionClaims,
+  sessionMaxAgeSeconds,
+} from "./sessions.ts";
 export { FailedSignInLimiter, type SignInAttempt, SignInThrottle } from "./sign-in-limits.ts";
 export {
   authenticate,
+  ChangePasswordInput,
+  changePassword,
   EmailTakenError,
   findUsersByEmail,
+  PasswordChangeError,
   type SessionUser,
   SignUpInput,
   signUp,

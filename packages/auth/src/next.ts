@@ -1,32 +1,95 @@
 import "server-only";
 
 import { DatabaseUnavailableError } from "@credits/db";
-import NextAuth, { getServerSession, type NextAuthOptions } from "next-auth";
-import { createAuthOptions } from "./options.ts";
+import { cookies, headers } from "next/headers";
+import type { NextRequest } from "next/server";
+import type { NextAuthOptions } from "next-auth";
+import { type AuthEnv, readAuthEnv } from "./env.ts";
+import { type AuthRequestParts, trustedAuthRequest } from "./hosts.ts";
+import { callNextAuth, readSession } from "./next-auth-call.ts";
+import { createAuthOptions, signInErrors } from "./options.ts";
 import type {} from "./session-types.ts";
+import { trackSignOut } from "./sign-out-outcome.ts";
 import type { SessionUser } from "./users.ts";
 
 let options: NextAuthOptions | undefined;
+let env: AuthEnv | undefined;
+
+/** The auth env of this process, validated once. */
+function authEnv(): AuthEnv {
+  env ??= readAuthEnv();
+  return env;
+}
 
 /** The auth options of this process, built (and the auth env validated) on first use. */
 export function authOptions(): NextAuthOptions {
-  options ??= createAuthOptions();
+  if (!options) {
+    // next-auth takes its URL from the Host header only with AUTH_TRUST_HOST (else it is
+    // NEXTAUTH_URL or http://localhost:3000). Every request reaches it through trustedAuthRequest,
+    // which refuses hosts that are not trusted and hands it only checked headers.
+    process.env.AUTH_TRUST_HOST = "true";
+    options = createAuthOptions();
+  }
   return options;
 }
 
+const jsonError = (status: number, error: string, message: string) =>
+  Response.json({ error, message }, { status, headers: { "cache-control": "no-store" } });
+
 /** `/api/auth/[...nextauth]` for an app-router app. */
 export function createAuthRouteHandler() {
-  return (request: Request, context: { params: Promise<{ nextauth: string[] }> }) =>
-    NextAuth(authOptions())(request, context);
+  return async (
+    request: NextRequest,
+    context: { params: Promise<{ nextauth: string[] }> },
+  ): Promise<Response> => {
+    const parts = trustedAuthRequest(request.headers, request.cookies.getAll(), authEnv());
+    if (!parts) {
+      return jsonError(
+        400,
+        "untrusted_host",
+        "This server does not sign in at the address this request was sent to. Its operator can add the host to AUTH_TRUSTED_HOSTS.",
+      );
+    }
+    const { nextauth } = await context.params;
+    const { result, failed } = await trackSignOut(() =>
+      callNextAuth(request, nextauth, parts, authOptions()),
+    );
+    if (failed) {
+      return jsonError(
+        503,
+        "sign_out_failed",
+        "Signing out could not be recorded, so the session still works. Please try again in a moment.",
+      );
+    }
+    return result;
+  };
+}
+
+/** The request's auth parts inside a server component or route handler (next/headers). */
+async function currentParts(): Promise<AuthRequestParts | null> {
+  const [incoming, cookieStore] = await Promise.all([headers(), cookies()]);
+  return trustedAuthRequest(incoming, cookieStore.getAll(), authEnv());
 }
 
 /**
- * The signed-in user of the current request (server components, route handlers), or null. Throws
+ * The error the sign-in page opens with: the one in its URL (from next-auth), or that this host is
+ * not one sign-in answers for, since every attempt from here would be refused.
+ */
+export async function signInPageError(fromUrl: string | undefined): Promise<string | null> {
+  if (!(await currentParts())) return signInErrors.untrustedHost;
+  return fromUrl ?? null;
+}
+
+/**
+ * The signed-in user of the current request (server components, route handlers), or null: also
+ * for a request to a host that is not trusted, where nobody can sign in. Throws
  * DatabaseUnavailableError when the session could not be checked against the database: the caller
  * answers 503 and the user stays signed in.
  */
 export async function getSessionUser(): Promise<SessionUser | null> {
-  const session = await getServerSession(authOptions());
+  const parts = await currentParts();
+  if (!parts) return null;
+  const session = await readSession(parts, authOptions());
   if (session?.databaseUnavailable) throw new DatabaseUnavailableError(session.databaseUnavailable);
   return session?.user ?? null;
 }

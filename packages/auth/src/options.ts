@@ -1,5 +1,6 @@
 import { type Database, databaseUnavailableReason, getDb } from "@credits/db";
-import type { CallbacksOptions, NextAuthOptions } from "next-auth";
+import type { CallbacksOptions, NextAuthOptions, Profile } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
@@ -7,7 +8,15 @@ import { readAuthEnv } from "./env.ts";
 import { resolveOAuthSignIn, withGitHubVerifiedEmail } from "./oauth.ts";
 import { createMemoryRateLimiter, createRedisRateLimiter } from "./rate-limiter.ts";
 import type {} from "./session-types.ts";
+import {
+  activeSessionUser,
+  currentSessionVersion,
+  endSession,
+  newSessionClaims,
+  sessionMaxAgeSeconds,
+} from "./sessions.ts";
 import { SignInThrottle } from "./sign-in-limits.ts";
+import { reportSignOutFailure } from "./sign-out-outcome.ts";
 import { authenticate, type SessionUser, TooManySignInAttemptsError } from "./users.ts";
 
 let signInThrottle: SignInThrottle | undefined;
@@ -19,6 +28,34 @@ function getSignInThrottle(redisUrl: string | undefined): SignInThrottle {
   );
   return signInThrottle;
 }
+
+/** The sign-in throttle of this process (Redis when REDIS_URL is set): also for password changes. */
+export function defaultSignInThrottle(): SignInThrottle {
+  return getSignInThrottle(readAuthEnv().REDIS_URL);
+}
+
+/**
+ * next-auth's own log lines as JSON, with an error's name and code only: its default prints the
+ * whole error, stack and database message included.
+ */
+function authLog(level: "error" | "warn", code: string, metadata?: unknown): void {
+  const error = metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error;
+  console.error(
+    JSON.stringify({
+      time: new Date().toISOString(),
+      level,
+      msg: `next-auth ${code}`,
+      error: error instanceof Error ? error.name : undefined,
+      code: (error as { code?: unknown } | undefined)?.code,
+    }),
+  );
+}
+
+const authLogger: NextAuthOptions["logger"] = {
+  error: (code, metadata) => authLog("error", code, metadata),
+  warn: (code) => authLog("warn", code),
+  debug() {},
+};
 
 /**
  * The client's address, from X-Forwarded-For as far as it can be trusted: each of the
@@ -64,12 +101,14 @@ export const signInErrors = {
   wrongCredentials: "CredentialsSignin",
   tooManyAttempts: "TooManyAttempts",
   unverifiedEmail: "UnverifiedEmail",
+  untrustedHost: "UntrustedHost",
 } as const;
 
 /**
  * next-auth configuration shared by both apps: email + password always, GitHub and Google when
  * their keys are set; JWT sessions carrying the user's id and role, the role re-read from the
- * database on every request so a demotion takes effect at once.
+ * database on every request so a demotion takes effect at once, and with it whether the session
+ * has ended (sessions.ts).
  */
 export function createAuthOptions(
   db: () => Database = getDb,
@@ -100,7 +139,8 @@ export function createAuthOptions(
 
   return {
     secret: env.AUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+    session: { strategy: "jwt", maxAge: sessionMaxAgeSeconds },
+    logger: authLogger,
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers: [
       CredentialsProvider({
@@ -143,27 +183,26 @@ export function createAuthOptions(
       },
       jwt: keepingSessionsThroughOutages(async ({ token, user, account, profile }) => {
         // At sign-in the user comes from authorize (credentials: our id) or from the provider's
-        // verified email (OAuth, as signIn allowed it); afterwards from the token's subject.
-        let where: { id: string } | null = token.sub ? { id: token.sub } : null;
-        if (account?.type === "credentials") where = { id: user.id };
-        else if (account) {
-          const outcome = await resolveOAuthSignIn(db(), {
-            provider: account.provider,
-            profile,
-            name: user.name,
-          });
-          where = outcome.allowed ? { id: outcome.user.id } : null;
+        // verified email (OAuth, as signIn allowed it), and a new session starts; afterwards the
+        // token names its user and session.
+        let claims = token;
+        if (account) {
+          const userId =
+            account.type === "credentials"
+              ? user.id
+              : await oauthUserId(db(), account.provider, profile, user.name);
+          if (!userId) return endedToken(token);
+          claims = {
+            ...token,
+            sub: userId,
+            ...newSessionClaims(await currentSessionVersion(db(), userId)),
+          };
         }
-        const current = where
-          ? await db().user.findUnique({
-              where,
-              select: { id: true, email: true, role: true, name: true },
-            })
-          : null;
-        // A deleted user's token stops working.
-        if (!current) return { ...token, sub: undefined, role: undefined };
+        // Every request: the user as stored now, unless the session has ended (or the user is gone).
+        const current = await activeSessionUser(db(), claims);
+        if (!current) return endedToken(claims);
         return {
-          ...token,
+          ...claims,
           sub: current.id,
           email: current.email,
           name: current.name,
@@ -184,5 +223,32 @@ export function createAuthOptions(
         return { ...session, user };
       },
     },
+    events: {
+      async signOut({ token }) {
+        try {
+          await endSession(db(), token);
+        } catch (error) {
+          // The route answers this sign-out as failed (the session would otherwise live on).
+          reportSignOutFailure();
+          throw error;
+        }
+      },
+    },
   };
+}
+
+/** The user an OAuth sign-in is for (as the signIn callback allowed it), or null. */
+async function oauthUserId(
+  db: Database,
+  provider: string,
+  profile: Profile | undefined,
+  name: string | null | undefined,
+): Promise<string | null> {
+  const outcome = await resolveOAuthSignIn(db, { provider, profile, name });
+  return outcome.allowed ? outcome.user.id : null;
+}
+
+/** A token that signs nobody in: what an ended session's cookie decodes to from now on. */
+function endedToken(token: JWT): JWT {
+  return { ...token, sub: undefined, role: undefined, sid: undefined, sv: undefined };
 }

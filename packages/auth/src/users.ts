@@ -2,6 +2,7 @@ import { type Database, Prisma } from "@credits/db";
 import { safeText, textProblem } from "@credits/db/text";
 import { z } from "zod";
 import { hashPassword, verifyPassword } from "./password.ts";
+import { endAllSessions } from "./sessions.ts";
 import type { SignInAttempt, SignInThrottle } from "./sign-in-limits.ts";
 
 /** The signed-in user as every app and procedure sees it. */
@@ -20,20 +21,44 @@ export const PersonName = safeText()
   .min(1, { error: "must not be empty" })
   .max(100, { error: "must be at most 100 characters" });
 
+/**
+ * A password someone chooses (sign-up, a new password). The text rules hold for passwords too,
+ * and matter there: HMAC pads a short key with zeros, so "secret\u0000" would sign in as "secret",
+ * and lone surrogates all encode as the same U+FFFD.
+ */
+const NewPassword = safeText()
+  .min(10, { error: "must be at least 10 characters" })
+  .max(200, { error: "must be at most 200 characters" });
+
 export const SignUpInput = z.object({
   name: PersonName,
   email: Email,
-  // The text rules hold for passwords too, and matter there: HMAC pads a short key with zeros, so
-  // "secret\u0000" would sign in as "secret", and lone surrogates all encode as the same U+FFFD.
-  password: safeText()
-    .min(10, { error: "must be at least 10 characters" })
-    .max(200, { error: "must be at most 200 characters" }),
+  password: NewPassword,
 });
 export type SignUpInput = z.infer<typeof SignUpInput>;
+
+export const ChangePasswordInput = z.object({
+  currentPassword: z
+    .string()
+    .min(1, { error: "must not be empty" })
+    .max(200, { error: "must be at most 200 characters" }),
+  newPassword: NewPassword,
+});
+export type ChangePasswordInput = z.infer<typeof ChangePasswordInput>;
 
 export class EmailTakenError extends Error {
   constructor() {
     super("An account with this email already exists. Sign in instead.");
+  }
+}
+
+/** A password change refused, with the field to blame if there is one. */
+export class PasswordChangeError extends Error {
+  constructor(
+    message: string,
+    readonly field?: keyof ChangePasswordInput,
+  ) {
+    super(message);
   }
 }
 
@@ -111,4 +136,53 @@ export async function authenticate(
   const { passwordHash: _hash, ...sessionUser } = user;
   // Found by this email (`user` exists only when it parsed), so the row has it.
   return { ...sessionUser, email: user.email ?? credentials.email };
+}
+
+/**
+ * Changes the user's password and ends all their sessions (the form signs its own browser in again
+ * with the new password). The current password must be right: wrong ones count as failed sign-ins
+ * of the email, so a stolen session cannot guess it faster than the sign-in page could. The update
+ * is conditional on the hash that was checked, so of two changes at once only one applies.
+ */
+export async function changePassword(
+  db: Database,
+  throttle: SignInThrottle,
+  input: ChangePasswordInput & { userId: string },
+): Promise<void> {
+  const user = await db.user.findUnique({
+    where: { id: input.userId },
+    select: { email: true, passwordHash: true },
+  });
+  if (!user?.passwordHash || !user.email) {
+    throw new PasswordChangeError(
+      "This account signs in with GitHub or Google and has no password to change.",
+    );
+  }
+  const attempt: SignInAttempt = { email: user.email, address: null };
+  const retryAfterMs = await throttle.retryAfterMs(attempt);
+  if (retryAfterMs > 0) throw new TooManySignInAttemptsError(retryAfterMs);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    await throttle.recordFailure(attempt);
+    throw new PasswordChangeError("Your current password is wrong.", "currentPassword");
+  }
+  await throttle.recordSuccess(attempt);
+  if (await verifyPassword(input.newPassword, user.passwordHash)) {
+    throw new PasswordChangeError(
+      "Choose a new password that differs from your current one.",
+      "newPassword",
+    );
+  }
+  const passwordHash = await hashPassword(input.newPassword);
+  await db.$transaction(async (tx) => {
+    const changed = await tx.user.updateMany({
+      where: { id: input.userId, passwordHash: user.passwordHash },
+      data: { passwordHash },
+    });
+    if (changed.count === 0) {
+      throw new PasswordChangeError(
+        "Your password was changed meanwhile. Sign in again with the new one.",
+      );
+    }
+    await endAllSessions(tx, input.userId);
+  });
 }

@@ -1,7 +1,7 @@
 // Domain errors: thrown by the service layer, answered by every transport from one table. Messages
 // are written for the person who sees them; `details` are the machine-readable facts (snake_case,
 // as the REST API sends them).
-import { EmailTakenError } from "@credits/auth";
+import { EmailTakenError, PasswordChangeError, TooManySignInAttemptsError } from "@credits/auth";
 import { databaseUnavailableReason } from "@credits/db";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 
@@ -18,6 +18,7 @@ export const domainErrorAnswers = {
   conflict: { trpc: "CONFLICT", http: 409 },
   email_taken: { trpc: "CONFLICT", http: 409 },
   quota_exceeded: { trpc: "TOO_MANY_REQUESTS", http: 429 },
+  too_many_attempts: { trpc: "TOO_MANY_REQUESTS", http: 429 },
   payments_not_configured: { trpc: "PRECONDITION_FAILED", http: 412 },
   service_unavailable: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
 } as const satisfies Record<string, { trpc: TRPC_ERROR_CODE_KEY; http: number }>;
@@ -150,6 +151,18 @@ export class QuotaExceededError extends CreditsError {
   }
 }
 
+/** Too many wrong passwords for the account lately (the sign-in throttle's lockout). */
+export class TooManyAttemptsError extends CreditsError {
+  readonly kind = "too_many_attempts";
+  constructor(readonly retryAfterMs: number) {
+    super(`Too many wrong passwords. Try again in ${Math.ceil(retryAfterMs / 60_000)} minute(s).`);
+  }
+
+  override get headers(): Record<string, string> {
+    return { "retry-after": String(Math.max(1, Math.ceil(this.retryAfterMs / 1000))) };
+  }
+}
+
 /** Payments need Stripe keys this deployment does not have. */
 export class BillingNotConfiguredError extends CreditsError {
   readonly kind = "payments_not_configured";
@@ -188,8 +201,12 @@ export class InvariantError extends Error {}
 /** The domain error an error is answered as, also for other packages' refusals; null for a fault. */
 export function asDomainError(error: unknown): CreditsError | null {
   if (error instanceof CreditsError) return error;
-  // @credits/auth cannot depend on this package; its sign-up refusal is answered like ours.
+  // @credits/auth cannot depend on this package; its refusals are answered like ours.
   if (error instanceof EmailTakenError) return new EmailInUseError(error.message);
+  if (error instanceof PasswordChangeError)
+    return new InvalidRequestError(error.message, error.field);
+  if (error instanceof TooManySignInAttemptsError)
+    return new TooManyAttemptsError(error.retryAfterMs);
   const unavailable = databaseUnavailableReason(error);
   if (unavailable) return new ServiceUnavailableError(unavailable);
   return null;

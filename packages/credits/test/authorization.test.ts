@@ -6,6 +6,7 @@
 //
 // One file past 300 lines on purpose: the matrix and the own-data proofs are read from the same
 // procedure list, and a proof missing for any user procedure fails the matrix.
+import { hashPassword } from "@credits/auth";
 import { describe, expect, it } from "vitest";
 import type { SessionUser } from "../src/index.ts";
 import { createCaller } from "../src/root.ts";
@@ -129,6 +130,7 @@ describe("the authorization matrix, read from the router", () => {
       }),
       caller.admin.subscriptions.setTier({ userId: user.id, tier: "PRO", reason: "r" }),
       caller.admin.tokens.create({ name: "mine", scopes: ["write"] }),
+      caller.admin.users.endSessions({ userId: user.id, reason: "r" }),
     ];
     for (const call of calls) expect((await trpcErrorOf(call)).code).toBe("FORBIDDEN");
     expect((await caller.credits.balance()).total).toBe(15);
@@ -147,6 +149,7 @@ const proofs = {
   stream: "streams only the caller's own credit changes",
   moves: "spends, transfers and uses quota only from the caller's own account",
   billing: "starts and changes billing only for the caller's own subscription",
+  sessions: "changes the password and ends the sessions of the caller only",
 } as const;
 
 /** Every user procedure, and the test that proves it keeps to the caller's own data. */
@@ -171,6 +174,8 @@ const ownDataProofs: Record<string, keyof typeof proofs> = {
   "subscriptions.resume": "billing",
   "subscriptions.portal": "billing",
   "billing.buyCredits": "billing",
+  "auth.changePassword": "sessions",
+  "auth.signOutEverywhere": "sessions",
 };
 
 describe("own data only", () => {
@@ -319,5 +324,30 @@ describe("own data only", () => {
       expect(session).toMatchObject({ client_reference_id: otherUser.id, customer: otherCustomer });
     }
     expect([...fake.state.billingPortalSessions.values()].at(-1)?.customer).toBe(otherCustomer);
+  });
+
+  it(proofs.sessions, async () => {
+    const owner = await createUser();
+    await db.user.update({
+      where: { id: owner.id },
+      data: { passwordHash: await hashPassword("the owner's password") },
+    });
+    const other = await createUser();
+    const smuggled = { userId: owner.id } as object;
+    const ownerBefore = await db.user.findUniqueOrThrow({ where: { id: owner.id } });
+
+    await callerFor(other).auth.signOutEverywhere();
+    // The other user has no password; the owner's is neither checked nor changed.
+    await trpcErrorOf(
+      callerFor(other).auth.changePassword({
+        currentPassword: "the owner's password",
+        newPassword: "taken over at last",
+        ...smuggled,
+      }),
+    );
+    const ownerAfter = await db.user.findUniqueOrThrow({ where: { id: owner.id } });
+    expect(ownerAfter.sessionVersion).toBe(ownerBefore.sessionVersion);
+    expect(ownerAfter.passwordHash).toBe(ownerBefore.passwordHash);
+    expect((await db.user.findUniqueOrThrow({ where: { id: other.id } })).sessionVersion).toBe(1);
   });
 });

@@ -1,10 +1,11 @@
 "use client";
 
-import { Button, cn } from "@credits/ui";
+import { Button, cn, useToast } from "@credits/ui";
 import type { Route } from "next";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { signOut } from "next-auth/react";
+import { useState } from "react";
+import { signOutHere } from "./session-actions.ts";
 
 export interface NavLink {
   href: Route;
@@ -23,9 +24,15 @@ export function AppHeader({
 }) {
   const pathname = usePathname();
   const router = useRouter();
+  const toast = useToast();
+  const [leaving, setLeaving] = useState(false);
   async function leave() {
-    // Without a redirect from next-auth, which would need NEXTAUTH_URL to know this app's address.
-    await signOut({ redirect: false });
+    setLeaving(true);
+    if (!(await signOutHere())) {
+      setLeaving(false);
+      toast.error("Signing out did not go through, so you are still signed in. Try again.");
+      return;
+    }
     router.replace("/sign-in");
     router.refresh();
   }
@@ -37,7 +44,7 @@ export function AppHeader({
         </Link>
         <div className="flex items-center gap-3 text-sm">
           <span className="hidden text-zinc-600 sm:inline">{email}</span>
-          <Button variant="secondary" onClick={leave}>
+          <Button variant="secondary" onClick={leave} busy={leaving}>
             Sign out
           </Button>
         </div>

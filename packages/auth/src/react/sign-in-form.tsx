@@ -3,8 +3,8 @@
 import { Alert, Button, Field } from "@credits/ui";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
+import { signInWithPassword } from "./session-actions.ts";
 
 const messages: Record<string, string> = {
   CredentialsSignin: "Wrong email or password. Check both and try again.",
@@ -13,6 +13,8 @@ const messages: Record<string, string> = {
   AccessDenied: "That account cannot sign in here.",
   UnverifiedEmail:
     "That provider has not verified your email address. Verify it there, or sign in with your email and password.",
+  UntrustedHost:
+    "This server is not set up to sign in at this address. Its operator can add the address to AUTH_TRUSTED_HOSTS.",
 };
 
 /** Email and password sign-in, shared by both apps; `signUpHref` offers account creation. */
@@ -34,17 +36,16 @@ export function SignInForm({
     const form = new FormData(event.currentTarget);
     setBusy(true);
     setError(null);
-    const result = await signIn("credentials", {
+    const result = await signInWithPassword({
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
-      redirect: false,
     });
     setBusy(false);
-    if (result?.ok && !result.error) {
+    if (result.ok) {
       router.replace("/");
       router.refresh();
     } else {
-      setError(messages[result?.error ?? ""] ?? "Signing in failed. Please try again.");
+      setError(messages[result.error ?? ""] ?? "Signing in failed. Please try again.");
     }
   }
 

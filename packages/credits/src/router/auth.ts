@@ -1,7 +1,17 @@
-import { SignUpInput, signUp } from "@credits/auth";
+import {
+  ChangePasswordInput,
+  changePassword,
+  defaultSignInThrottle,
+  endAllSessions,
+  SignUpInput,
+  signUp,
+} from "@credits/auth";
 import type { TRPCRouterRecord } from "@trpc/server";
 import { z } from "zod";
-import { publicProcedure } from "../trpc.ts";
+import { protectedProcedure, publicProcedure } from "../trpc.ts";
+
+/** What ending a user's sessions answers: the caller's own ended too, so it signs in again. */
+const SessionsEnded = z.object({ sessionsEnded: z.literal(true) });
 
 /** Account creation with email and password; signing in itself goes through next-auth. */
 export const authRouter = {
@@ -12,4 +22,20 @@ export const authRouter = {
       const user = await signUp(ctx.db, input);
       return { id: user.id, email: user.email };
     }),
+
+  /** A new password, which ends all the caller's sessions (the page signs in again with it). */
+  changePassword: protectedProcedure
+    .input(ChangePasswordInput)
+    .output(SessionsEnded)
+    .mutation(async ({ ctx, input }) => {
+      const userId = ctx.session.user.id;
+      await changePassword(ctx.db, defaultSignInThrottle(), { ...input, userId });
+      return { sessionsEnded: true as const };
+    }),
+
+  /** Ends every session of the caller's, on every device and in both apps ("sign out everywhere"). */
+  signOutEverywhere: protectedProcedure.output(SessionsEnded).mutation(async ({ ctx }) => {
+    await endAllSessions(ctx.db, ctx.session.user.id);
+    return { sessionsEnded: true as const };
+  }),
 } satisfies TRPCRouterRecord;

@@ -1,4 +1,5 @@
-// Operators' inputs and outputs: finding users, roles, the audit log, bulk grants and the overview.
+// Operators' inputs and outputs: finding users, roles and sessions, the audit log, bulk grants and
+// the overview.
 import { z } from "zod";
 import { BillingOverview, SubscriptionView } from "./billing.ts";
 import {
@@ -35,6 +36,8 @@ export const SetRoleInput = z.object({
   role: RoleName,
   reason: Reason,
 });
+
+export const EndSessionsInput = z.object({ userId: UserId, reason: Reason });
 
 export const AuditListInput = z.object({
   actorId: UserId.optional(),
@@ -94,6 +97,9 @@ export const UserOverview = z.object({
 });
 
 export const UserRole = z.object({ userId: z.string(), role: RoleName });
+
+/** The user whose sessions an operator ended. */
+export const UserSessionsEnded = z.object({ userId: z.string() });
 
 const AuditUser = z.object({ id: z.string(), email: z.string().nullable() });
 

@@ -1,7 +1,8 @@
-// Operators' view of users: search, one user's whole picture, and roles.
+// Operators' view of users: search, one user's whole picture, roles and sessions.
+import { endAllSessions } from "@credits/auth";
 import type { Database } from "@credits/db";
 import { InvalidRequestError, NotFoundError, StateConflictError } from "../errors.ts";
-import { recordAudit } from "./audit.ts";
+import { auditOperatorAction, recordAudit } from "./audit.ts";
 import { getBalances, listActiveGrants, listPurchases } from "./queries.ts";
 import type { Actor, Queryable } from "./types.ts";
 
@@ -96,8 +97,10 @@ export async function getUserOverview(db: Database, userId: string) {
 }
 
 /**
- * Promotes or demotes a user. The last admin cannot be demoted (nobody could undo it), which the
- * lock on the admins' rows makes true even when two admins demote each other at once.
+ * Promotes or demotes a user, ending their sessions (every request re-reads the role anyway; this
+ * also ends a page or flow begun under the old one). The last admin cannot be demoted (nobody could
+ * undo it), which the lock on the admins' rows makes true even when two admins demote each other at
+ * once.
  */
 export async function setUserRole(
   db: Database,
@@ -121,6 +124,7 @@ export async function setUserRole(
       throw new StateConflictError("This is the last administrator; promote someone else first.");
     }
     await tx.user.update({ where: { id: target.id }, data: { role: input.role } });
+    await endAllSessions(tx, target.id);
     await recordAudit(tx, {
       actorId,
       action: "user.role",
@@ -130,5 +134,27 @@ export async function setUserRole(
       reason: input.reason,
     });
     return { userId: target.id, role: input.role };
+  });
+}
+
+/**
+ * An operator ends all of a user's sessions (a lost device, a suspected takeover): each stops
+ * working at its next request, in both apps. Audited with the operator's reason.
+ */
+export async function endUserSessions(
+  db: Database,
+  actor: Actor,
+  input: { userId: string; reason: string },
+): Promise<{ userId: string }> {
+  if (actor.type !== "ADMIN" || !actor.id)
+    throw new InvalidRequestError("Only an administrator can end a user's sessions.");
+  return db.$transaction(async (tx) => {
+    if (!(await endAllSessions(tx, input.userId))) throw new NotFoundError("user", input.userId);
+    await auditOperatorAction(tx, actor, {
+      action: "user.sessions_ended",
+      targetUserId: input.userId,
+      reason: input.reason,
+    });
+    return { userId: input.userId };
   });
 }

@@ -1,8 +1,7 @@
 import { getSessionUser } from "@credits/auth/next";
 import { AppHeader } from "@credits/auth/react";
-import { Card, ToastProvider } from "@credits/ui";
-import Link from "next/link";
-import { redirect } from "next/navigation";
+import { ToastProvider } from "@credits/ui";
+import { forbidden, redirect } from "next/navigation";
 import type { ReactNode } from "react";
 
 export const dynamic = "force-dynamic";
@@ -14,24 +13,8 @@ export const dynamic = "force-dynamic";
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await getSessionUser();
   if (!user) redirect("/sign-in");
-  if (user.role !== "ADMIN") {
-    return (
-      <main className="flex min-h-screen items-center justify-center px-4">
-        <Card className="max-w-md text-center">
-          <p className="text-sm font-semibold text-red-700">403 · Forbidden</p>
-          <h1 className="mt-2 text-xl font-semibold">Administrators only</h1>
-          <p className="mt-2 text-sm text-zinc-600">
-            You are signed in as {user.email}, which is not an administrator account. Ask an
-            administrator to grant you access, or{" "}
-            <Link href="/sign-in" className="font-semibold text-brand-600 hover:underline">
-              sign in
-            </Link>{" "}
-            with another account.
-          </p>
-        </Card>
-      </main>
-    );
-  }
+  // A 403 page with a 403 status (src/app/forbidden.tsx), for every console page.
+  if (user.role !== "ADMIN") forbidden();
   return (
     <ToastProvider>
       <AppHeader
@@ -44,6 +27,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           { href: "/stripe-events", label: "Stripe events" },
           { href: "/tokens", label: "Service tokens" },
           { href: "/audit", label: "Audit log" },
+          { href: "/account", label: "Account" },
         ]}
       />
       <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">{children}</main>

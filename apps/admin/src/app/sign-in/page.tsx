@@ -1,4 +1,4 @@
-import { getSessionUser } from "@credits/auth/next";
+import { getSessionUser, signInPageError } from "@credits/auth/next";
 import { AuthCard, SignInForm } from "@credits/auth/react";
 import { SystemStatus } from "@credits/credits/react";
 import type { Metadata } from "next";
@@ -17,7 +17,7 @@ export default async function SignInPage({
   const { error } = await searchParams;
   return (
     <AuthCard brand="Credits operations" title="Operator sign-in" footer={<SystemStatus />}>
-      <SignInForm initialError={error ?? null} />
+      <SignInForm initialError={await signInPageError(error)} />
     </AuthCard>
   );
 }

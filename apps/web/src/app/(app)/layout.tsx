@@ -24,6 +24,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
           { href: "/transfer", label: "Transfer" },
           { href: "/usage", label: "Usage" },
           { href: "/billing", label: "Billing" },
+          { href: "/account", label: "Account" },
         ]}
       />
       <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">{children}</main>

@@ -1,4 +1,4 @@
-import { getSessionUser } from "@credits/auth/next";
+import { getSessionUser, signInPageError } from "@credits/auth/next";
 import { AuthCard, SignInForm } from "@credits/auth/react";
 import { SystemStatus } from "@credits/credits/react";
 import type { Metadata } from "next";
@@ -16,7 +16,7 @@ export default async function SignInPage({
   const { error } = await searchParams;
   return (
     <AuthCard title="Sign in to your credits" footer={<SystemStatus />}>
-      <SignInForm initialError={error ?? null} signUpHref="/sign-up" />
+      <SignInForm initialError={await signInPageError(error)} signUpHref="/sign-up" />
     </AuthCard>
   );
 }

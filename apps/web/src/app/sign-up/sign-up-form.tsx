@@ -1,11 +1,11 @@
 "use client";
 
+import { signInWithPassword } from "@credits/auth/react";
 import { describeError, useTRPC } from "@credits/credits/react";
 import { Alert, Button, Field } from "@credits/ui";
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { signIn } from "next-auth/react";
 import { type FormEvent, useState } from "react";
 
 export function SignUpForm() {
@@ -30,12 +30,8 @@ export function SignUpForm() {
     setSignInError(null);
     await signUp.mutateAsync(input).then(
       async () => {
-        const result = await signIn("credentials", {
-          email: input.email,
-          password: input.password,
-          redirect: false,
-        });
-        if (result?.ok && !result.error) {
+        const result = await signInWithPassword({ email: input.email, password: input.password });
+        if (result.ok) {
           router.replace("/");
           router.refresh();
         } else {

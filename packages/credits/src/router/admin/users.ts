@@ -1,5 +1,6 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import {
+  EndSessionsInput,
   SearchUsersInput,
   SetRoleInput,
   UserHistoryInput,
@@ -7,15 +8,16 @@ import {
   UserOverview,
   UserRole,
   UserSearchPage,
+  UserSessionsEnded,
 } from "../../schemas/admin.ts";
 import { HistoryOutput } from "../../schemas/credits.ts";
 import { getSubscription } from "../../service/billing/plan-changes.ts";
 import { listHistory } from "../../service/queries.ts";
 import { listQuotas } from "../../service/usage.ts";
-import { getUserOverview, searchUsers, setUserRole } from "../../service/users.ts";
+import { endUserSessions, getUserOverview, searchUsers, setUserRole } from "../../service/users.ts";
 import { adminProcedure } from "../../trpc.ts";
 
-/** Finding and inspecting users; changing roles. */
+/** Finding and inspecting users; changing roles; ending their sessions. */
 export const adminUsersRouter = {
   search: adminProcedure
     .input(SearchUsersInput)
@@ -43,4 +45,9 @@ export const adminUsersRouter = {
     .input(SetRoleInput)
     .output(UserRole)
     .mutation(({ ctx, input }) => setUserRole(ctx.db, ctx.actor, input)),
+
+  endSessions: adminProcedure
+    .input(EndSessionsInput)
+    .output(UserSessionsEnded)
+    .mutation(({ ctx, input }) => endUserSessions(ctx.db, ctx.actor, input)),
 } satisfies TRPCRouterRecord;

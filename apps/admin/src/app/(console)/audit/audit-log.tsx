@@ -22,6 +22,7 @@ const actions = [
   "credits.bulk_grant",
   "purchase.refund",
   "user.role",
+  "user.sessions_ended",
   "subscription.tier",
   "subscription.cancel",
   "subscription.cancel_at_period_end",

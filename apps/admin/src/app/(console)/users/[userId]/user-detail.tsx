@@ -28,6 +28,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { AdjustCredits } from "./adjust-credits.tsx";
+import { EndSessionsButton } from "./end-sessions-button.tsx";
 import { RefundButton } from "./refund-button.tsx";
 import { RoleButton } from "./role-button.tsx";
 import type { Plans } from "./subscription-actions.tsx";
@@ -66,13 +67,14 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
             )}
           </p>
         </div>
-        <div className="flex gap-2">
+        <div className="flex flex-wrap gap-2">
           <Link
             href={`/audit?user=${user.id}`}
             className="rounded-lg px-3 py-2 text-sm font-semibold text-brand-600 ring-1 ring-brand-100 hover:bg-brand-50"
           >
             Audit entries
           </Link>
+          <EndSessionsButton userId={user.id} email={user.email} />
           <RoleButton userId={user.id} role={user.role} />
         </div>
       </div>
