@@ -74,7 +74,7 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
           >
             Audit entries
           </Link>
-          <EndSessionsButton userId={user.id} email={user.email} />
+          {user.email && <EndSessionsButton userId={user.id} email={user.email} />}
           <RoleButton userId={user.id} role={user.role} />
         </div>
       </div>
