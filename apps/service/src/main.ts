@@ -11,13 +11,13 @@ import { createServiceServer } from "./server.ts";
 const env = readServiceEnv(process.env);
 const deps = restDependenciesFrom(process.env);
 const server = createServiceServer(deps);
-const grpcServer = createGrpcServer(deps);
+const grpc = createGrpcServer(deps);
 server.listen(env.SERVICE_PORT, env.SERVICE_HOST);
-grpcServer.listen(env.GRPC_PORT, env.SERVICE_HOST);
-await Promise.all([once(server, "listening"), once(grpcServer, "listening")]);
+grpc.server.listen(env.GRPC_PORT, env.SERVICE_HOST);
+await Promise.all([once(server, "listening"), once(grpc.server, "listening")]);
 const host = env.SERVICE_HOST === "0.0.0.0" ? "localhost" : env.SERVICE_HOST;
 const { port } = server.address() as AddressInfo;
-const { port: grpcPort } = grpcServer.address() as AddressInfo;
+const { port: grpcPort } = grpc.server.address() as AddressInfo;
 console.log(
   `credits service on http://${host}:${port} (REST under /api, reference at /api/docs), gRPC on ${host}:${grpcPort}`,
 );
@@ -25,11 +25,10 @@ console.log(
 // A rolling deploy sends SIGTERM: stop taking connections, let requests in flight finish.
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
-    const closed = (close: (done: () => void) => void) => new Promise<void>((r) => close(r));
-    void Promise.all([
-      closed((done) => server.close(() => done())),
-      closed((done) => grpcServer.close(() => done())),
-    ]).then(() => disconnectDb().finally(() => process.exit(0)));
+    const restClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    void Promise.all([restClosed, grpc.close()]).then(() =>
+      disconnectDb().finally(() => process.exit(0)),
+    );
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   });

@@ -247,6 +247,9 @@ describe("the gRPC CreditService", () => {
       expect(error?.code, `${method} ${JSON.stringify(request)}`).toBe(status.INVALID_ARGUMENT);
       expect(error?.details).toMatch(message);
     }
+    const huge = { user_id: userId, credits: 1, report_id: "r", report_name: "x".repeat(70_000) };
+    const tooLarge = await call(client, "UseCredits", huge, auth());
+    expect(tooLarge.error?.code).toBe(status.RESOURCE_EXHAUSTED);
     const stream = await collect(client, "ListUserPurchases", { user_id: "" }, auth());
     expect(stream.error?.code).toBe(status.INVALID_ARGUMENT);
     expect((await restBalance(userId)).platform_user_id).toBeNull();
@@ -313,4 +316,13 @@ describe("the gRPC CreditService", () => {
       expect(empty).toEqual({ messages: [] });
     }
   }, 30_000);
+
+  it("stops within seconds on SIGTERM although a client keeps its session open", async () => {
+    expect(
+      (await call(client, "GetAppBalance", { app_id: "default" }, auth())).response,
+    ).toBeDefined();
+    const started = Date.now();
+    await service.stop();
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
 });
