@@ -25,7 +25,7 @@ console.log(
     .join(", ")}`,
 );
 console.log(
-  "▸ starting apps/web on http://localhost:3000, apps/admin on http://localhost:3001 and the credits service (apps/service) on http://localhost:3002",
+  "▸ starting apps/web on http://localhost:3000, apps/admin on http://localhost:3001 and the credits service (apps/service) on http://localhost:3002 (gRPC on localhost:3003)",
 );
 
 // Ctrl-C reaches turbo through run(); once the apps are down, the database stops too.

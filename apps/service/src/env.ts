@@ -8,8 +8,10 @@ import { z } from "zod";
 export const serviceEnvSchema = databaseEnvSchema.extend({
   ...billingEnvSchema.shape,
   ...serviceApiEnvSchema.shape,
-  /** The port of the REST API (and, later, gRPC on the same port). */
+  /** The port of the REST API. */
   SERVICE_PORT: z.coerce.number().int().min(0).max(65_535).default(3002),
+  /** The port of the gRPC CreditService (h2c); its own, as HTTP/2 does not share node:http's. */
+  GRPC_PORT: z.coerce.number().int().min(0).max(65_535).default(3003),
   /** The address to listen on: every interface by default, as a deployable service does. */
   SERVICE_HOST: z.string().min(1).default("0.0.0.0"),
 });

@@ -1,26 +1,34 @@
-// `pnpm --filter @credits/service start` (and `dev`): the credits service as its own process.
+// `pnpm --filter @credits/service start` (and `dev`): the credits service as its own process, the
+// REST API on SERVICE_PORT and the gRPC CreditService on GRPC_PORT.
+import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { restDependenciesFrom } from "@credits/credits/node";
 import { disconnectDb } from "@credits/db";
 import { readServiceEnv } from "./env.ts";
+import { createGrpcServer } from "./grpc-server.ts";
 import { createServiceServer } from "./server.ts";
 
 const env = readServiceEnv(process.env);
-const server = createServiceServer(restDependenciesFrom(process.env));
-server.listen(env.SERVICE_PORT, env.SERVICE_HOST, () => {
-  const { port } = server.address() as AddressInfo;
-  const host = env.SERVICE_HOST === "0.0.0.0" ? "localhost" : env.SERVICE_HOST;
-  console.log(
-    `credits service on http://${host}:${port} (REST under /api, reference at /api/docs)`,
-  );
-});
+const deps = restDependenciesFrom(process.env);
+const server = createServiceServer(deps);
+const grpc = createGrpcServer(deps);
+server.listen(env.SERVICE_PORT, env.SERVICE_HOST);
+grpc.server.listen(env.GRPC_PORT, env.SERVICE_HOST);
+await Promise.all([once(server, "listening"), once(grpc.server, "listening")]);
+const host = env.SERVICE_HOST === "0.0.0.0" ? "localhost" : env.SERVICE_HOST;
+const { port } = server.address() as AddressInfo;
+const { port: grpcPort } = grpc.server.address() as AddressInfo;
+console.log(
+  `credits service on http://${host}:${port} (REST under /api, reference at /api/docs), gRPC on ${host}:${grpcPort}`,
+);
 
 // A rolling deploy sends SIGTERM: stop taking connections, let requests in flight finish.
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
-    server.close(() => {
-      void disconnectDb().finally(() => process.exit(0));
-    });
+    const restClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    void Promise.all([restClosed, grpc.close()]).then(() =>
+      disconnectDb().finally(() => process.exit(0)),
+    );
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   });

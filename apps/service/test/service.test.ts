@@ -19,6 +19,7 @@ beforeAll(async () => {
     env: {
       ...process.env,
       SERVICE_PORT: "0",
+      GRPC_PORT: "0",
       SERVICE_HOST: "127.0.0.1",
       CREDITS_SERVICE_TOKEN: serviceToken,
       NODE_ENV: "production",

@@ -1,0 +1,103 @@
+// What every gRPC call goes through before its service function runs, the same checks as the REST
+// API (rest/handler.ts) on gRPC metadata: the bearer token and its scope, the token's and the user's
+// rate limits (the same limiter and counters), the idempotency key; and how any failure is answered
+// as a gRPC status (domain errors through the one table in errors.ts).
+import { randomUUID } from "node:crypto";
+import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
+import { asDomainError, domainErrorAnswers } from "../errors.ts";
+import { log } from "../observability/logger.ts";
+import type { RestDependencies } from "../rest/handler.ts";
+import { IdempotencyKey } from "../schemas/common.ts";
+import { type TokenScope, type VerifiedToken, verifyServiceToken } from "../service/tokens.ts";
+import type { Actor } from "../service/types.ts";
+
+export interface CallContext {
+  actor: Actor;
+  token: VerifiedToken;
+}
+
+async function authenticate(deps: RestDependencies, ctx: HandlerContext): Promise<VerifiedToken> {
+  const header = ctx.requestHeader.get("authorization") ?? "";
+  const match = /^Bearer ([\x21-\x7e]{1,300})$/.exec(header);
+  if (!match?.[1]) {
+    throw new ConnectError(
+      "Send a service token as metadata: `authorization: Bearer <token>`.",
+      Code.Unauthenticated,
+    );
+  }
+  const token = await verifyServiceToken(deps.db, match[1], deps.config.bootstrapToken);
+  if (!token)
+    throw new ConnectError("This token is not valid or was revoked.", Code.Unauthenticated);
+  return token;
+}
+
+/** Counts the call against `key`; RESOURCE_EXHAUSTED with a `retry-after` trailer when over. */
+async function rateLimit(
+  deps: RestDependencies,
+  ctx: HandlerContext,
+  key: string,
+  limit: number,
+  what: string,
+): Promise<void> {
+  let result: Awaited<ReturnType<RestDependencies["limiter"]["hit"]>>;
+  try {
+    result = await deps.limiter.hit(key, limit, 60_000);
+  } catch {
+    // Limits protect the service; they must not take it down with the counter store.
+    log("warn", "rate limiter unavailable; request allowed", { key: key.split(":")[0] });
+    return;
+  }
+  if (!result.allowed) {
+    const seconds = Math.max(1, Math.ceil(result.resetMs / 1000));
+    ctx.responseTrailer.set("retry-after", String(seconds));
+    throw new ConnectError(
+      `Too many requests for this ${what}; at most ${limit} a minute. Retry in ${seconds} s.`,
+      Code.ResourceExhausted,
+    );
+  }
+}
+
+/** Authenticates the call, checks the scope and the limits (the user's when the call names one). */
+export async function admit(
+  deps: RestDependencies,
+  ctx: HandlerContext,
+  scope: TokenScope,
+  userRef?: string,
+): Promise<CallContext> {
+  const token = await authenticate(deps, ctx);
+  if (!token.scopes.includes(scope)) {
+    throw new ConnectError(`This token lacks the "${scope}" scope.`, Code.PermissionDenied);
+  }
+  const { limits } = deps.config;
+  await rateLimit(deps, ctx, `token:${token.id}`, limits.tokenPerMinute, "token");
+  if (userRef !== undefined) {
+    await rateLimit(deps, ctx, `user:${userRef}`, limits.userPerMinute, "user");
+  }
+  return { token, actor: { type: "SERVICE", id: token.id } };
+}
+
+/** The `idempotency-key` metadata of a mutation, or a fresh key when the caller sent none. */
+export function idempotencyKeyOf(ctx: HandlerContext): string {
+  const given = ctx.requestHeader.get("idempotency-key");
+  if (given === null) return randomUUID();
+  const parsed = IdempotencyKey.safeParse(given);
+  if (!parsed.success) {
+    throw new ConnectError(
+      `idempotency-key: ${parsed.error.issues[0]?.message ?? "is not valid"}`,
+      Code.InvalidArgument,
+    );
+  }
+  return parsed.data;
+}
+
+/** The status a failure is answered with; faults become INTERNAL with nothing of their cause. */
+export function grpcErrorOf(error: unknown, method: string): ConnectError {
+  if (error instanceof ConnectError) return error;
+  const domain = asDomainError(error);
+  if (domain) return new ConnectError(domain.message, Code[domainErrorAnswers[domain.kind].grpc]);
+  log("error", "grpc call failed", {
+    error: error instanceof Error ? error.constructor.name : typeof error,
+    method,
+  });
+  return new ConnectError("The service failed to answer; retry later.", Code.Internal);
+}
