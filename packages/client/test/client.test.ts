@@ -27,6 +27,7 @@ describe("@credits/client against apps/service", () => {
   it.each([
     ["a numeric id", numericId()],
     ["a string id", stringId()],
+    ["an id with every allowed punctuation", `org:7@tenant-a.${stringId()}`],
   ])("adds, deducts, reads the balance and history by %s", async (_, userId) => {
     expect(await client.balance(userId)).toMatchObject({ user_id: String(userId), balance: 0 });
 
@@ -69,6 +70,12 @@ describe("@credits/client against apps/service", () => {
     expect(invalid).toBeInstanceOf(CreditsApiError);
     expect(invalid).toMatchObject({ status: 400, code: "invalid_request" });
     expect((invalid as CreditsApiError).details).toHaveProperty("body.amount");
+
+    // An id is one path segment, whatever it holds: it cannot reach another route.
+    const outside = await client
+      .balance("../../subscriptions/42")
+      .catch((caught: unknown) => caught);
+    expect(outside).toMatchObject({ status: 400, code: "invalid_request" });
 
     const unauthorized = await createCreditsClient({ baseUrl: service.url, token: "wrong-token" })
       .balance(42)

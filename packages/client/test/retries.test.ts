@@ -170,5 +170,9 @@ describe("retries", () => {
     expect(sent).toHaveLength(3);
     expect(new Set(sent).size).toBe(1);
     expect(sent[0]).toBeTruthy();
+
+    sent.length = 0;
+    await expect(client.balance(42)).rejects.toBeInstanceOf(CreditsNetworkError);
+    expect(sent).toEqual([null, null, null]);
   });
 });
