@@ -26,8 +26,8 @@ export class CreditsApiError extends Error {
 export class InsufficientCreditsError extends CreditsApiError {
   readonly available: number;
 
-  constructor(message: string, details: Record<string, unknown>) {
-    super(402, "insufficient_credits", message, details);
+  constructor(code: string, message: string, details: Record<string, unknown>) {
+    super(402, code, message, details);
     this.name = "InsufficientCreditsError";
     this.available = typeof details.available === "number" ? details.available : 0;
   }
@@ -66,6 +66,6 @@ export function creditsApiErrorOf(response: Response, body: unknown): CreditsApi
     );
   }
   const { code, message, details = {} } = body.error;
-  if (response.status === 402) return new InsufficientCreditsError(message, details);
+  if (response.status === 402) return new InsufficientCreditsError(code, message, details);
   return new CreditsApiError(response.status, code, message, details, retryAfterSeconds);
 }
