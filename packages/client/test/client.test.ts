@@ -33,7 +33,11 @@ describe("@credits/client against apps/service", () => {
 
     const added = await client.add(userId, { amount: 100, description: "Welcome credits" });
     expect(added).toMatchObject({ success: true, balance: 100, available: 100 });
-    const paid = await client.deduct(userId, { amount: 30, description: "Report generation" });
+    const paid = await client.deduct(userId, {
+      amount: 30,
+      description: "Report generation",
+      created_by: "report-worker",
+    });
     expect(paid).toMatchObject({ success: true, balance: 70 });
 
     const balance = await client.balance(userId);
@@ -41,9 +45,11 @@ describe("@credits/client against apps/service", () => {
     expect(balance.balance).toBe(70);
     expect(balance.platform_user_id).toMatch(/^[0-9a-f-]{36}$/);
     const history = await client.history(userId, { limit: 10 });
-    expect(history.transactions.map((entry) => [entry.type, entry.amount])).toEqual([
-      ["SPEND", -30],
-      ["GRANT", 100],
+    expect(
+      history.transactions.map((entry) => [entry.type, entry.amount, entry.created_by]),
+    ).toEqual([
+      ["SPEND", -30, "report-worker"],
+      ["GRANT", 100, null],
     ]);
   });
 

@@ -2,6 +2,40 @@
 // Do not edit: change the REST routes or schemas in @credits/credits and regenerate.
 
 export interface paths {
+    "/api/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Creates or updates a customer by your id for the user, with an optional email and name (idempotent). An email is set only on a customer without one. */
+        post: operations["postApiCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A customer by your id for the user or this platform's user id. */
+        get: operations["getApiCustomersBy_userId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/credits/{userId}/balance": {
         parameters: {
             query?: never;
@@ -301,6 +335,206 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    postApiCustomers: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key and body replay the first response; the same key with another body is a 409. Without it the request runs once with a generated key. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    id: string;
+                    /** Format: email */
+                    email?: string;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user_id: string;
+                        /** Format: uuid */
+                        platform_user_id: string;
+                        external_id: string | null;
+                        email: string | null;
+                        name: string | null;
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `error.details` names each field and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the idempotency key was used for another request, or the object's state forbids it. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 64 KiB (whether or not Content-Length says so). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON: send it as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited or quota used up; see the Retry-After header. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something went wrong on the server; retry later. The message never carries internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiCustomersBy_userId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user_id: string;
+                        /** Format: uuid */
+                        platform_user_id: string;
+                        external_id: string | null;
+                        email: string | null;
+                        name: string | null;
+                        created_at: string;
+                    };
+                };
+            };
+            /** @description Invalid input: `error.details` names each field and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown user, hold or endpoint. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited or quota used up; see the Retry-After header. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something went wrong on the server; retry later. The message never carries internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getApiCreditsBy_userIdBalance: {
         parameters: {
             query?: {
@@ -406,6 +640,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     amount: number;
                     description: string;
                     /** @default default */
@@ -536,6 +771,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     amount: number;
                     description: string;
                     /** @default default */
@@ -686,7 +922,8 @@ export interface operations {
                             balance: number;
                             description: string;
                             created_at: string;
-                            created_by: {
+                            created_by: string | null;
+                            actor: {
                                 type: string;
                                 id: string | null;
                             };
@@ -768,6 +1005,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     to_user_id: string;
                     amount: number;
                     description?: string;
@@ -918,6 +1156,11 @@ export interface operations {
                             /** @enum {string} */
                             status: "COMPLETED" | "REFUNDED" | "PARTIALLY_REFUNDED";
                             created_at: string;
+                            created_by: string | null;
+                            actor: {
+                                type: string;
+                                id: string | null;
+                            };
                         }[];
                         next_cursor: string | null;
                     };
@@ -996,6 +1239,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     /** @default default */
                     app_id?: string;
                     item_id: string;
@@ -1129,6 +1373,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     amount: number;
                     ttl_seconds: number;
                     description: string;
@@ -1266,6 +1511,7 @@ export interface operations {
             content: {
                 "application/json": {
                     amount: number;
+                    created_by?: string;
                 };
             };
         };
@@ -1979,6 +2225,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     /** @enum {string} */
                     feature: "reports" | "api_calls" | "exports" | "ai_generations";
                     /** @default 1 */
