@@ -1,6 +1,9 @@
 // The gRPC CreditService of apps/service through an independent client (@grpc/grpc-js loading the
 // same .proto): every RPC, the same ids as REST, auth and scopes, idempotency, the status codes,
 // and a stream of 10,000 ledger entries read page by page.
+//
+// One file past 300 lines on purpose: every case talks to the one service process started for the
+// file (it takes seconds to start), each RPC in the order a backend meets them.
 import { createHash, randomInt, randomUUID } from "node:crypto";
 import { createDatabaseClient, type Database } from "@credits/db";
 import { status } from "@grpc/grpc-js";
