@@ -42,7 +42,7 @@ export async function activeSessionUser(db: Sql, token: JWT): Promise<SessionUse
   const session = sessionOf(token);
   if (!session) return null;
   const rows = await db.$queryRaw<SessionUser[]>`
-    SELECT u.id, u.email, u.role::text AS role, u.name FROM users u
+    SELECT u.id, coalesce(u.email, '') AS email, u.role::text AS role, u.name FROM users u
     WHERE u.id = ${session.userId}::uuid AND u.session_version = ${session.version}
       AND NOT EXISTS (SELECT 1 FROM revoked_sessions r WHERE r.session_id = ${session.sessionId}::uuid)`;
   return rows[0] ?? null;
