@@ -7,6 +7,7 @@ import { getServerSession } from "next-auth";
 import { decode, encode } from "next-auth/jwt";
 import { afterAll, describe, expect, it } from "vitest";
 import { createAuthOptions } from "../src/options.ts";
+import { newSessionClaims } from "../src/sessions.ts";
 
 const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 2 });
 const unreachable = createDatabaseClient("postgresql://postgres@127.0.0.1:1/postgres", {
@@ -48,7 +49,7 @@ describe("a session while the database cannot be reached", () => {
     });
     const secret = createAuthOptions(() => db).secret ?? "";
     const token = await encode({
-      token: { sub: user.id, email: user.email, role: "USER" },
+      token: { sub: user.id, email: user.email, role: "USER", ...newSessionClaims(0) },
       secret,
     });
 
