@@ -1,49 +1,21 @@
 // The standalone service as a process, as another backend meets it: the original design's client
 // code against it (its fetch with a Bearer token and the backend's own user ids), and the
 // operational endpoints a deployment probes.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomInt, randomUUID } from "node:crypto";
-import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningService, startService } from "./service-process.ts";
 
 const serviceToken = `test-service-token-${randomUUID()}`;
-const appDir = fileURLToPath(new URL("..", import.meta.url));
-let service: ChildProcess;
+let service: RunningService;
 let CREDITS_SERVICE_URL = "";
 
 beforeAll(async () => {
-  if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL must point at the test database");
-  service = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: appDir,
-    env: {
-      ...process.env,
-      SERVICE_PORT: "0",
-      GRPC_PORT: "0",
-      SERVICE_HOST: "127.0.0.1",
-      CREDITS_SERVICE_TOKEN: serviceToken,
-      NODE_ENV: "production",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  // Its log keeps flowing after the first line, so the pipe is read to the end, not left.
-  let output = "";
-  CREDITS_SERVICE_URL = await new Promise<string>((resolve) => {
-    service.stdout?.on("data", (chunk) => {
-      output += String(chunk);
-      const url = /credits service on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url) resolve(url);
-    });
-    service.once("exit", () => resolve(""));
-  });
-  if (!CREDITS_SERVICE_URL) throw new Error(`the service did not start: ${output}`);
+  service = await startService({ CREDITS_SERVICE_TOKEN: serviceToken });
+  CREDITS_SERVICE_URL = service.restUrl;
 }, 60_000);
 
 afterAll(async () => {
-  if (service.exitCode === null) {
-    service.kill("SIGTERM");
-    await once(service, "exit");
-  }
+  await service?.stop();
 });
 
 /** The original design's integration code (its deduct route), with the backend's own user id. */
