@@ -8,6 +8,7 @@ import { asDomainError, domainErrorAnswers } from "../errors.ts";
 import { log } from "../observability/logger.ts";
 import type { RestDependencies } from "../rest/handler.ts";
 import { IdempotencyKey } from "../schemas/common.ts";
+import { bearerTokenOf, overLimit } from "../service/admission.ts";
 import { type TokenScope, type VerifiedToken, verifyServiceToken } from "../service/tokens.ts";
 import type { Actor } from "../service/types.ts";
 
@@ -17,15 +18,14 @@ export interface CallContext {
 }
 
 async function authenticate(deps: RestDependencies, ctx: HandlerContext): Promise<VerifiedToken> {
-  const header = ctx.requestHeader.get("authorization") ?? "";
-  const match = /^Bearer ([\x21-\x7e]{1,300})$/.exec(header);
-  if (!match?.[1]) {
+  const bearer = bearerTokenOf(ctx.requestHeader.get("authorization"));
+  if (!bearer) {
     throw new ConnectError(
       "Send a service token as metadata: `authorization: Bearer <token>`.",
       Code.Unauthenticated,
     );
   }
-  const token = await verifyServiceToken(deps.db, match[1], deps.config.bootstrapToken);
+  const token = await verifyServiceToken(deps.db, bearer, deps.config.bootstrapToken);
   if (!token)
     throw new ConnectError("This token is not valid or was revoked.", Code.Unauthenticated);
   return token;
@@ -39,16 +39,9 @@ async function rateLimit(
   limit: number,
   what: string,
 ): Promise<void> {
-  let result: Awaited<ReturnType<RestDependencies["limiter"]["hit"]>>;
-  try {
-    result = await deps.limiter.hit(key, limit, 60_000);
-  } catch {
-    // Limits protect the service; they must not take it down with the counter store.
-    log("warn", "rate limiter unavailable; request allowed", { key: key.split(":")[0] });
-    return;
-  }
-  if (!result.allowed) {
-    const seconds = Math.max(1, Math.ceil(result.resetMs / 1000));
+  const resetMs = await overLimit(deps.limiter, key, limit);
+  if (resetMs !== null) {
+    const seconds = Math.max(1, Math.ceil(resetMs / 1000));
     ctx.responseTrailer.set("retry-after", String(seconds));
     throw new ConnectError(
       `Too many requests for this ${what}; at most ${limit} a minute. Retry in ${seconds} s.`,

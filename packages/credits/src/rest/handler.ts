@@ -8,7 +8,7 @@ import type { Database } from "@credits/db";
 import { closeConnection, readTextWithin } from "../http/body.ts";
 import { observeRequest } from "../http/observe.ts";
 import { logFailure } from "../observability/failures.ts";
-import { log } from "../observability/logger.ts";
+import { bearerTokenOf, overLimit } from "../service/admission.ts";
 import { runOnceForKey } from "../service/idempotency.ts";
 import { type VerifiedToken, verifyServiceToken } from "../service/tokens.ts";
 import type { BillingConfig } from "../stripe/config.ts";
@@ -39,9 +39,8 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 }
 
 async function authenticate(request: Request, deps: RestDependencies): Promise<VerifiedToken> {
-  const header = request.headers.get("authorization") ?? "";
-  const match = /^Bearer ([\x21-\x7e]{1,300})$/.exec(header);
-  if (!match?.[1]) {
+  const bearer = bearerTokenOf(request.headers.get("authorization"));
+  if (!bearer) {
     throw new RestError(
       401,
       "unauthorized",
@@ -52,7 +51,7 @@ async function authenticate(request: Request, deps: RestDependencies): Promise<V
       },
     );
   }
-  const token = await verifyServiceToken(deps.db, match[1], deps.config.bootstrapToken);
+  const token = await verifyServiceToken(deps.db, bearer, deps.config.bootstrapToken);
   if (!token) {
     throw new RestError(401, "unauthorized", "This token is not valid or was revoked.", undefined, {
       "www-authenticate": 'Bearer error="invalid_token"',
@@ -62,21 +61,14 @@ async function authenticate(request: Request, deps: RestDependencies): Promise<V
 }
 
 async function rateLimit(deps: RestDependencies, key: string, limit: number, what: string) {
-  let result: Awaited<ReturnType<RateLimiter["hit"]>>;
-  try {
-    result = await deps.limiter.hit(key, limit, 60_000);
-  } catch {
-    // Limits protect the service; they must not take it down with the counter store.
-    log("warn", "rate limiter unavailable; request allowed", { key: key.split(":")[0] });
-    return;
-  }
-  if (!result.allowed) {
+  const resetMs = await overLimit(deps.limiter, key, limit);
+  if (resetMs !== null) {
     throw new RestError(
       429,
       "rate_limited",
       `Too many requests for this ${what}; at most ${limit} a minute. Retry after the time in Retry-After.`,
-      { limit, retry_after_seconds: Math.ceil(result.resetMs / 1000) },
-      { "retry-after": String(Math.max(1, Math.ceil(result.resetMs / 1000))) },
+      { limit, retry_after_seconds: Math.ceil(resetMs / 1000) },
+      { "retry-after": String(Math.max(1, Math.ceil(resetMs / 1000))) },
     );
   }
 }
