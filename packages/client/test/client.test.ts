@@ -1,6 +1,7 @@
 // @credits/client against the running apps/service: the calls another backend makes, by its own
 // ids (numeric and string), with typed answers and typed errors, and retries that apply once.
 import { randomInt, randomUUID } from "node:crypto";
+import { type RunningService, startService } from "@credits/service/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CreditsApiError,
@@ -8,14 +9,15 @@ import {
   createCreditsClient,
   InsufficientCreditsError,
 } from "../src/index.ts";
-import { type RunningService, startService } from "./service-process.ts";
 
+// A bootstrap token made for this run, which the service accepts with every scope.
+const serviceToken = `test-client-token-${randomUUID()}`;
 let service: RunningService;
 let client: CreditsClient;
 
 beforeAll(async () => {
-  service = await startService();
-  client = createCreditsClient({ baseUrl: service.url, token: service.token });
+  service = await startService({ CREDITS_SERVICE_TOKEN: serviceToken });
+  client = createCreditsClient({ baseUrl: service.restUrl, token: serviceToken });
 }, 60_000);
 
 afterAll(() => service?.stop());
@@ -83,7 +85,10 @@ describe("@credits/client against apps/service", () => {
       .catch((caught: unknown) => caught);
     expect(outside).toMatchObject({ status: 400, code: "invalid_request" });
 
-    const unauthorized = await createCreditsClient({ baseUrl: service.url, token: "wrong-token" })
+    const unauthorized = await createCreditsClient({
+      baseUrl: service.restUrl,
+      token: "wrong-token",
+    })
       .balance(42)
       .catch((caught: unknown) => caught);
     expect(unauthorized).toMatchObject({ status: 401, code: "unauthorized" });
@@ -106,8 +111,8 @@ describe("@credits/client against apps/service", () => {
     // The first deduct reaches the service and is applied, but its answer never arrives.
     let lost = 0;
     const flaky = createCreditsClient({
-      baseUrl: service.url,
-      token: service.token,
+      baseUrl: service.restUrl,
+      token: serviceToken,
       retryDelay: { baseMs: 10 },
       fetch: async (request) => {
         const response = await fetch(request);
