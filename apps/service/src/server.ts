@@ -55,7 +55,7 @@ export async function handleServiceRequest(
   outgoing: ServerResponse,
 ): Promise<void> {
   const operational = operationalResponse(deps, incoming);
-  if (operational) await writeFetchResponse(incoming, outgoing, await operational);
+  if (operational) await writeFetchResponse(outgoing, await operational);
   else await respondWithRest(deps, incoming, outgoing);
 }
 

@@ -4,10 +4,10 @@ import { expect, test } from "@playwright/test";
 import { e2eServiceToken, firstInstanceUrl } from "./environment.ts";
 
 // The running app (`next start`) on one keep-alive connection, as a proxy in front of it uses one:
-// a chunked body over the limit, then another request behind it. The 413 must say
-// `Connection: close` and the app must close the connection cleanly, so that no request sent
-// after it is misread as the rest of the body or left unanswered; REST (a Pages-Router route on
-// the package's Node adapter) and the Stripe webhook (an App-Router route) alike.
+// a chunked body over the limit, then another request behind it. The app answers 413, reads the
+// rest of the body and drops it, and answers the request behind it: nothing sent after a refused
+// body is misread or left unanswered. REST (a Pages-Router route on the package's Node adapter),
+// the Stripe webhook and tRPC (App-Router routes) alike.
 
 /** The status lines and `connection` headers received on one socket, and how it ended. */
 function onOneConnection(bytes: Buffer): Promise<{ answers: string[]; end: string }> {
@@ -52,25 +52,30 @@ function oversizedThenAnother(path: string, headers: string): Buffer {
       `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
     ),
     ...chunks,
-    Buffer.from("0\r\n\r\nGET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+    Buffer.from("0\r\n\r\nGET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
   ]);
 }
 
-test("[WEB][API] a REST body over the limit gets 413 and a closed connection, never a misread next request", async () => {
+test("[WEB][API] a REST body over the limit gets 413, and the request behind it its own answer", async () => {
   const sent = await onOneConnection(
     oversizedThenAnother(
       `/api/credits/${randomUUID()}/add`,
       `Authorization: Bearer ${e2eServiceToken}\r\n`,
     ),
   );
-  expect(sent).toEqual({ answers: ["413 close"], end: "closed" });
+  expect(sent).toEqual({ answers: ["413 keep-alive", "200 close"], end: "closed" });
 });
 
-test("[WEB][API] a webhook body over the limit gets 413 and a closed connection, never a misread next request", async () => {
+test("[WEB][API] a webhook body over the limit gets 413, and the request behind it its own answer", async () => {
   const sent = await onOneConnection(
     oversizedThenAnother("/api/webhooks/stripe", "Stripe-Signature: t=1,v1=x\r\n"),
   );
-  expect(sent).toEqual({ answers: ["413 close"], end: "closed" });
+  expect(sent).toEqual({ answers: ["413 keep-alive", "200 close"], end: "closed" });
+});
+
+test("[WEB][API] a tRPC body over the limit gets 413, and the request behind it its own answer", async () => {
+  const sent = await onOneConnection(oversizedThenAnother("/api/trpc/auth.signUp", ""));
+  expect(sent).toEqual({ answers: ["413 keep-alive", "200 close"], end: "closed" });
 });
 
 test("[WEB][API] a connection whose requests were read is kept alive for the next one", async () => {

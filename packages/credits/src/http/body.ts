@@ -1,24 +1,61 @@
 // Reading request bodies with a size limit that holds whether or not the client declares the size:
 // a chunked upload without content-length is read as a stream and dropped at the limit, so an
-// endless body costs at most the limit in memory, never the whole of it. The connection of a body
-// refused so cannot carry another request: the rest of the body is still on it.
+// endless body costs at most the limit in memory, never the whole of it.
+//
+// What is left of a refused body is still on the connection, in front of any next request. It is
+// read and dropped after the answer (discardRest), within bounds: a connection whose body ends
+// soon carries the next request as usual, and a client still sending gets its answer rather than
+// a reset. (Closing at once instead resets the connection under a client that is still writing,
+// which then often loses the answer; a kept-alive connection with the body unread never reads the
+// next request.)
+
+/** How long and how much of a refused body is still read, to be dropped. */
+const discardLimits = { ms: 5_000, bytes: 4 * 1024 * 1024, graceMs: 250 };
 
 /**
- * Headers of the answer to a body refused unread. What is left of the body would be read as the
- * next request, so the connection closes after the answer; a keep-alive proxy would otherwise send
- * another client's request into it.
+ * Reads and drops the rest of a body in the background, until it ends, or 5 seconds have passed,
+ * or more than 4 MiB came once the answer has had a quarter second to go out; then the body is
+ * cancelled and its connection closed (by the Node adapter at once, node-server.ts; by Next.js's
+ * App-Router routes at its keep-alive timeout).
  */
-export const closeConnection = { connection: "close" } as const;
+export function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): void {
+  const started = Date.now();
+  const cutOff = () => reader.cancel().catch(() => undefined);
+  const timer = setTimeout(cutOff, discardLimits.ms);
+  timer.unref();
+  // From the next turn of the event loop: the answer is written first.
+  setImmediate(async () => {
+    let dropped = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        dropped += value.byteLength;
+        if (dropped > discardLimits.bytes && Date.now() - started > discardLimits.graceMs) {
+          await cutOff();
+          break;
+        }
+      }
+    } catch {
+      // The client went away, or the body was cut off: nothing is left to drop.
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+}
 
 /**
  * The body as UTF-8 text, or null when it is larger than `maxBytes` (declared so by
- * content-length, or found so while streaming, in which case the rest is never read).
+ * content-length, or found so while streaming); the rest of a refused body is dropped.
  */
 export async function readTextWithin(request: Request, maxBytes: number): Promise<string | null> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > maxBytes) return null;
   if (!request.body) return "";
   const reader = request.body.getReader();
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > maxBytes) {
+    discardRest(reader);
+    return null;
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -26,9 +63,7 @@ export async function readTextWithin(request: Request, maxBytes: number): Promis
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      // Not cancelled: under Node that destroys the socket before the 413 is sent. The answer
-      // closes the connection instead (closeConnection).
-      reader.releaseLock();
+      discardRest(reader);
       return null;
     }
     chunks.push(value);

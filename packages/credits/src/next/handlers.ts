@@ -61,8 +61,8 @@ async function contextOf(createContext: ContextFactory, request: Request) {
 /**
  * The `/api/trpc` route handler both apps mount, with their own way to resolve the caller. Each
  * request gets a request id and is counted in the metrics (each procedure on its own, trpc.ts).
- * Bodies over `maxTrpcBodyBytes` are refused with 413 and the connection closed (what is left of
- * the body is never read); domain errors' headers (Retry-After) are sent with their answers.
+ * Bodies over `maxTrpcBodyBytes` are refused with 413 (what is left of the body is dropped after
+ * the answer, http/body.ts); domain errors' headers (Retry-After) are sent with their answers.
  */
 export function createTrpcRouteHandler(createContext: ContextFactory) {
   return (request: Request) =>
@@ -89,7 +89,6 @@ export function createTrpcRouteHandler(createContext: ContextFactory) {
           }
         },
       });
-      if (limited.tooLarge) response.headers.set("connection", "close");
       return response;
     });
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { RateLimiter } from "@credits/auth";
 import type { Database } from "@credits/db";
-import { closeConnection, readTextWithin } from "../http/body.ts";
+import { readTextWithin } from "../http/body.ts";
 import { observeRequest } from "../http/observe.ts";
 import { logFailure } from "../observability/failures.ts";
 import { bearerTokenOf, overLimit } from "../service/admission.ts";
@@ -80,8 +80,6 @@ async function readBody(request: Request): Promise<unknown> {
       413,
       "payload_too_large",
       `The body must be at most ${maxBodyBytes} bytes.`,
-      undefined,
-      closeConnection,
     );
   }
   if (text.trim() === "") return {};

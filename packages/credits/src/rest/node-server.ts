@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { discardRest } from "../http/body.ts";
 import { handleRestRequest, invalidTargetResponse, type RestDependencies } from "./handler.ts";
 
 export interface NodeRestServer {
@@ -19,22 +20,15 @@ export async function respondWithRest(
 ): Promise<void> {
   const request = fetchRequestOf(incoming);
   const response = request ? await handleRestRequest(request, deps) : invalidTargetResponse();
-  await writeFetchResponse(incoming, outgoing, response);
+  await writeFetchResponse(outgoing, response);
+  // A body the handler refused before reading it (a bad token, an unknown route) is still on the
+  // connection: it is dropped as a refused body is (http/body.ts). Node drops unwrapped ones itself.
+  if (request?.body && !request.body.locked) discardRest(request.body.getReader());
 }
 
-/**
- * Sends a Fetch-API response on Node's. Answered before its body was all read (too large, or
- * refused before reading it), the rest of the body would be parsed as the next request, so the
- * connection closes after this answer.
- */
-export async function writeFetchResponse(
-  incoming: IncomingMessage,
-  outgoing: ServerResponse,
-  response: Response,
-) {
-  const headers = Object.fromEntries(response.headers);
-  if (!incoming.complete) headers.connection = "close";
-  outgoing.writeHead(response.status, headers);
+/** Sends a Fetch-API response on Node's. */
+export async function writeFetchResponse(outgoing: ServerResponse, response: Response) {
+  outgoing.writeHead(response.status, Object.fromEntries(response.headers));
   outgoing.end(Buffer.from(await response.arrayBuffer()));
 }
 
@@ -48,6 +42,10 @@ export function fetchRequestOf(incoming: IncomingMessage): Request | null {
   }
   // The body streams into the handler: nothing is read before it asks.
   const streamed = incoming.method !== "GET" && incoming.method !== "HEAD";
+  // A body that ends before it is complete was cut off (http/body.ts): its connection cannot carry
+  // another request. Once the answer is out Node has let go of the socket, so it is closed here.
+  const socket = incoming.socket;
+  if (streamed) incoming.once("close", () => incoming.complete || socket.destroy());
   return new Request(url, {
     method: incoming.method,
     headers: Object.entries(incoming.headers).flatMap(([name, value]) =>

@@ -8,7 +8,7 @@
 import { type Database, databaseUnavailableReason, Prisma } from "@credits/db";
 import Stripe from "stripe";
 import { CreditsError } from "../errors.ts";
-import { closeConnection, readTextWithin } from "../http/body.ts";
+import { readTextWithin } from "../http/body.ts";
 import { observeRequest } from "../http/observe.ts";
 import { log } from "../observability/logger.ts";
 import { metrics } from "../observability/metrics.ts";
@@ -191,7 +191,7 @@ export function handleStripeWebhookRequest(
     if (body === null) {
       return Response.json(
         { received: false, error: "The body is too large." },
-        { status: 413, headers: { ...headers, ...closeConnection } },
+        { status: 413, headers },
       );
     }
     const reply = await receiveStripeWebhook(
