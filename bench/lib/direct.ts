@@ -68,7 +68,7 @@ export async function naiveSpend(pool: pg.Pool, userId: number, amount: number):
 export async function ledgerSpend(pool: pg.Pool, userId: string, key: string): Promise<boolean> {
   const { rows } = await pool.query<{ outcome: string }>(
     `SELECT outcome FROM credits_debit('REST:bench', $1, 'credits.deduct', $1, $2::uuid, 'default',
-       1, 'SPEND', 'Benchmark spend', NULL, 'SERVICE', 'bench', NULL, NULL)`,
+       1, 'SPEND', 'Benchmark spend', NULL, 'SERVICE', 'bench', NULL, NULL, NULL)`,
     [key, userId],
   );
   return rows[0]?.outcome === "ok";
