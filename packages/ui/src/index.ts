@@ -3,6 +3,7 @@ export { Button } from "./button.tsx";
 export { Alert, Badge, Card, CardTitle, EmptyState, Skeleton } from "./card.tsx";
 export { cn } from "./cn.ts";
 export { ConfirmWithReasonDialog } from "./confirm-with-reason-dialog.tsx";
+export { CopyField } from "./copy-field.tsx";
 export { CreditAmountField, creditAmountProblem } from "./credit-amount.tsx";
 export { ConfirmDialog } from "./dialog.tsx";
 export { Field } from "./field.tsx";
