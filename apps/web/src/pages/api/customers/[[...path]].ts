@@ -1,0 +1,9 @@
+// /api/customers and /api/customers/* — other backends' customers by their own ids (bearer
+// service tokens); see /api/docs. Optional catch-all: POST /api/customers has no segment after it.
+import { restApiRoute } from "@credits/credits/next/rest-api-route";
+
+// The handler reads the body itself (a stream stopped at its own limit) and writes its own response.
+// Next.js reads this object statically, so it is written out in each route file.
+export const config = { api: { bodyParser: false, responseLimit: false, externalResolver: true } };
+
+export default restApiRoute;
