@@ -22,6 +22,17 @@ export {
 } from "./sessions.ts";
 export { FailedSignInLimiter, type SignInAttempt, SignInThrottle } from "./sign-in-limits.ts";
 export {
+  createSignInLink,
+  describeSignInLink,
+  mayGetSignInLink,
+  RedeemSignInLinkInput,
+  redeemSignInLink,
+  SignInLinkError,
+  SignInLinkInput,
+  SignInLinkRefusedError,
+  signInLinkLifetimeMs,
+} from "./sign-in-links.ts";
+export {
   authenticate,
   ChangePasswordInput,
   changePassword,

@@ -26,7 +26,7 @@ export const PersonName = safeText()
  * and matter there: HMAC pads a short key with zeros, so "secret\u0000" would sign in as "secret",
  * and lone surrogates all encode as the same U+FFFD.
  */
-const NewPassword = safeText()
+export const NewPassword = safeText()
   .min(10, { error: "must be at least 10 characters" })
   .max(200, { error: "must be at most 200 characters" });
 

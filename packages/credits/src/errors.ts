@@ -2,7 +2,13 @@
 // are written for the person who sees them; `details` are the machine-readable facts (snake_case,
 // as the REST API sends them).
 import type { Code as GrpcCode } from "@connectrpc/connect";
-import { EmailTakenError, PasswordChangeError, TooManySignInAttemptsError } from "@credits/auth";
+import {
+  EmailTakenError,
+  PasswordChangeError,
+  SignInLinkError,
+  SignInLinkRefusedError,
+  TooManySignInAttemptsError,
+} from "@credits/auth";
 import { databaseUnavailableReason } from "@credits/db";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
 
@@ -210,6 +216,8 @@ export function asDomainError(error: unknown): CreditsError | null {
   if (error instanceof EmailTakenError) return new EmailInUseError(error.message);
   if (error instanceof PasswordChangeError)
     return new InvalidRequestError(error.message, error.field);
+  if (error instanceof SignInLinkError) return new InvalidRequestError(error.message, error.field);
+  if (error instanceof SignInLinkRefusedError) return new StateConflictError(error.message);
   if (error instanceof TooManySignInAttemptsError)
     return new TooManyAttemptsError(error.retryAfterMs);
   const unavailable = databaseUnavailableReason(error);

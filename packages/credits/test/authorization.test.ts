@@ -69,8 +69,13 @@ describe("the authorization matrix, read from the router", () => {
 
   it("lets anonymous callers reach the public procedures", async () => {
     const outcomes = await outcomesFor(callerFor(null), publicProcedures);
-    // auth.signUp is reached and refuses the missing input; the others answer.
-    expect(outcomes).toEqual({ ...everyOne(publicProcedures, "ok"), "auth.signUp": "BAD_REQUEST" });
+    // Those with an input are reached and refuse it missing; the others answer.
+    expect(outcomes).toEqual({
+      ...everyOne(publicProcedures, "ok"),
+      "auth.redeemSignInLink": "BAD_REQUEST",
+      "auth.signInLink": "BAD_REQUEST",
+      "auth.signUp": "BAD_REQUEST",
+    });
   });
 
   it("refuses signed-in users with exactly FORBIDDEN on every admin procedure", async () => {

@@ -25,6 +25,8 @@ export const procedures = Object.entries(
 
 /** Procedures anyone may call. One is added here on purpose, never by default. */
 export const publicProcedures = [
+  "auth.redeemSignInLink",
+  "auth.signInLink",
   "auth.signUp",
   "billing.creditPacks",
   "health.check",

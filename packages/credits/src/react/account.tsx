@@ -4,7 +4,7 @@ import { signInWithPassword, signOutHere } from "@credits/auth/react";
 import { Alert, Button, Card, CardTitle, Field, useToast } from "@credits/ui";
 import { useMutation } from "@tanstack/react-query";
 import type { FormEvent } from "react";
-import { describeError } from "./client.ts";
+import { describeError, fieldErrorMessage } from "./client.ts";
 import { useTRPC } from "./provider.tsx";
 
 /** To the sign-in page with a full load, so nothing of the ended session stays in the page. */
@@ -22,12 +22,8 @@ export function ChangePasswordForm({ email }: { email: string }) {
   const changePassword = useMutation(trpc.auth.changePassword.mutationOptions());
   const described = changePassword.error ? describeError(changePassword.error) : null;
   const fieldErrors = described?.data.fieldErrors;
-  // The schema's messages are phrases that follow the field's label; the service's are sentences.
-  const fieldMessage = (field: string, label: string) => {
-    const message = fieldErrors?.[field]?.[0];
-    if (!message) return null;
-    return /^[a-z]/.test(message) ? `${label} ${message}.` : message;
-  };
+  const fieldMessage = (field: string, label: string) =>
+    fieldErrorMessage(changePassword.error, field, label);
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -24,6 +24,16 @@ export function describeError(error: unknown): { message: string; code?: string;
 }
 
 /**
+ * The error of one form field, as a sentence: the schemas' messages are phrases that follow the
+ * field's label ("must be at least 10 characters"), the services' are sentences already.
+ */
+export function fieldErrorMessage(error: unknown, field: string, label: string): string | null {
+  const message = error ? describeError(error).data.fieldErrors?.[field]?.[0] : undefined;
+  if (!message) return null;
+  return /^[a-z]/.test(message) ? `${label} ${message}.` : message;
+}
+
+/**
  * One idempotency key per intended action: kept while the action is retried or double-clicked,
  * renewed once it has succeeded, so the next action is a new one.
  */

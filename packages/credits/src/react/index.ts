@@ -4,7 +4,7 @@
 export * from "../history-filter.ts";
 export * from "../plans.ts";
 export { AccountSettings } from "./account.tsx";
-export { describeError, useIdempotencyKey } from "./client.ts";
+export { describeError, fieldErrorMessage, useIdempotencyKey } from "./client.ts";
 export { AppDocument } from "./document.tsx";
 export { EntryRow, purchaseStatusLabels, typeLabel } from "./entry-row.tsx";
 export { HistoryFilters, NoMatchingEntries } from "./history-filters.tsx";

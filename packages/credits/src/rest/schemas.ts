@@ -167,6 +167,16 @@ export const CustomerResponse = z.object({
   created_at: z.string(),
 });
 
+export const SignInLinkResponse = z.object({
+  ...UserIds,
+  platform_user_id: z.uuid(),
+  /** The whole link to hand to the person, when the web app's APP_URL is set; null otherwise. */
+  url: z.string().nullable(),
+  /** The web app's page with the link's code (append it to the web app's address). */
+  path: z.string(),
+  expires_at: z.string(),
+});
+
 export const BalanceResponse = z.object({
   ...UserIds,
   balance: z.number().int(),

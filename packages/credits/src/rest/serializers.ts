@@ -3,7 +3,7 @@
 import type { z } from "zod";
 import type { SubscriptionView } from "../schemas/billing.ts";
 import type { HistoryOutput, PurchasesOutput } from "../schemas/credits.ts";
-import type { Customer } from "../service/customers.ts";
+import type { Customer, CustomerSignInLink } from "../service/customers.ts";
 import type { getBalances } from "../service/queries.ts";
 
 const iso = (value: Date | string | null | undefined) =>
@@ -33,6 +33,14 @@ export const customerResponse = (ref: string, customer: Customer) => ({
   email: customer.email,
   name: customer.name,
   created_at: customer.createdAt.toISOString(),
+});
+
+export const signInLinkResponse = (ref: string, link: CustomerSignInLink) => ({
+  ...userIds(ref, link.userId),
+  platform_user_id: link.userId,
+  url: link.url,
+  path: link.path,
+  expires_at: link.expiresAt.toISOString(),
 });
 
 export const balanceResponse = (

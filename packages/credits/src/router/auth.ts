@@ -2,7 +2,11 @@ import {
   ChangePasswordInput,
   changePassword,
   defaultSignInThrottle,
+  describeSignInLink,
   endAllSessions,
+  RedeemSignInLinkInput,
+  redeemSignInLink,
+  SignInLinkInput,
   SignUpInput,
   signUp,
 } from "@credits/auth";
@@ -38,4 +42,19 @@ export const authRouter = {
     await endAllSessions(ctx.db, ctx.session.user.id);
     return { sessionsEnded: true as const };
   }),
+
+  /** What a sign-in link's page shows before the customer chooses a password (see sign-in-links). */
+  signInLink: publicProcedure
+    .input(SignInLinkInput)
+    .output(z.object({ email: z.string().nullable(), name: z.string().nullable() }))
+    .query(({ ctx, input }) => describeSignInLink(ctx.db, input.token)),
+
+  /** Redeems a sign-in link: the customer's password (and email) is set, then the page signs in. */
+  redeemSignInLink: publicProcedure
+    .input(RedeemSignInLinkInput)
+    .output(z.object({ email: z.string() }))
+    .mutation(async ({ ctx, input }) => {
+      const user = await redeemSignInLink(ctx.db, input);
+      return { email: user.email };
+    }),
 } satisfies TRPCRouterRecord;

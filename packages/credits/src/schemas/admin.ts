@@ -39,6 +39,16 @@ export const SetRoleInput = z.object({
 
 export const EndSessionsInput = z.object({ userId: UserId, reason: Reason });
 
+export const CreateSignInLinkInput = z.object({ userId: UserId, reason: Reason });
+
+export const SignInLinkCreated = z.object({
+  userId: z.string(),
+  /** The web app's page with the link's code; `url` is the whole link when APP_URL is set. */
+  path: z.string(),
+  url: z.string().nullable(),
+  expiresAt: z.date(),
+});
+
 export const AuditListInput = z.object({
   actorId: UserId.optional(),
   /** The acting operator by email, in any case; an email nobody has matches no entries. */
@@ -87,6 +97,8 @@ export const UserSearchPage = z.object({
 /** One user's whole picture for support. */
 export const UserOverview = z.object({
   user: UserSummary,
+  /** Whether an operator can make this customer a sign-in link (see createCustomerSignInLink). */
+  signInLinkAllowed: z.boolean(),
   balances: BalanceOutput,
   grants: z.array(ActiveGrant),
   /** The 20 most recent. */

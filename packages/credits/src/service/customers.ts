@@ -4,14 +4,16 @@
 // user with that external id, so backends whose own ids are UUIDs work unchanged. Crediting an
 // unknown reference creates its customer (once, however many requests race: external ids are
 // unique); reading one finds nothing and creates nothing. See docs/customers.md.
-import { Prisma } from "@credits/db";
+import { createSignInLink } from "@credits/auth";
+import { type Database, Prisma } from "@credits/db";
 import {
   InsufficientCreditsError,
   InvariantError,
   NotFoundError,
   StateConflictError,
 } from "../errors.ts";
-import type { Queryable } from "./types.ts";
+import { auditOperatorAction } from "./audit.ts";
+import type { Actor, Queryable } from "./types.ts";
 
 export const customerRefPattern = /^[A-Za-z0-9._:@-]{1,128}$/;
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -153,4 +155,38 @@ export async function upsertCustomer(
     }
     throw error;
   }
+}
+
+export interface CustomerSignInLink {
+  userId: string;
+  /** The web app's page with the link's code, to open on `appUrl`; the code is shown only now. */
+  path: string;
+  /** The whole link when the web app's public URL (APP_URL) is known; null otherwise. */
+  url: string | null;
+  expiresAt: Date;
+}
+
+/**
+ * Makes a sign-in link for the customer `ref` names, which lets the person behind it choose a
+ * password on the web app (see @credits/auth's sign-in-links.ts for who may get one). An operator's
+ * link is audited with their reason. A new link replaces the customer's earlier one.
+ */
+export async function createCustomerSignInLink(
+  db: Database,
+  actor: Actor,
+  input: { ref: string; reason?: string; appUrl: string | null },
+): Promise<CustomerSignInLink> {
+  const userId = await findCustomer(db, input.ref);
+  if (!userId) throw new NotFoundError("user", input.ref);
+  return db.$transaction(async (tx) => {
+    const link = await createSignInLink(tx, userId);
+    await auditOperatorAction(tx, actor, {
+      action: "user.sign_in_link_created",
+      targetUserId: userId,
+      reason: input.reason ?? null,
+      after: { expiresAt: link.expiresAt.toISOString() },
+    });
+    const url = input.appUrl ? new URL(link.path, input.appUrl).toString() : null;
+    return { userId, path: link.path, url, expiresAt: link.expiresAt };
+  });
 }

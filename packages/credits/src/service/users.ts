@@ -1,5 +1,5 @@
 // Operators' view of users: search, one user's whole picture, roles and sessions.
-import { endAllSessions } from "@credits/auth";
+import { endAllSessions, mayGetSignInLink } from "@credits/auth";
 import type { Database } from "@credits/db";
 import { InvalidRequestError, NotFoundError, StateConflictError } from "../errors.ts";
 import { auditOperatorAction, recordAudit } from "./audit.ts";
@@ -63,9 +63,19 @@ export async function assertUserExists(db: Queryable, userId: string): Promise<v
 export async function getUserOverview(db: Database, userId: string) {
   const user = await db.user.findUnique({
     where: { id: userId },
-    select: { id: true, email: true, externalId: true, name: true, role: true, createdAt: true },
+    select: {
+      id: true,
+      email: true,
+      externalId: true,
+      name: true,
+      role: true,
+      createdAt: true,
+      passwordHash: true,
+    },
   });
   if (!user) throw new NotFoundError("user", userId);
+  const { passwordHash, ...summary } = user;
+  const signInLinkAllowed = mayGetSignInLink({ ...summary, passwordHash });
   const [balances, grants, purchases, holds] = await Promise.all([
     getBalances(db, userId),
     listActiveGrants(db, userId),
@@ -84,7 +94,8 @@ export async function getUserOverview(db: Database, userId: string) {
     }),
   ]);
   return {
-    user,
+    user: summary,
+    signInLinkAllowed,
     balances,
     grants,
     purchases: purchases.purchases,

@@ -1,18 +1,18 @@
 "use client";
 
-import { signInWithPassword } from "@credits/auth/react";
 import { describeError, useTRPC } from "@credits/credits/react";
 import { Alert, Button, Field } from "@credits/ui";
 import { useMutation } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { type FormEvent, useState } from "react";
+import type { FormEvent } from "react";
+import { useSignInAfter } from "../../lib/use-sign-in-after.ts";
 
 export function SignUpForm() {
-  const router = useRouter();
   const trpc = useTRPC();
   const signUp = useMutation(trpc.auth.signUp.mutationOptions());
-  const [signInError, setSignInError] = useState<string | null>(null);
+  const { signInError, signInAndOpenDashboard, clearSignInError } = useSignInAfter(
+    "Your account is ready, but signing in failed. Please sign in.",
+  );
   const fieldErrors = signUp.error ? describeError(signUp.error).data.fieldErrors : null;
   const fieldMessage = (field: string, label: string) => {
     const message = fieldErrors?.[field]?.[0];
@@ -27,17 +27,9 @@ export function SignUpForm() {
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
     };
-    setSignInError(null);
+    clearSignInError();
     await signUp.mutateAsync(input).then(
-      async () => {
-        const result = await signInWithPassword({ email: input.email, password: input.password });
-        if (result.ok) {
-          router.replace("/");
-          router.refresh();
-        } else {
-          setSignInError("Your account is ready, but signing in failed. Please sign in.");
-        }
-      },
+      () => signInAndOpenDashboard({ email: input.email, password: input.password }),
       () => undefined,
     );
   }

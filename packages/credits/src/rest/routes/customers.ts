@@ -1,9 +1,15 @@
 // /api/customers: other backends' users, by the backend's own id, created or read on their own
 // (crediting an unknown id creates its customer too; see docs/customers.md).
-import { getCustomer, upsertCustomer } from "../../service/customers.ts";
+import { createCustomerSignInLink, getCustomer, upsertCustomer } from "../../service/customers.ts";
 import { defineRoute } from "../route.ts";
-import { CustomerBody, CustomerResponse, EmptyBody, UserPath } from "../schemas.ts";
-import { customerResponse } from "../serializers.ts";
+import {
+  CustomerBody,
+  CustomerResponse,
+  EmptyBody,
+  SignInLinkResponse,
+  UserPath,
+} from "../schemas.ts";
+import { customerResponse, signInLinkResponse } from "../serializers.ts";
 
 export const customerRoutes = [
   defineRoute({
@@ -38,6 +44,26 @@ export const customerRoutes = [
     userOf: (params) => params.userId,
     async handle({ db, params }) {
       return customerResponse(params.userId, await getCustomer(db, params.userId));
+    },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/api/customers/{userId}/sign-in-link",
+    scope: "write",
+    tag: "Customers",
+    summary:
+      "Makes a one-time link (valid 7 days) that lets the person behind a customer without a password choose one and sign in to the web app; it replaces the customer's earlier link. Hand it to them: it is shown only now. A user who can sign in already, or an operator, is a 409.",
+    params: UserPath,
+    body: EmptyBody,
+    response: SignInLinkResponse,
+    errors: [404, 409],
+    userOf: (params) => params.userId,
+    async handle({ db, params, actor, billing }) {
+      const link = await createCustomerSignInLink(db, actor, {
+        ref: params.userId,
+        appUrl: billing.appUrl,
+      });
+      return signInLinkResponse(params.userId, link);
     },
   }),
 ];

@@ -1,8 +1,10 @@
 import type { TRPCRouterRecord } from "@trpc/server";
 import {
+  CreateSignInLinkInput,
   EndSessionsInput,
   SearchUsersInput,
   SetRoleInput,
+  SignInLinkCreated,
   UserHistoryInput,
   UserIdInput,
   UserOverview,
@@ -12,12 +14,13 @@ import {
 } from "../../schemas/admin.ts";
 import { HistoryOutput } from "../../schemas/credits.ts";
 import { getSubscription } from "../../service/billing/plan-changes.ts";
+import { createCustomerSignInLink } from "../../service/customers.ts";
 import { listHistory } from "../../service/queries.ts";
 import { listQuotas } from "../../service/usage.ts";
 import { endUserSessions, getUserOverview, searchUsers, setUserRole } from "../../service/users.ts";
 import { adminProcedure } from "../../trpc.ts";
 
-/** Finding and inspecting users; changing roles; ending their sessions. */
+/** Finding and inspecting users; changing roles; ending their sessions; sign-in links. */
 export const adminUsersRouter = {
   search: adminProcedure
     .input(SearchUsersInput)
@@ -50,4 +53,16 @@ export const adminUsersRouter = {
     .input(EndSessionsInput)
     .output(UserSessionsEnded)
     .mutation(({ ctx, input }) => endUserSessions(ctx.db, ctx.actor, input)),
+
+  /** A one-time link for a customer without a password to choose one (shown once, audited). */
+  createSignInLink: adminProcedure
+    .input(CreateSignInLinkInput)
+    .output(SignInLinkCreated)
+    .mutation(({ ctx, input }) =>
+      createCustomerSignInLink(ctx.db, ctx.actor, {
+        ref: input.userId,
+        reason: input.reason,
+        appUrl: ctx.billing.appUrl,
+      }),
+    ),
 } satisfies TRPCRouterRecord;

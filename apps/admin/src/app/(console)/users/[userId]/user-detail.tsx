@@ -31,6 +31,7 @@ import { AdjustCredits } from "./adjust-credits.tsx";
 import { EndSessionsButton } from "./end-sessions-button.tsx";
 import { RefundButton } from "./refund-button.tsx";
 import { RoleButton } from "./role-button.tsx";
+import { SignInLinkButton } from "./sign-in-link-button.tsx";
 import type { Plans } from "./subscription-actions.tsx";
 import { SubscriptionCard, UsageCard } from "./subscription-card.tsx";
 
@@ -46,7 +47,8 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
   );
   if (overview.isError) return <Alert>{describeError(overview.error).message}</Alert>;
   if (!overview.data) return <Skeleton className="h-64" />;
-  const { user, balances, grants, holds, purchases, subscription, quotas } = overview.data;
+  const { user, signInLinkAllowed, balances, grants, holds, purchases, subscription, quotas } =
+    overview.data;
   const entries = ledger.data?.pages.flatMap((page) => page.entries) ?? [];
 
   return (
@@ -75,6 +77,12 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
             Audit entries
           </Link>
           {user.email && <EndSessionsButton userId={user.id} email={user.email} />}
+          {signInLinkAllowed && (
+            <SignInLinkButton
+              userId={user.id}
+              name={user.email ?? `customer ${user.externalId ?? user.id}`}
+            />
+          )}
           <RoleButton userId={user.id} role={user.role} />
         </div>
       </div>
