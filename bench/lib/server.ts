@@ -7,6 +7,10 @@ import { repoRoot, run } from "../../scripts/run.ts";
 
 export interface RunningServer {
   url: string;
+  /** The server's process id (its children are sampled with it). */
+  pid: number | null;
+  /** apps/service only: where its gRPC CreditService listens (h2c). */
+  grpcUrl?: string;
   /** The highest resident memory seen since the last reset, in MB. */
   peakRssMb(): number;
   resetPeak(): void;
@@ -22,7 +26,7 @@ function rssKb(pid: number): number {
   }
 }
 
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
       .trim()
@@ -68,12 +72,18 @@ export function startWeb(port: number, env: Record<string, string>): Promise<Run
  * apps/service, the credits service as its own process: the same REST handler on node:http, so
  * next to the Next.js rows it shows what the framework costs.
  */
-export function startService(port: number, env: Record<string, string>): Promise<RunningServer> {
-  return startServer(join(repoRoot, "apps/service"), ["--import", "tsx", "src/main.ts"], port, {
-    ...env,
-    SERVICE_PORT: String(port),
-    SERVICE_HOST: "127.0.0.1",
-  });
+export async function startService(
+  port: number,
+  grpcPort: number,
+  env: Record<string, string>,
+): Promise<RunningServer> {
+  const server = await startServer(
+    join(repoRoot, "apps/service"),
+    ["--import", "tsx", "src/main.ts"],
+    port,
+    { ...env, SERVICE_PORT: String(port), GRPC_PORT: String(grpcPort), SERVICE_HOST: "127.0.0.1" },
+  );
+  return { ...server, grpcUrl: `http://127.0.0.1:${grpcPort}` };
 }
 
 async function startServer(
@@ -144,6 +154,7 @@ async function startServer(
   }, 100);
   return {
     url,
+    pid: child.pid ?? null,
     peakRssMb: () => Math.round(peak / 1024),
     resetPeak: () => {
       peak = child.pid ? treeRssKb(child.pid) : 0;
