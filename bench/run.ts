@@ -24,7 +24,7 @@ import {
   type ScenarioContext,
   type Settings,
 } from "./lib/scenario.ts";
-import { buildWeb, type RunningServer, startWeb } from "./lib/server.ts";
+import { buildApps, type RunningServer, startWeb } from "./lib/server.ts";
 import { seedSpendAccounts, warmUp } from "./scenarios/accounts.ts";
 import { measureCeiling } from "./scenarios/ceiling.ts";
 import { measureFloors } from "./scenarios/floors.ts";
@@ -96,8 +96,8 @@ try {
   await migrateDeploy({ databaseUrl: database.url });
   await createDirectTables(pool);
   if (!args["skip-build"]) {
-    log("building apps/web for production (next build)");
-    await buildWeb();
+    log("building apps/web (next build) and apps/service (its bundle) for production");
+    await buildApps();
   }
   server = await startWeb(3300, serverEnv());
   const report = await runScenarios(

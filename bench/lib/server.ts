@@ -42,11 +42,14 @@ function treeRssKb(pid: number): number {
   return rssKb(pid) + childrenOf(pid).reduce((sum, child) => sum + treeRssKb(child), 0);
 }
 
-export async function buildWeb(): Promise<void> {
-  const code = await run("pnpm", ["exec", "turbo", "run", "build", "--filter=@credits/web"], {
-    cwd: repoRoot,
-  });
-  if (code !== 0) throw new Error("next build of apps/web failed");
+/** The production builds of apps/web (`next build`) and apps/service (its bundle, dist/). */
+export async function buildApps(): Promise<void> {
+  const code = await run(
+    "pnpm",
+    ["exec", "turbo", "run", "build", "--filter=@credits/web", "--filter=@credits/service"],
+    { cwd: repoRoot },
+  );
+  if (code !== 0) throw new Error("the production builds of apps/web and apps/service failed");
 }
 
 /** The production build of apps/web, served by `next start`. */
@@ -69,20 +72,21 @@ export function startWeb(port: number, env: Record<string, string>): Promise<Run
 }
 
 /**
- * apps/service, the credits service as its own process: the same REST handler on node:http, so
- * next to the Next.js rows it shows what the framework costs.
+ * apps/service, the credits service as its own process (its built bundle, as `pnpm start` runs
+ * it): the same REST handler on node:http, so next to the Next.js rows it shows what the framework
+ * costs.
  */
 export async function startService(
   port: number,
   grpcPort: number,
   env: Record<string, string>,
 ): Promise<RunningServer> {
-  const server = await startServer(
-    join(repoRoot, "apps/service"),
-    ["--import", "tsx", "src/main.ts"],
-    port,
-    { ...env, SERVICE_PORT: String(port), GRPC_PORT: String(grpcPort), SERVICE_HOST: "127.0.0.1" },
-  );
+  const server = await startServer(join(repoRoot, "apps/service"), ["dist/main.mjs"], port, {
+    ...env,
+    SERVICE_PORT: String(port),
+    GRPC_PORT: String(grpcPort),
+    SERVICE_HOST: "127.0.0.1",
+  });
   return { ...server, grpcUrl: `http://127.0.0.1:${grpcPort}` };
 }
 
