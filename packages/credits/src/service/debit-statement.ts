@@ -6,6 +6,7 @@ import {
   InvariantError,
   NotFoundError,
 } from "../errors.ts";
+import { type DebitArguments, type DebitOutcome, spendBatcherOf } from "./group-commit.ts";
 import { claimOf, counted, type IdempotentCall } from "./idempotency.ts";
 
 /** A debit that links to nothing but, optionally, the purchase it records. */
@@ -36,7 +37,10 @@ export async function runSimpleDebit<T extends { transactionId: string; balance:
   const { scope, requestHash } = claimOf(call);
   return counted(call.operation, async () => {
     const spend = debitArguments(scope, requestHash, call, debit);
-    const row = (await debitOutcome(db, spend)) as DebitOutcome<T> | undefined;
+    const batcher = spendBatcherOf(db);
+    const row = batcher
+      ? await batcher.submit<T>(spend)
+      : ((await debitOutcome(db, spend)) as DebitOutcome<T> | undefined);
     switch (row?.outcome) {
       case "ok":
       case "replayed":
@@ -53,31 +57,6 @@ export async function runSimpleDebit<T extends { transactionId: string; balance:
     }
     throw new InvariantError(`credits_debit answered ${row?.outcome ?? "nothing"}`);
   });
-}
-
-/** One spend's arguments to credits_debit, in its parameter order. */
-interface DebitArguments {
-  scope: string;
-  key: string;
-  operation: string;
-  requestHash: string;
-  userId: string;
-  appId: string;
-  amount: number;
-  type: "SPEND" | "PURCHASE";
-  description: string;
-  metadata: string | null;
-  actorType: string;
-  actorId: string | null;
-  itemId: string | null;
-  itemName: string | null;
-  recordedBy: string | null;
-}
-
-interface DebitOutcome<T> {
-  outcome: string;
-  response: T | null;
-  available: bigint | null;
 }
 
 function debitArguments(
@@ -113,7 +92,7 @@ const writeConflictAttempts = 3;
  * ran makes it undo itself (a serialization failure, so nothing of it took effect); run again, it
  * finds the twin's stored answer and replays or conflicts.
  */
-async function debitOutcome(
+export async function debitOutcome(
   db: Database,
   spend: DebitArguments,
 ): Promise<DebitOutcome<unknown> | undefined> {
