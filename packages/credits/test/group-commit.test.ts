@@ -6,7 +6,7 @@ import fc from "fast-check";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { metrics } from "../src/observability/metrics.ts";
-import { grantCredits, spendCredits } from "../src/service/operations.ts";
+import { createPurchase, grantCredits, spendCredits } from "../src/service/operations.ts";
 import type { Actor } from "../src/service/types.ts";
 import { verifyLedger } from "../src/service/verify.ts";
 import { createUser, db, newKey } from "./fixtures.ts";
@@ -85,6 +85,8 @@ async function runSteps(client: typeof db, steps: Step[], mode: "batched" | "one
           appId: "default",
           amount: spend.amount,
           description: "property",
+          // Metadata travels through the batch's jsonb[] too (same for a replay, so it stays one).
+          metadata: { amount: spend.amount, note: 'it\'s "quoted"' },
           idempotencyKey: spend.key,
         }),
       );
@@ -126,6 +128,30 @@ describe("group commit", () => {
     expect((await batchedSpends()) - before).toBeGreaterThan(100);
     expect(await verifyLedger(db)).toEqual([]);
   }, 120_000);
+
+  it("records purchases from a batch, each linked to its entry", async () => {
+    const [userId] = await fundedPair();
+    const bought = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((credits) =>
+        createPurchase(db, system, userId, {
+          appId: "default",
+          itemId: `item-${credits}`,
+          itemName: `Item ${credits}`,
+          credits,
+          idempotencyKey: newKey(),
+        }),
+      ),
+    );
+    expect(bought.map((purchase) => purchase.balance)).toEqual([99, 97, 94, 90, 85, 79]);
+    const entries = await db.creditTransaction.findMany({
+      where: { userId, type: "PURCHASE" },
+      select: { amount: true, purchase: { select: { itemId: true, credits: true } } },
+      orderBy: { id: "asc" },
+    });
+    expect(entries.map((entry) => [entry.amount, entry.purchase?.itemId])).toEqual(
+      [1, 2, 3, 4, 5, 6].map((credits) => [BigInt(-credits), `item-${credits}`]),
+    );
+  });
 
   it("answers each spend of a batch whose connection is killed, once, as it committed", async () => {
     const [blocker, user] = await fundedPair();
