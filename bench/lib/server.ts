@@ -68,6 +68,7 @@ export function startWeb(port: number, env: Record<string, string>): Promise<Run
     port,
     // Sign-in and sessions answer only for the hosts the deployment trusts: the bench's own.
     { AUTH_TRUSTED_HOSTS: `127.0.0.1:${port}`, ...env },
+    256,
   );
 }
 
@@ -81,12 +82,13 @@ export async function startService(
   grpcPort: number,
   env: Record<string, string>,
 ): Promise<RunningServer> {
-  const server = await startServer(join(repoRoot, "apps/service"), ["dist/main.mjs"], port, {
-    ...env,
-    SERVICE_PORT: String(port),
-    GRPC_PORT: String(grpcPort),
-    SERVICE_HOST: "127.0.0.1",
-  });
+  const server = await startServer(
+    join(repoRoot, "apps/service"),
+    ["dist/main.mjs"],
+    port,
+    { ...env, SERVICE_PORT: String(port), GRPC_PORT: String(grpcPort), SERVICE_HOST: "127.0.0.1" },
+    128,
+  );
   return { ...server, grpcUrl: `http://127.0.0.1:${grpcPort}` };
 }
 
@@ -95,6 +97,8 @@ async function startServer(
   args: string[],
   port: number,
   env: Record<string, string>,
+  /** The heap limit the app's own `start` script sets (MB). */
+  heapMb: number,
 ): Promise<RunningServer> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -105,13 +109,14 @@ async function startServer(
     ],
     {
       cwd,
-      // The heap limit of the apps' `pnpm start`: without one, V8 sizes the old space by the
-      // machine's memory and collects lazily, so a busy server's memory grows with garbage.
+      // The heap limit of the app's `pnpm start` (256 MB for apps/web, 128 for apps/service):
+      // without one, V8 sizes the old space by the machine's memory and collects lazily, so a busy
+      // server's memory grows with garbage.
       env: {
         ...process.env,
         ...env,
         NODE_ENV: "production",
-        NODE_OPTIONS: "--max-old-space-size=256",
+        NODE_OPTIONS: `--max-old-space-size=${heapMb}`,
       },
       stdio: ["ignore", "ignore", "inherit"],
       // Its own process group: `next start` runs the server in a child process, and stopping
