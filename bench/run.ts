@@ -24,7 +24,7 @@ import {
   type ScenarioContext,
   type Settings,
 } from "./lib/scenario.ts";
-import { buildWeb, type RunningServer, startWeb } from "./lib/server.ts";
+import { buildApps, type RunningServer, startWeb } from "./lib/server.ts";
 import { seedSpendAccounts, warmUp } from "./scenarios/accounts.ts";
 import { measureCeiling } from "./scenarios/ceiling.ts";
 import { measureFloors } from "./scenarios/floors.ts";
@@ -96,8 +96,8 @@ try {
   await migrateDeploy({ databaseUrl: database.url });
   await createDirectTables(pool);
   if (!args["skip-build"]) {
-    log("building apps/web for production (next build)");
-    await buildWeb();
+    log("building apps/web (next build) and apps/service (its bundle) for production");
+    await buildApps();
   }
   server = await startWeb(3300, serverEnv());
   const report = await runScenarios(
@@ -148,10 +148,14 @@ async function runScenarios(context: ScenarioContext): Promise<BenchReport> {
   await warmUp(context, accounts);
   const { floor, restFloor } = await measureFloors(context);
   const { spread, hot, trpc } = await measureSpends(context, accounts);
-  const { ceilingSpread, ceilingHot } = await measureCeiling(context);
-  const { plainSpread, plainHot } = await measurePlainRest(context, accounts);
-  plainSpread.ceilingRatio = ratio(plainSpread.load.opsPerSec, ceilingSpread.load.opsPerSec);
-  plainHot.ceilingRatio = ratio(plainHot.load.opsPerSec, ceilingHot.load.opsPerSec);
+  const { ceilingSpread, ceilingHot, statementSpread } = await measureCeiling(context, accounts);
+  const { plainSpread, plainHot, grpcSpread, grpcHot } = await measurePlainRest(context, accounts);
+  for (const row of [statementSpread, plainSpread, grpcSpread]) {
+    row.ceilingRatio = ratio(row.load.opsPerSec, ceilingSpread.load.opsPerSec);
+  }
+  for (const row of [plainHot, grpcHot]) {
+    row.ceilingRatio = ratio(row.load.opsPerSec, ceilingHot.load.opsPerSec);
+  }
   spread.ceilingRatio = ratio(spread.load.opsPerSec, ceilingSpread.load.opsPerSec);
   trpc.ceilingRatio = ratio(trpc.load.opsPerSec, ceilingSpread.load.opsPerSec);
   hot.ceilingRatio = ratio(hot.load.opsPerSec, ceilingHot.load.opsPerSec);

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../scripts/run.ts";
+import type { CpuPerOperation } from "./cpu.ts";
 import type { LoadResult } from "./load.ts";
 
 export interface Row {
@@ -16,6 +17,8 @@ export interface Row {
   violations: number;
   /** The web server's peak resident memory during the scenario, in MB. */
   peakRssMb: number;
+  /** CPU per operation of the server under test and of Postgres (bench/lib/cpu.ts). */
+  cpu?: CpuPerOperation;
   /** ops/s as a share of the ceiling's, measured in the same run. */
   ceilingRatio?: number;
   /** ops/s as a share of what Next.js answers for a route doing nothing (GET /health). */
@@ -79,6 +82,8 @@ function scenarioTable(report: BenchReport): string {
       "vs ceiling",
       "vs Next.js floor",
       "vs naive",
+      "server CPU ms/op",
+      "Postgres CPU ms/op",
       "violations",
       "peak RSS MB",
     ],
@@ -94,8 +99,10 @@ function scenarioTable(report: BenchReport): string {
         row.ceilingRatio === undefined ? "" : `${Math.round(row.ceilingRatio * 100)}%`,
         row.floorRatio === undefined ? "" : `${Math.round(row.floorRatio * 100)}%`,
         row.naiveRatio === undefined ? "" : `${row.naiveRatio}x`,
+        row.cpu?.serverMs === undefined ? "" : String(row.cpu.serverMs),
+        row.cpu?.postgresMs === undefined ? "" : String(row.cpu.postgresMs),
         String(row.violations),
-        String(row.peakRssMb),
+        row.peakRssMb > 0 ? String(row.peakRssMb) : "",
       ]),
   );
 }
@@ -133,7 +140,11 @@ function targetsTable(report: BenchReport): string {
     const last = items.at(-1)?.p50 ?? 0;
     return first > 0 ? last / first : 0;
   };
-  const peak = Math.max(...report.rows.map((item) => item.peakRssMb));
+  const isService = (item: Row) => item.id.startsWith("plain-") || item.id.startsWith("grpc-");
+  const peak = Math.max(
+    ...report.rows.filter((item) => !isService(item)).map((item) => item.peakRssMb),
+  );
+  const servicePeak = Math.max(0, ...report.rows.filter(isService).map((item) => item.peakRssMb));
   const checks: [string, string, boolean][] = [
     [
       "spend, spread ≥ 40% of the ceiling",
@@ -169,6 +180,26 @@ function targetsTable(report: BenchReport): string {
       report.overspend.ledger.overspent === 0,
     ],
     ["web server peak RSS < 400 MB", `${peak} MB`, peak < 400],
+    ...(
+      [
+        ["statement-spread", "the spend statement alone, spread, ≥ 70% of the ceiling", 0.7],
+        ["plain-spread", "service REST spend, spread, ≥ 50% of the ceiling", 0.5],
+        ["plain-hot", "service REST spend, hot, ≥ 150% of the hot ceiling", 1.5],
+      ] as const
+    ).map(([id, name, target]): [string, string, boolean] => {
+      const share = row(id)?.ceilingRatio ?? 0;
+      return [name, `${Math.round(share * 100)}%`, share >= target];
+    }),
+    ...(["spread", "hot"] as const).map((shape): [string, string, boolean] => {
+      const grpc = row(`grpc-${shape}`)?.load.opsPerSec ?? 0;
+      const rest = row(`plain-${shape}`)?.load.opsPerSec ?? 0;
+      return [
+        `gRPC UseCredits, ${shape}, at least the service's REST spend`,
+        `${fmt(grpc)} vs ${fmt(rest)} spends/s`,
+        rest > 0 && grpc >= rest,
+      ];
+    }),
+    ["service peak RSS < 200 MB", `${servicePeak} MB`, servicePeak > 0 && servicePeak < 200],
   ];
   return table(
     ["target", "measured", "met"],

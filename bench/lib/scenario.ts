@@ -3,6 +3,7 @@
 import { verifyLedger } from "@credits/credits";
 import type { createDatabaseClient } from "@credits/db";
 import type pg from "pg";
+import { startCpuCount } from "./cpu.ts";
 import { type HttpRequestSpec, httpLoad, type LoadResult } from "./load.ts";
 import type { BenchReport, Row } from "./report.ts";
 import type { RunningServer } from "./server.ts";
@@ -32,12 +33,15 @@ export interface ScenarioContext {
   correctness: BenchReport["correctness"];
   /**
    * Runs a measured step: resets the peak memory of the server under test (`next start` unless
-   * another is named), then checks the invariants.
+   * another is named, none for the rows straight to Postgres), counts its CPU and Postgres's per
+   * operation, then checks the invariants.
    */
   measured(
-    row: Omit<Row, "violations" | "peakRssMb" | "load"> & { run: () => Promise<LoadResult> },
+    row: Omit<Row, "violations" | "peakRssMb" | "load" | "cpu"> & {
+      run: () => Promise<LoadResult>;
+    },
     extraViolations?: () => Promise<number>,
-    sampled?: RunningServer,
+    sampled?: RunningServer | null,
   ): Promise<Row>;
   /**
    * The timed load of the HTTP scenarios: every client sends `next()` for the scenario's time, and
@@ -63,12 +67,14 @@ export function createScenarioContext(options: {
     correctness,
     async measured(row, extraViolations = async () => 0, sampled = web) {
       log(row.name);
-      sampled.resetPeak();
+      sampled?.resetPeak();
+      const cpuSince = await startCpuCount(options.pool, sampled?.pid ?? null);
       const load = await row.run();
-      const peakRssMb = sampled.peakRssMb();
+      const cpu = await cpuSince(load.total);
+      const peakRssMb = sampled?.peakRssMb() ?? 0;
       const violations = (await verifyLedger(prisma)).length + (await extraViolations());
       const { run: _run, ...rest } = row;
-      const result: Row = { ...rest, load, violations, peakRssMb };
+      const result: Row = { ...rest, load, violations, peakRssMb, cpu };
       rows.push(result);
       correctness.push({
         name: `${row.name}: ledger invariants`,

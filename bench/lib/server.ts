@@ -7,6 +7,10 @@ import { repoRoot, run } from "../../scripts/run.ts";
 
 export interface RunningServer {
   url: string;
+  /** The server's process id (its children are sampled with it). */
+  pid: number | null;
+  /** apps/service only: where its gRPC CreditService listens (h2c). */
+  grpcUrl?: string;
   /** The highest resident memory seen since the last reset, in MB. */
   peakRssMb(): number;
   resetPeak(): void;
@@ -22,7 +26,7 @@ function rssKb(pid: number): number {
   }
 }
 
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
       .trim()
@@ -38,11 +42,14 @@ function treeRssKb(pid: number): number {
   return rssKb(pid) + childrenOf(pid).reduce((sum, child) => sum + treeRssKb(child), 0);
 }
 
-export async function buildWeb(): Promise<void> {
-  const code = await run("pnpm", ["exec", "turbo", "run", "build", "--filter=@credits/web"], {
-    cwd: repoRoot,
-  });
-  if (code !== 0) throw new Error("next build of apps/web failed");
+/** The production builds of apps/web (`next build`) and apps/service (its bundle, dist/). */
+export async function buildApps(): Promise<void> {
+  const code = await run(
+    "pnpm",
+    ["exec", "turbo", "run", "build", "--filter=@credits/web", "--filter=@credits/service"],
+    { cwd: repoRoot },
+  );
+  if (code !== 0) throw new Error("the production builds of apps/web and apps/service failed");
 }
 
 /** The production build of apps/web, served by `next start`. */
@@ -61,19 +68,28 @@ export function startWeb(port: number, env: Record<string, string>): Promise<Run
     port,
     // Sign-in and sessions answer only for the hosts the deployment trusts: the bench's own.
     { AUTH_TRUSTED_HOSTS: `127.0.0.1:${port}`, ...env },
+    256,
   );
 }
 
 /**
- * apps/service, the credits service as its own process: the same REST handler on node:http, so
- * next to the Next.js rows it shows what the framework costs.
+ * apps/service, the credits service as its own process (its built bundle, as `pnpm start` runs
+ * it): the same REST handler on node:http, so next to the Next.js rows it shows what the framework
+ * costs.
  */
-export function startService(port: number, env: Record<string, string>): Promise<RunningServer> {
-  return startServer(join(repoRoot, "apps/service"), ["--import", "tsx", "src/main.ts"], port, {
-    ...env,
-    SERVICE_PORT: String(port),
-    SERVICE_HOST: "127.0.0.1",
-  });
+export async function startService(
+  port: number,
+  grpcPort: number,
+  env: Record<string, string>,
+): Promise<RunningServer> {
+  const server = await startServer(
+    join(repoRoot, "apps/service"),
+    ["dist/main.mjs"],
+    port,
+    { ...env, SERVICE_PORT: String(port), GRPC_PORT: String(grpcPort), SERVICE_HOST: "127.0.0.1" },
+    128,
+  );
+  return { ...server, grpcUrl: `http://127.0.0.1:${grpcPort}` };
 }
 
 async function startServer(
@@ -81,6 +97,8 @@ async function startServer(
   args: string[],
   port: number,
   env: Record<string, string>,
+  /** The heap limit the app's own `start` script sets (MB). */
+  heapMb: number,
 ): Promise<RunningServer> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -91,13 +109,14 @@ async function startServer(
     ],
     {
       cwd,
-      // The heap limit of the apps' `pnpm start`: without one, V8 sizes the old space by the
-      // machine's memory and collects lazily, so a busy server's memory grows with garbage.
+      // The heap limit of the app's `pnpm start` (256 MB for apps/web, 128 for apps/service):
+      // without one, V8 sizes the old space by the machine's memory and collects lazily, so a busy
+      // server's memory grows with garbage.
       env: {
         ...process.env,
         ...env,
         NODE_ENV: "production",
-        NODE_OPTIONS: "--max-old-space-size=256",
+        NODE_OPTIONS: `--max-old-space-size=${heapMb}`,
       },
       stdio: ["ignore", "ignore", "inherit"],
       // Its own process group: `next start` runs the server in a child process, and stopping
@@ -144,6 +163,7 @@ async function startServer(
   }, 100);
   return {
     url,
+    pid: child.pid ?? null,
     peakRssMb: () => Math.round(peak / 1024),
     resetPeak: () => {
       peak = child.pid ? treeRssKb(child.pid) : 0;

@@ -1,11 +1,17 @@
 // 4a and 4b: the ceiling, the same spends issued straight to Postgres with the same guarantees
-// (bench/lib/direct.ts), which the HTTP rows are compared with.
+// (bench/lib/direct.ts), which the HTTP rows are compared with; 4c: this ledger's own spend
+// statement (credits_debit) issued the same way over the spread accounts, for what the statement
+// costs before any HTTP.
 import { randomUUID } from "node:crypto";
-import { ceilingSpend, ceilingViolations } from "../lib/direct.ts";
+import { ceilingSpend, ceilingViolations, ledgerSpend } from "../lib/direct.ts";
 import { loopLoad } from "../lib/load.ts";
-import { accountCount, concurrency, funding, type ScenarioContext } from "../lib/scenario.ts";
+import { accountCount, concurrency, funding, pick, type ScenarioContext } from "../lib/scenario.ts";
+import type { SpendAccounts } from "./accounts.ts";
 
-export async function measureCeiling({ pool, settings, measured }: ScenarioContext) {
+export async function measureCeiling(
+  { pool, settings, measured }: ScenarioContext,
+  { spreadUsers }: SpendAccounts,
+) {
   const ceilingKeys = () => randomUUID();
   const ceilingSpread = await measured(
     {
@@ -21,6 +27,7 @@ export async function measureCeiling({ pool, settings, measured }: ScenarioConte
         }),
     },
     () => ceilingViolations(pool, funding),
+    null,
   );
   const ceilingHot = await measured(
     {
@@ -35,6 +42,22 @@ export async function measureCeiling({ pool, settings, measured }: ScenarioConte
         }),
     },
     () => ceilingViolations(pool, funding),
+    null,
   );
-  return { ceilingSpread, ceilingHot };
+  const statementSpread = await measured(
+    {
+      id: "statement-spread",
+      name: "4c. this ledger's spend statement, spread (pg, credits_debit)",
+      detail: `${accountCount} accounts, ${concurrency} clients, the REST API's statement without HTTP`,
+      run: () =>
+        loopLoad({
+          concurrency,
+          seconds: settings.seconds,
+          operation: () => ledgerSpend(pool, pick(spreadUsers), randomUUID()),
+        }),
+    },
+    undefined,
+    null,
+  );
+  return { ceilingSpread, ceilingHot, statementSpread };
 }

@@ -18,17 +18,21 @@ import {
 export async function measureNaive({ web, pool, settings, measured, timedLoad }: ScenarioContext) {
   const url = web.url;
   await seedNaiveUsers(pool, { firstId: 1, count: accountCount, entries: 1, balance: funding });
-  await measured({
-    id: "naive-spread",
-    name: "5a. naive design, spread (pg)",
-    detail: `${accountCount} users with 1 entry, SUM then INSERT`,
-    run: () =>
-      loopLoad({
-        concurrency,
-        seconds: settings.seconds,
-        operation: () => naiveSpend(pool, 1 + Math.floor(Math.random() * accountCount), 1),
-      }),
-  });
+  await measured(
+    {
+      id: "naive-spread",
+      name: "5a. naive design, spread (pg)",
+      detail: `${accountCount} users with 1 entry, SUM then INSERT`,
+      run: () =>
+        loopLoad({
+          concurrency,
+          seconds: settings.seconds,
+          operation: () => naiveSpend(pool, 1 + Math.floor(Math.random() * accountCount), 1),
+        }),
+    },
+    undefined,
+    null,
+  );
   const longHistory = settings.naiveHistory;
   const naiveLong = accountCount + 1;
   await seedNaiveUsers(pool, {
@@ -37,17 +41,21 @@ export async function measureNaive({ web, pool, settings, measured, timedLoad }:
     entries: longHistory,
     balance: funding,
   });
-  const naiveAtHistory = await measured({
-    id: "naive-history",
-    name: `5b. naive design at ${fmt(longHistory)} entries (pg)`,
-    detail: `1 user, ${concurrency} clients`,
-    run: () =>
-      loopLoad({
-        concurrency,
-        seconds: settings.seconds,
-        operation: () => naiveSpend(pool, naiveLong, 1),
-      }),
-  });
+  const naiveAtHistory = await measured(
+    {
+      id: "naive-history",
+      name: `5b. naive design at ${fmt(longHistory)} entries (pg)`,
+      detail: `1 user, ${concurrency} clients`,
+      run: () =>
+        loopLoad({
+          concurrency,
+          seconds: settings.seconds,
+          operation: () => naiveSpend(pool, naiveLong, 1),
+        }),
+    },
+    undefined,
+    null,
+  );
   const ledgerLong = await seedHistory(pool, longHistory);
   const ledgerAtHistory = await measured({
     id: "ledger-history",
@@ -58,17 +66,21 @@ export async function measureNaive({ web, pool, settings, measured, timedLoad }:
   ledgerAtHistory.naiveRatio = ratio(ledgerAtHistory.load.opsPerSec, naiveAtHistory.load.opsPerSec);
   // The same account's spends as the REST API's single statement, issued like the naive design's:
   // the two designs compared on the database alone.
-  const ledgerDirect = await measured({
-    id: "ledger-history-direct",
-    name: `5d. this ledger at ${fmt(longHistory)} entries (pg, credits_debit)`,
-    detail: `1 account, ${concurrency} clients, the REST API's spend statement without HTTP`,
-    run: () =>
-      loopLoad({
-        concurrency,
-        seconds: settings.seconds,
-        operation: () => ledgerSpend(pool, ledgerLong.userId, randomUUID()),
-      }),
-  });
+  const ledgerDirect = await measured(
+    {
+      id: "ledger-history-direct",
+      name: `5d. this ledger at ${fmt(longHistory)} entries (pg, credits_debit)`,
+      detail: `1 account, ${concurrency} clients, the REST API's spend statement without HTTP`,
+      run: () =>
+        loopLoad({
+          concurrency,
+          seconds: settings.seconds,
+          operation: () => ledgerSpend(pool, ledgerLong.userId, randomUUID()),
+        }),
+    },
+    undefined,
+    null,
+  );
   ledgerDirect.naiveRatio = ratio(ledgerDirect.load.opsPerSec, naiveAtHistory.load.opsPerSec);
   return ledgerLong;
 }

@@ -11,9 +11,17 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-export async function startService(env: Record<string, string>): Promise<RunningService> {
+/**
+ * Starts the service from its sources (through tsx), or from a bundle that scripts/build.ts made
+ * (`bundle`: its path), as `pnpm start` runs it.
+ */
+export async function startService(
+  env: Record<string, string>,
+  options: { bundle?: string } = {},
+): Promise<RunningService> {
   if (!process.env.DATABASE_URL) throw new Error("DATABASE_URL must point at the test database");
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const args = options.bundle ? [options.bundle] : ["--import", "tsx", "src/main.ts"];
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: appDir,
     env: {
       ...process.env,

@@ -7,7 +7,10 @@ import { createScratchDatabase } from "@credits/db/testing";
 import { TRPCError } from "@trpc/server";
 import { afterAll } from "vitest";
 import type { CreditsContext, SessionUser } from "../src/index.ts";
+import { serviceApiConfigFrom } from "../src/rest/config.ts";
 import { createCaller } from "../src/root.ts";
+import { debitOutcome } from "../src/service/debit-statement.ts";
+import { enableGroupCommit } from "../src/service/group-commit.ts";
 import { type BillingConfig, billingConfigFrom } from "../src/stripe/config.ts";
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -17,6 +20,10 @@ if (!databaseUrl)
 /** Enough connections for the concurrency tests to really run in parallel. */
 export const db = createDatabaseClient(databaseUrl, { poolMax: 20 });
 afterAll(() => db.$disconnect());
+// Spends go through group commit as the services run them (on unless CREDITS_GROUP_COMMIT=off), so
+// every suite, the concurrency races among them, exercises the batch path.
+const { groupCommit } = serviceApiConfigFrom(process.env);
+if (groupCommit) enableGroupCommit(db, groupCommit, (spend) => debitOutcome(db, spend));
 
 // A second app next to "default", for per-app tests (the demo seed has it too).
 await db.app.upsert({

@@ -88,3 +88,19 @@ export function databaseUnavailableReason(error: unknown): string | null {
   if (isDriverAdapterError(error)) return adapterReason(error.cause as AdapterCause);
   return lostConnectionMessages.has(error.message) ? "ConnectionLost" : null;
 }
+
+/**
+ * Whether `error` is a serialization failure (SQLSTATE 40001): the statement or transaction was
+ * undone whole because a concurrent one got there first, and running it again is safe.
+ */
+export function isWriteConflict(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    if (error.code === "P2034") return true;
+    const meta = error.meta as
+      | { driverAdapterError?: { cause?: AdapterCause & { originalCode?: string } } }
+      | undefined;
+    const cause = meta?.driverAdapterError?.cause;
+    return cause?.kind === "TransactionWriteConflict" || cause?.originalCode === "40001";
+  }
+  return false;
+}

@@ -1,4 +1,8 @@
-export { DatabaseUnavailableError, databaseUnavailableReason } from "./availability.ts";
+export {
+  DatabaseUnavailableError,
+  databaseUnavailableReason,
+  isWriteConflict,
+} from "./availability.ts";
 export type { Database, PoolStats } from "./client.ts";
 export { createDatabaseClient, disconnectDb, getDb, poolStats } from "./client.ts";
 export {

@@ -11,6 +11,8 @@ interface Metrics {
   trpcCalls: Counter<"procedure" | "type" | "code">;
   trpcDuration: Histogram<"procedure" | "type">;
   ledgerOperations: Counter<"operation" | "outcome">;
+  spendBatchSize: Histogram;
+  spendBatchRetries: Counter;
   webhookEvents: Counter<"type" | "status">;
 }
 
@@ -52,6 +54,17 @@ function createMetrics(): Metrics {
       name: "credits_ledger_operations_total",
       help: "Ledger mutations by operation (e.g. credits.spend) and outcome (ok, replayed, refused, failed).",
       labelNames: ["operation", "outcome"],
+      registers: [registry],
+    }),
+    spendBatchSize: new Histogram({
+      name: "credits_spend_batch_size",
+      help: "Spends per database call under group commit (1: the process was idle).",
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
+    spendBatchRetries: new Counter({
+      name: "credits_spend_batch_retries_total",
+      help: "Batches of spends the database rejected as a whole, whose spends then ran one by one.",
       registers: [registry],
     }),
     webhookEvents: new Counter({

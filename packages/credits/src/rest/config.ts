@@ -29,6 +29,13 @@ export const serviceApiEnvSchema = z.object({
     .optional(),
   /** The least severe log level written (observability/logger.ts reads it). */
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /**
+   * Group commit of spends (service/group-commit.ts): spends arriving while one database call is in
+   * flight go together as the next call. `off` sends each as its own statement.
+   */
+  CREDITS_GROUP_COMMIT: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
+  /** The most spends one group-commit call carries. */
+  CREDITS_GROUP_COMMIT_MAX_BATCH: z.coerce.number().int().min(2).max(1_000).default(64),
 });
 
 export interface ServiceApiConfig {
@@ -37,6 +44,8 @@ export interface ServiceApiConfig {
   limits: { tokenPerMinute: number; userPerMinute: number };
   /** Required of /metrics scrapers when set. */
   metricsToken: string | undefined;
+  /** Group commit of spends: null when off, else the most spends per call. */
+  groupCommit: { maxBatch: number } | null;
 }
 
 export function serviceApiConfigFrom(source: Record<string, string | undefined>): ServiceApiConfig {
@@ -51,5 +60,7 @@ export function serviceApiConfigFrom(source: Record<string, string | undefined>)
       userPerMinute: env.RATE_LIMIT_USER_PER_MINUTE,
     },
     metricsToken: env.METRICS_TOKEN,
+    groupCommit:
+      env.CREDITS_GROUP_COMMIT === "on" ? { maxBatch: env.CREDITS_GROUP_COMMIT_MAX_BATCH } : null,
   };
 }

@@ -26,6 +26,16 @@ const checks: Check[] = [
           GROUP BY a.id HAVING a.balance <> COALESCE(SUM(g.remaining), 0)`,
   },
   {
+    // A spend settles nothing before the account's next_expiry_at: a grant expiring sooner would
+    // stay spendable past its expiry.
+    name: "no live grant expires before its account's next expiry",
+    sql: `SELECT 'grant ' || g.id || ': expires ' || g.expires_at || ', account next expiry '
+            || COALESCE(a.next_expiry_at::text, 'none') AS detail
+          FROM credit_grants g JOIN credit_accounts a ON a.id = g.account_id
+          WHERE g.remaining > 0 AND g.expires_at IS NOT NULL
+            AND (a.next_expiry_at IS NULL OR g.expires_at < a.next_expiry_at)`,
+  },
+  {
     name: "no negative balance",
     sql: `SELECT id || ': balance ' || balance AS detail FROM credit_accounts WHERE balance < 0`,
   },
