@@ -1,6 +1,7 @@
 // Settings of the REST API, read once from the environment.
 import { parseEnvironment } from "@credits/db/env";
 import { z } from "zod";
+import { type SecurityHeaderSettings, securityEnvSchema } from "../http/security-headers.ts";
 
 /** The bootstrap token of development (`pnpm dev`) when none is set; never accepted in production. */
 export const developmentServiceToken = "dev-service-token-for-local-use-only-0000";
@@ -27,6 +28,8 @@ export const serviceApiEnvSchema = z.object({
     .min(16, { error: "must be at least 16 characters (openssl rand -base64 24)" })
     .regex(/^[\x21-\x7e]+$/, { error: "must be printable ASCII without spaces" })
     .optional(),
+  /** Proxies in front of the server; only then X-Forwarded-Proto: https brings HSTS. */
+  AUTH_TRUSTED_PROXIES: securityEnvSchema.shape.AUTH_TRUSTED_PROXIES,
   /** The least severe log level written (observability/logger.ts reads it). */
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
@@ -37,6 +40,8 @@ export interface ServiceApiConfig {
   limits: { tokenPerMinute: number; userPerMinute: number };
   /** Required of /metrics scrapers when set. */
   metricsToken: string | undefined;
+  /** What the security headers of its answers depend on (http/security-headers.ts). */
+  security: SecurityHeaderSettings;
 }
 
 export function serviceApiConfigFrom(source: Record<string, string | undefined>): ServiceApiConfig {
@@ -51,5 +56,6 @@ export function serviceApiConfigFrom(source: Record<string, string | undefined>)
       userPerMinute: env.RATE_LIMIT_USER_PER_MINUTE,
     },
     metricsToken: env.METRICS_TOKEN,
+    security: { trustedProxies: env.AUTH_TRUSTED_PROXIES, development },
   };
 }
