@@ -172,3 +172,28 @@ describe("security headers", () => {
     }
   });
 });
+
+describe("trailing slashes", () => {
+  it("answer every route of the OpenAPI document as the route itself, POST included", async () => {
+    const document = await (await fetch(`${CREDITS_SERVICE_URL}/openapi.json`)).json();
+    const headers = { authorization: `Bearer ${serviceToken}`, "content-type": "application/json" };
+    let checked = 0;
+    for (const [template, methods] of Object.entries(document.paths as Record<string, object>)) {
+      const path = template.replace(/\{[^}]+\}/g, randomUUID());
+      for (const method of Object.keys(methods).map((name) => name.toUpperCase())) {
+        const body = method === "GET" ? undefined : "{}";
+        const plain = await fetch(`${CREDITS_SERVICE_URL}${path}`, { method, headers, body });
+        const slashed = await fetch(`${CREDITS_SERVICE_URL}${path}/`, {
+          method,
+          headers,
+          body,
+          redirect: "manual",
+        });
+        expect(slashed.status, `${method} ${template}/`).toBe(plain.status);
+        expect(await slashed.json(), `${method} ${template}/`).toEqual(await plain.json());
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(15);
+  });
+});
