@@ -66,7 +66,13 @@ export default definePlaywrightConfig({
     {
       command: `pnpm exec next start --port ${noPaymentsPort} --hostname 127.0.0.1`,
       url: `${noPaymentsUrl}/health`,
-      env: { ...withoutPaymentsEnv, ...trustedHostsEnv(noPaymentsPort) },
+      // It also stands behind one (pretended) proxy, whose X-Forwarded-Proto brings HSTS
+      // (e2e/security-headers.spec.ts).
+      env: {
+        ...withoutPaymentsEnv,
+        ...trustedHostsEnv(noPaymentsPort),
+        AUTH_TRUSTED_PROXIES: "1",
+      },
     },
   ],
 });

@@ -15,6 +15,10 @@ export function createNextConfig({ rootDir }) {
   return {
     reactStrictMode: true,
     poweredByHeader: false,
+    // Next.js answers a URL with a trailing slash with a 308 to the one without, which most HTTP
+    // clients do not follow for a POST: the REST API's matcher ignores trailing slashes itself, so
+    // `/api/credits/u/deduct/` is the deduct (pages resolve either way too).
+    skipTrailingSlashRedirect: true,
     // Workspace packages ship TypeScript source; Next compiles them with the app.
     transpilePackages: ["@credits/auth", "@credits/credits", "@credits/db", "@credits/ui"],
     serverExternalPackages: [

@@ -1,4 +1,5 @@
 import { expectHealthyApp } from "@credits/playwright-config/health";
+import { expectAppIcons } from "@credits/playwright-config/icons";
 import { saveScreenshot } from "@credits/playwright-config/screenshots";
 import { expect, test } from "@playwright/test";
 
@@ -16,4 +17,8 @@ test("[ADMIN][HEALTH] /health answers ok and /health/ready sees the database", a
   request,
 }) => {
   await expectHealthyApp(request);
+});
+
+test("[ADMIN][ICONS] /favicon.ico answers, and every page names its icons", async ({ request }) => {
+  await expectAppIcons(request);
 });

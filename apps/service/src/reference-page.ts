@@ -43,7 +43,8 @@ function operationHtml(method: string, path: string, operation: Operation): stri
 </section>`;
 }
 
-export function referencePage(document: unknown): string {
+/** The page of `document`; its one style element carries `nonce`, which the page's CSP names. */
+export function referencePage(document: unknown, nonce: string): string {
   const { info, paths } = document as Document;
   const sections = Object.entries(paths)
     .flatMap(([path, methods]) =>
@@ -56,7 +57,7 @@ export function referencePage(document: unknown): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(info.title)} — API reference</title>
-<style>
+<style nonce="${nonce}">
   body { font: 15px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 60rem; padding: 1.5rem; color: #18181b; }
   section { border-top: 1px solid #e4e4e7; padding: 0.75rem 0; }
   h3 { font-size: 1rem; margin: 0; overflow-wrap: anywhere; }

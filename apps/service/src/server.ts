@@ -6,13 +6,18 @@
 // `pnpm bench` rows 1b and 2b measure this server.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import {
+  apiSecurityHeaders,
   fetchRequestOf,
   livenessResponse,
   metricsEndpoint,
+  newNonce,
+  nodeHeaders,
   openApiDocument,
   type RestDependencies,
   readinessResponse,
   respondWithRest,
+  scriptlessPageContentSecurityPolicy,
+  setHeaders,
   writeFetchResponse,
 } from "@credits/credits/node";
 import { referencePage } from "./reference-page.ts";
@@ -39,10 +44,16 @@ function operationalResponse(
     case "/api/openapi.json":
       return Response.json(openApiDocument(), { headers: noStore });
     case "/":
-    case "/api/docs":
-      return new Response(referencePage(openApiDocument()), {
-        headers: { ...noStore, "content-type": "text/html; charset=utf-8" },
+    case "/api/docs": {
+      const nonce = newNonce();
+      return new Response(referencePage(openApiDocument(), nonce), {
+        headers: {
+          ...noStore,
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy": scriptlessPageContentSecurityPolicy(nonce),
+        },
       });
+    }
     default:
       return null;
   }
@@ -55,8 +66,10 @@ export async function handleServiceRequest(
   outgoing: ServerResponse,
 ): Promise<void> {
   const operational = operationalResponse(deps, incoming);
-  if (operational) await writeFetchResponse(outgoing, await operational);
-  else await respondWithRest(deps, incoming, outgoing);
+  if (!operational) return respondWithRest(deps, incoming, outgoing);
+  // The answer's own CSP (the reference page's) replaces the API one, as writeHead's headers win.
+  setHeaders(outgoing, apiSecurityHeaders(nodeHeaders(incoming), deps.config.security));
+  await writeFetchResponse(outgoing, await operational);
 }
 
 export function createServiceServer(deps: RestDependencies): Server {

@@ -10,7 +10,8 @@ let service: RunningService;
 let CREDITS_SERVICE_URL = "";
 
 beforeAll(async () => {
-  service = await startService({ CREDITS_SERVICE_TOKEN: serviceToken });
+  // Behind one (pretended) proxy, whose X-Forwarded-Proto: https brings HSTS.
+  service = await startService({ CREDITS_SERVICE_TOKEN: serviceToken, AUTH_TRUSTED_PROXIES: "1" });
   CREDITS_SERVICE_URL = service.restUrl;
 }, 60_000);
 
@@ -115,5 +116,84 @@ describe("what a deployment probes", () => {
     const html = await page.text();
     expect(html).toContain("/api/credits/{userId}/deduct");
     expect(html).not.toContain("<script");
+  });
+});
+
+describe("security headers", () => {
+  const everyAnswer = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+  };
+  const apiPolicy =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+  it("are on every answer: operational endpoints, REST answers, errors and unknown paths", async () => {
+    const bearer = { authorization: `Bearer ${serviceToken}` };
+    const answers = [
+      await fetch(`${CREDITS_SERVICE_URL}/health`),
+      await fetch(`${CREDITS_SERVICE_URL}/health/ready`),
+      await fetch(`${CREDITS_SERVICE_URL}/metrics`),
+      await fetch(`${CREDITS_SERVICE_URL}/openapi.json`),
+      await fetch(`${CREDITS_SERVICE_URL}/api/credits/nobody/balance`, { headers: bearer }),
+      await fetch(`${CREDITS_SERVICE_URL}/api/credits/nobody/balance`),
+      await fetch(`${CREDITS_SERVICE_URL}/api/credits/nobody/deduct`, {
+        method: "POST",
+        headers: { ...bearer, "content-type": "application/json" },
+        body: "{",
+      }),
+      await fetch(`${CREDITS_SERVICE_URL}/no/such/path`, { headers: bearer }),
+    ];
+    for (const answer of answers) {
+      expect(Object.fromEntries(answer.headers), answer.url).toMatchObject({
+        ...everyAnswer,
+        "content-security-policy": apiPolicy,
+      });
+      expect(answer.headers.get("strict-transport-security"), answer.url).toBeNull();
+    }
+  });
+
+  it("give the reference page a CSP that lets only its own style element in", async () => {
+    const page = await fetch(`${CREDITS_SERVICE_URL}/api/docs`);
+    const csp = page.headers.get("content-security-policy") ?? "";
+    const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeDefined();
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(await page.text()).toContain(`<style nonce="${nonce}">`);
+    expect(Object.fromEntries(page.headers)).toMatchObject(everyAnswer);
+  });
+
+  it("add HSTS when the trusted proxy says the request came over HTTPS", async () => {
+    const https = { "x-forwarded-proto": "https" };
+    for (const path of ["/health", "/api/docs", "/api/credits/nobody/balance"]) {
+      const answer = await fetch(`${CREDITS_SERVICE_URL}${path}`, { headers: https });
+      expect(answer.headers.get("strict-transport-security"), path).toBe("max-age=31536000");
+    }
+  });
+});
+
+describe("trailing slashes", () => {
+  it("answer every route of the OpenAPI document as the route itself, POST included", async () => {
+    const document = await (await fetch(`${CREDITS_SERVICE_URL}/openapi.json`)).json();
+    const headers = { authorization: `Bearer ${serviceToken}`, "content-type": "application/json" };
+    let checked = 0;
+    for (const [template, methods] of Object.entries(document.paths as Record<string, object>)) {
+      const path = template.replace(/\{[^}]+\}/g, randomUUID());
+      for (const method of Object.keys(methods).map((name) => name.toUpperCase())) {
+        const body = method === "GET" ? undefined : "{}";
+        const plain = await fetch(`${CREDITS_SERVICE_URL}${path}`, { method, headers, body });
+        const slashed = await fetch(`${CREDITS_SERVICE_URL}${path}/`, {
+          method,
+          headers,
+          body,
+          redirect: "manual",
+        });
+        expect(slashed.status, `${method} ${template}/`).toBe(plain.status);
+        expect(await slashed.json(), `${method} ${template}/`).toEqual(await plain.json());
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(15);
   });
 });

@@ -1,4 +1,5 @@
 import { expectHealthyApp } from "@credits/playwright-config/health";
+import { expectAppIcons } from "@credits/playwright-config/icons";
 import { saveScreenshot } from "@credits/playwright-config/screenshots";
 import { expect, test } from "@playwright/test";
 
@@ -30,4 +31,8 @@ test("[WEB][HEALTH] /health answers ok and /health/ready sees the database", asy
   request,
 }) => {
   await expectHealthyApp(request);
+});
+
+test("[WEB][ICONS] /favicon.ico answers, and every page names its icons", async ({ request }) => {
+  await expectAppIcons(request);
 });

@@ -2,6 +2,19 @@ import { parseEnvironment } from "@credits/db/env";
 import { z } from "zod";
 import { developmentHosts, isHostEntry, parseHostList } from "./hosts.ts";
 
+/**
+ * AUTH_TRUSTED_PROXIES: how many reverse proxies in front of the app append the caller's address to
+ * X-Forwarded-For (and set X-Forwarded-Proto). 0 (the default): neither header is trusted, failed
+ * sign-ins are limited per email only, and no answer claims HTTPS (HSTS). The security headers of
+ * @credits/credits read it too.
+ */
+export const trustedProxiesSchema = z.coerce
+  .number({ error: "must be a whole number" })
+  .int({ error: "must be a whole number" })
+  .min(0, { error: "must be 0 or more" })
+  .max(10, { error: "must be at most 10" })
+  .default(0);
+
 const developmentSecret = "development-only-secret-never-use-in-production-000";
 
 /**
@@ -35,16 +48,7 @@ export const authEnvSchema = z
     AUTH_GITHUB_SECRET: z.string().min(1).optional(),
     AUTH_GOOGLE_ID: z.string().min(1).optional(),
     AUTH_GOOGLE_SECRET: z.string().min(1).optional(),
-    /**
-     * How many reverse proxies in front of the app append the caller's address to X-Forwarded-For.
-     * 0 (the default): the header is not trusted, and failed sign-ins are limited per email only.
-     */
-    AUTH_TRUSTED_PROXIES: z.coerce
-      .number({ error: "must be a whole number" })
-      .int({ error: "must be a whole number" })
-      .min(0, { error: "must be 0 or more" })
-      .max(10, { error: "must be at most 10" })
-      .default(0),
+    AUTH_TRUSTED_PROXIES: trustedProxiesSchema,
     /** Failed sign-ins are counted here when set, so every instance sees them. */
     REDIS_URL: z
       .string()

@@ -83,11 +83,18 @@ export function idempotencyKeyOf(ctx: HandlerContext): string {
   return parsed.data;
 }
 
-/** The status a failure is answered with; faults become INTERNAL with nothing of their cause. */
+/**
+ * The status a failure is answered with; faults become INTERNAL with nothing of their cause. A
+ * domain error's headers go along as trailers: UNAVAILABLE (no database) carries `retry-after` in
+ * seconds, as REST's 503 does.
+ */
 export function grpcErrorOf(error: unknown, method: string): ConnectError {
   if (error instanceof ConnectError) return error;
   const domain = asDomainError(error);
-  if (domain) return new ConnectError(domain.message, Code[domainErrorAnswers[domain.kind].grpc]);
+  if (domain) {
+    const code = Code[domainErrorAnswers[domain.kind].grpc];
+    return new ConnectError(domain.message, code, domain.headers);
+  }
   log("error", "grpc call failed", {
     error: error instanceof Error ? error.constructor.name : typeof error,
     method,

@@ -3,6 +3,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { asDomainError } from "../errors.ts";
 import { readTextWithin } from "../http/body.ts";
 import { observeRequest } from "../http/observe.ts";
+import { securityHeaderSettingsFrom, withApiSecurityHeaders } from "../http/security-headers.ts";
 import { logFailure } from "../observability/failures.ts";
 import { appRouter } from "../root.ts";
 import type { CreditsContext } from "../trpc.ts";
@@ -59,13 +60,25 @@ async function contextOf(createContext: ContextFactory, request: Request) {
 }
 
 /**
+ * `handler` with the security headers of an API answer on what it answers. The app's proxy sends
+ * them on every other route; it leaves out the routes that take bodies, which it would read whole
+ * before the route's own limit (next/proxy.ts).
+ */
+export function withSecurityHeaders(
+  handler: (request: Request) => Promise<Response>,
+): (request: Request) => Promise<Response> {
+  const settings = securityHeaderSettingsFrom(process.env);
+  return async (request) => withApiSecurityHeaders(await handler(request), request, settings);
+}
+
+/**
  * The `/api/trpc` route handler both apps mount, with their own way to resolve the caller. Each
  * request gets a request id and is counted in the metrics (each procedure on its own, trpc.ts).
  * Bodies over `maxTrpcBodyBytes` are refused with 413 (what is left of the body is dropped after
  * the answer, http/body.ts); domain errors' headers (Retry-After) are sent with their answers.
  */
 export function createTrpcRouteHandler(createContext: ContextFactory) {
-  return (request: Request) =>
+  return withSecurityHeaders((request: Request) =>
     observeRequest(request, "/api/trpc", async () => {
       const limited = await withinBodyLimit(request);
       const response = await fetchRequestHandler({
@@ -90,5 +103,6 @@ export function createTrpcRouteHandler(createContext: ContextFactory) {
         },
       });
       return response;
-    });
+    }),
+  );
 }

@@ -4,5 +4,5 @@
 
 export { livenessResponse, readinessResponse } from "../http/health.ts";
 export { createRequestContext } from "./context.ts";
-export { createTrpcRouteHandler } from "./handlers.ts";
+export { createTrpcRouteHandler, withSecurityHeaders } from "./handlers.ts";
 export { metricsResponse, openApiResponse } from "./metrics-and-openapi.ts";

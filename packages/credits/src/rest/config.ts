@@ -1,6 +1,7 @@
 // Settings of the REST API, read once from the environment.
 import { parseEnvironment } from "@credits/db/env";
 import { z } from "zod";
+import { type SecurityHeaderSettings, securityEnvSchema } from "../http/security-headers.ts";
 
 /** The bootstrap token of development (`pnpm dev`) when none is set; never accepted in production. */
 export const developmentServiceToken = "dev-service-token-for-local-use-only-0000";
@@ -27,6 +28,8 @@ export const serviceApiEnvSchema = z.object({
     .min(16, { error: "must be at least 16 characters (openssl rand -base64 24)" })
     .regex(/^[\x21-\x7e]+$/, { error: "must be printable ASCII without spaces" })
     .optional(),
+  /** Proxies in front of the server; only then X-Forwarded-Proto: https brings HSTS. */
+  AUTH_TRUSTED_PROXIES: securityEnvSchema.shape.AUTH_TRUSTED_PROXIES,
   /** The least severe log level written (observability/logger.ts reads it). */
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /**
@@ -46,6 +49,8 @@ export interface ServiceApiConfig {
   metricsToken: string | undefined;
   /** Group commit of spends: null when off, else the most spends per call. */
   groupCommit: { maxBatch: number } | null;
+  /** What the security headers of its answers depend on (http/security-headers.ts). */
+  security: SecurityHeaderSettings;
 }
 
 export function serviceApiConfigFrom(source: Record<string, string | undefined>): ServiceApiConfig {
@@ -62,5 +67,6 @@ export function serviceApiConfigFrom(source: Record<string, string | undefined>)
     metricsToken: env.METRICS_TOKEN,
     groupCommit:
       env.CREDITS_GROUP_COMMIT === "on" ? { maxBatch: env.CREDITS_GROUP_COMMIT_MAX_BATCH } : null,
+    security: { trustedProxies: env.AUTH_TRUSTED_PROXIES, development },
   };
 }

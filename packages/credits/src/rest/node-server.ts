@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { discardRest } from "../http/body.ts";
+import { apiSecurityHeaders } from "../http/security-headers.ts";
 import { handleRestRequest, invalidTargetResponse, type RestDependencies } from "./handler.ts";
 
 export interface NodeRestServer {
@@ -20,10 +21,30 @@ export async function respondWithRest(
 ): Promise<void> {
   const request = fetchRequestOf(incoming);
   const response = request ? await handleRestRequest(request, deps) : invalidTargetResponse();
+  setHeaders(outgoing, apiSecurityHeaders(nodeHeaders(incoming), deps.config.security));
   await writeFetchResponse(outgoing, response);
   // A body the handler refused before reading it (a bad token, an unknown route) is still on the
   // connection: it is dropped as a refused body is (http/body.ts). Node drops unwrapped ones itself.
   if (request?.body && !request.body.locked) discardRest(request.body.getReader());
+}
+
+/** A Node request's headers as the Fetch API reads them, one value per name. */
+export function nodeHeaders(incoming: IncomingMessage): {
+  headers: { get(name: string): string | null };
+} {
+  return {
+    headers: {
+      get: (name) => {
+        const value = incoming.headers[name.toLowerCase()];
+        return Array.isArray(value) ? value.join(", ") : (value ?? null);
+      },
+    },
+  };
+}
+
+/** Headers set before the answer's own, which win where they name the same one. */
+export function setHeaders(outgoing: ServerResponse, headers: Record<string, string>) {
+  for (const [name, value] of Object.entries(headers)) outgoing.setHeader(name, value);
 }
 
 /** Sends a Fetch-API response on Node's. */

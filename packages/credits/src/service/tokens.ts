@@ -18,10 +18,31 @@ export interface VerifiedToken {
 
 const tokenPrefix = "cst_";
 
-/** How long a verified token is trusted without asking the database again (revocation delay). */
-const cacheMs = 5_000;
-const verified = new Map<string, { token: VerifiedToken | null; until: number }>();
-const lastUsedWrites = new Map<string, number>();
+/**
+ * How long a verified token is trusted without asking the database again: how long a revocation
+ * takes to reach the other processes (docs/security.md). The process that revokes forgets the token
+ * at once.
+ */
+export const tokenCacheMs = 5_000;
+
+interface TokenCache {
+  verified: Map<string, { token: VerifiedToken | null; until: number }>;
+  lastUsedWrites: Map<string, number>;
+  /** Revocations made by this process; a read that overlapped one is not cached. */
+  revocations: number;
+}
+
+// One cache per process, not per module copy: Next.js bundles this module once for App-Router
+// routes (the tRPC revoke) and once more for Pages-Router ones (the REST API), so a module-level
+// Map would leave the REST API trusting a token the process had just revoked.
+const processWide = globalThis as unknown as { __creditsServiceTokens?: TokenCache };
+processWide.__creditsServiceTokens ??= {
+  verified: new Map(),
+  lastUsedWrites: new Map(),
+  revocations: 0,
+};
+const cache = processWide.__creditsServiceTokens;
+const { verified, lastUsedWrites } = cache;
 
 /** Checks a bearer token: the bootstrap token from the environment, or a live stored one. */
 export async function verifyServiceToken(
@@ -37,6 +58,7 @@ export async function verifyServiceToken(
   const cached = verified.get(hash);
   const now = Date.now();
   if (cached && cached.until > now) return cached.token;
+  const revocationsBefore = cache.revocations;
   const row = await db.serviceToken.findFirst({
     where: { tokenHash: hash, revokedAt: null },
     select: { id: true, scopes: true },
@@ -50,7 +72,10 @@ export async function verifyServiceToken(
       }
     : null;
   if (verified.size > 10_000) verified.clear();
-  verified.set(hash, { token: result, until: now + cacheMs });
+  // A revocation that committed while this read ran may not be in what it saw: not kept then.
+  if (cache.revocations === revocationsBefore) {
+    verified.set(hash, { token: result, until: now + tokenCacheMs });
+  }
   if (result && (lastUsedWrites.get(result.id) ?? 0) < now - 60_000) {
     // Last use is kept to the minute, off the request's path: it is for operators, not for access.
     lastUsedWrites.set(result.id, now);
@@ -89,9 +114,12 @@ export async function createServiceToken(
   });
 }
 
-/** Revokes a token at once for this process, within seconds for the others (their cache). */
+/**
+ * Revokes a token: at once in this process (its cache forgets the token once the revocation is
+ * committed), within `tokenCacheMs` in the others, which keep their cached answer that long.
+ */
 export async function revokeServiceToken(db: Database, actor: Actor, tokenId: string) {
-  return db.$transaction(async (tx) => {
+  const { tokenHash, ...revoked } = await db.$transaction(async (tx) => {
     const row = await tx.serviceToken.findUnique({
       where: { id: tokenId },
       select: { id: true, name: true, tokenHash: true, revokedAt: true },
@@ -108,9 +136,11 @@ export async function revokeServiceToken(db: Database, actor: Actor, tokenId: st
       before: { tokenId: row.id, name: row.name },
       after: { tokenId: row.id, revokedAt: revoked.revokedAt?.toISOString() ?? null },
     });
-    verified.delete(row.tokenHash);
-    return revoked;
+    return { ...revoked, tokenHash: row.tokenHash };
   });
+  cache.revocations += 1;
+  verified.delete(tokenHash);
+  return revoked;
 }
 
 /** Every token, newest first, without its hash. */

@@ -2,8 +2,9 @@
 // each applied at most once, logged with a request id and counted in /metrics (see
 // packages/credits/src/stripe/webhook.ts).
 import { getBillingConfig, handleStripeWebhookRequest } from "@credits/credits";
+import { withSecurityHeaders } from "@credits/credits/next";
 import { getDb } from "@credits/db";
 
-export function POST(request: Request): Promise<Response> {
-  return handleStripeWebhookRequest(request, getDb(), getBillingConfig());
-}
+export const POST = withSecurityHeaders((request) =>
+  handleStripeWebhookRequest(request, getDb(), getBillingConfig()),
+);
