@@ -78,15 +78,11 @@ export function Dashboard() {
         {spending.data ? (
           <BarChart
             label="Credits spent per day over the last 30 days"
-            data={spending.data.map((day) => ({
-              key: day.day,
-              label: formatDate(new Date(`${day.day}T00:00:00Z`)),
-              value: day.spent,
-            }))}
-            valueLabel={(value) => formatCredits(value)}
+            data={spending.data.map((day) => ({ day: day.day, value: day.spent }))}
+            empty="You have not spent any credits in the last 30 days."
           />
         ) : (
-          <Skeleton className="h-32" />
+          <Skeleton className="h-44" />
         )}
       </Card>
 
