@@ -1,6 +1,7 @@
 export { BarChart, type ChartUnit } from "./bar-chart.tsx";
 export { Button } from "./button.tsx";
 export { Alert, Badge, Card, CardTitle, EmptyState, Skeleton } from "./card.tsx";
+export { ChangeSummary } from "./change-summary.tsx";
 export { cn } from "./cn.ts";
 export { ConfirmWithReasonDialog } from "./confirm-with-reason-dialog.tsx";
 export { CreditAmountField, creditAmountProblem } from "./credit-amount.tsx";
