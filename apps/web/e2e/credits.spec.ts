@@ -90,8 +90,11 @@ test("[WEB][PURCHASES] buying lowers the balance; an item too expensive says not
     page.getByRole("listitem").filter({ hasText: "Market overview report" }).last(),
   ).toContainText("Completed");
 
-  await page.getByRole("button", { name: "Buy Industry deep dive for 25,000 credits" }).click();
-  const shortfall = page.getByRole("alert").filter({ hasText: "Not enough credits" });
+  // What the balance cannot pay for cannot be bought, and says why beside its own button.
+  const expensive = page.getByRole("button", { name: "Buy Industry deep dive for 25,000 credits" });
+  await expect(expensive).toBeDisabled();
+  const shortfall = page.getByText(/^Not enough credits/);
+  await expect(shortfall).toHaveCount(1);
   await expect(shortfall).toContainText("costs 25,000 credits and you have 380 credits available");
   await expect(availableBalance(page)).toHaveText("380");
   await saveScreenshot(page, testInfo, "web-purchases");

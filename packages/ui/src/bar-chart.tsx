@@ -69,7 +69,13 @@ export function BarChart({
         // keeps its height so nothing shifts.
         <div className="h-44" aria-hidden="true" data-testid="bar-chart">
           <ResponsiveContainer width="100%" height="100%" minWidth={0}>
-            <RechartsBarChart data={data} margin={{ top: 8, right: 4, bottom: 0, left: 0 }}>
+            <RechartsBarChart
+              data={data}
+              margin={{ top: 8, right: 4, bottom: 0, left: 0 }}
+              // The table below is what screen readers and keyboards get; the drawing is hidden
+              // from them, so it must not take focus either.
+              accessibilityLayer={false}
+            >
               <CartesianGrid vertical={false} stroke="#e4e4e7" />
               <XAxis
                 dataKey="day"

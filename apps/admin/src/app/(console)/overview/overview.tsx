@@ -101,7 +101,7 @@ export function Overview({ plans }: { plans: Record<Tier, Plan> }) {
               ) : (
                 <span className="text-sm text-zinc-600">
                   Every event was processed or ignored.{" "}
-                  <Link href="/stripe-events" className="text-brand-600 hover:underline">
+                  <Link href="/stripe-events" className="text-brand-700 underline">
                     All events
                   </Link>
                 </span>

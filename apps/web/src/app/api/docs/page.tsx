@@ -53,7 +53,9 @@ export default function ApiDocsPage() {
   );
   const tags = [...new Set(operations.map((item) => item.operation.tags[0] ?? "API"))];
   return (
-    <main className="mx-auto w-full max-w-5xl px-4 py-8">
+    // Long tokens in descriptions (e.g. `components.responses.UnknownEndpoint`) wrap instead of
+    // widening the page on a phone.
+    <main className="mx-auto w-full max-w-5xl px-4 py-8 break-words">
       <h1 className="text-3xl font-bold">{document.info.title}</h1>
       <p className="mt-2 max-w-3xl text-zinc-700">{document.info.description}</p>
       <p className="mt-2 text-sm text-zinc-600">
