@@ -12,7 +12,8 @@ export const auditWidths = [375, 1280] as const;
 export function watchConsole(page: Page) {
   const problems: string[] = [];
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
+    if (message.type() === "error")
+      problems.push(`console.error: ${message.text()} (${message.location().url || page.url()})`);
   });
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
   return {

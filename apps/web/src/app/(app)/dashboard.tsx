@@ -119,7 +119,7 @@ export function Dashboard() {
             recent.data.entries.length === 0 ? (
               <EmptyState title="Nothing here yet">
                 Credits you receive and spend will show up here.{" "}
-                <Link href="/billing" className="font-semibold text-brand-700 hover:underline">
+                <Link href="/billing" className="font-semibold text-brand-700 underline">
                   Get your first credits
                 </Link>
               </EmptyState>

@@ -29,7 +29,11 @@ const methodColors: Record<string, string> = {
 
 function Schema({ schema }: { schema: unknown }) {
   return (
-    <pre className="mt-1 max-h-72 overflow-auto rounded-lg bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100">
+    <pre
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must take focus for keyboard users to scroll it (WCAG 2.1.1, axe's scrollable-region-focusable)
+      tabIndex={0}
+      className="mt-1 max-h-72 overflow-auto rounded-lg bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100"
+    >
       {JSON.stringify(schema, null, 2)}
     </pre>
   );
@@ -65,7 +69,11 @@ export default function ApiDocsPage() {
         </a>{" "}
         (OpenAPI {document.openapi}).
       </p>
-      <pre className="mt-4 overflow-auto rounded-lg bg-zinc-900 p-4 text-sm text-zinc-100">
+      <pre
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must take focus for keyboard users to scroll it (WCAG 2.1.1, axe's scrollable-region-focusable)
+        tabIndex={0}
+        className="mt-4 overflow-auto rounded-lg bg-zinc-900 p-4 text-sm text-zinc-100"
+      >
         {`curl -X POST "$CREDITS_URL/api/credits/$USER_ID/deduct" \\
   -H "Authorization: Bearer $CREDITS_SERVICE_TOKEN" \\
   -H "Idempotency-Key: $(uuidgen)" \\
