@@ -6,10 +6,12 @@ import { saveScreenshot } from "./screenshots.ts";
 export const auditWidths = [375, 1280] as const;
 
 /**
- * Collects what a person would see as breakage in the browser console: console errors and uncaught
- * exceptions. Start it before the first navigation; `expectNone` fails the test with the messages.
+ * Sets the page to `width` and collects what a person would see as breakage in the browser
+ * console: console errors and uncaught exceptions. Call it before the first navigation;
+ * `expectNone` fails the test with the messages.
  */
-export function watchConsole(page: Page) {
+export async function startAudit(page: Page, width: number) {
+  await page.setViewportSize({ width, height: 800 });
   const problems: string[] = [];
   page.on("console", (message) => {
     const url = message.location().url || page.url();
@@ -24,6 +26,12 @@ export function watchConsole(page: Page) {
       expect(problems, `console problems on ${where}`).toEqual([]);
     },
   };
+}
+
+/** Waits until a page has its heading and its queries have answered: no loading placeholder left. */
+export async function waitUntilSettled(page: Page, heading: string | RegExp): Promise<void> {
+  await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+  await expect(page.locator(".animate-pulse")).toHaveCount(0);
 }
 
 /**

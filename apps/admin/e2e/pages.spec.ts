@@ -1,23 +1,21 @@
-import { auditPage, auditWidths, watchConsole } from "@credits/playwright-config/page-audit";
-import { expect, type Page, test } from "@playwright/test";
+import {
+  auditPage,
+  auditWidths,
+  waitUntilSettled as settled,
+  startAudit,
+} from "@credits/playwright-config/page-audit";
+import { test } from "@playwright/test";
 import { admin, signIn, withDatabase } from "./session.ts";
 
 // Every page of the console, at a phone's width and a laptop's: no sideways page scroll, no console
 // error, no serious or critical axe-core violation; a screenshot of each is kept as an artifact.
-
-/** Waits until the page's queries have answered: no loading placeholder is left. */
-async function settled(page: Page, heading: string | RegExp) {
-  await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
-  await expect(page.locator(".animate-pulse")).toHaveCount(0);
-}
 
 for (const width of auditWidths) {
   test(`[ADMIN][PAGES] every page at ${width} px: no sideways scroll, no console error, no serious accessibility violation`, async ({
     page,
   }, testInfo) => {
     test.setTimeout(120_000);
-    await page.setViewportSize({ width, height: 800 });
-    const consoleProblems = watchConsole(page);
+    const consoleProblems = await startAudit(page, width);
 
     await page.goto("/sign-in");
     await settled(page, "Operator sign-in");

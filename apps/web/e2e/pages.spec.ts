@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { spendCredits } from "@credits/credits";
-import { auditPage, auditWidths, watchConsole } from "@credits/playwright-config/page-audit";
-import { expect, type Page, test } from "@playwright/test";
+import {
+  auditPage,
+  auditWidths,
+  waitUntilSettled as settled,
+  startAudit,
+} from "@credits/playwright-config/page-audit";
+import { test } from "@playwright/test";
 import { grantTo, signUp, withUser } from "./helpers.ts";
 
 // Every page of the web app, at a phone's width and a laptop's: no sideways page scroll, no console
@@ -17,19 +22,12 @@ const signedInPages = [
   { path: "/account", name: "web-account", heading: "Account" },
 ];
 
-/** Waits until the page's queries have answered: no loading placeholder is left. */
-async function settled(page: Page, heading: string) {
-  await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
-  await expect(page.locator(".animate-pulse")).toHaveCount(0);
-}
-
 for (const width of auditWidths) {
   test(`[WEB][PAGES] every page at ${width} px: no sideways scroll, no console error, no serious accessibility violation`, async ({
     page,
   }, testInfo) => {
     test.setTimeout(120_000);
-    await page.setViewportSize({ width, height: 800 });
-    const consoleProblems = watchConsole(page);
+    const consoleProblems = await startAudit(page, width);
 
     for (const [path, name, heading] of [
       ["/sign-in", "web-sign-in", "Sign in to your credits"],
