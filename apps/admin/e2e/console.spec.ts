@@ -40,16 +40,21 @@ test("[ADMIN][CREDITS] find the demo user, grant with expiry, debit, refund, and
   await page.getByLabel("Reason", { exact: true }).fill("Goodwill for the outage");
   await page.getByRole("button", { name: "Review" }).click();
   const dialog = page.getByRole("dialog");
-  await expect(dialog).toContainText(`Balance before${before.toLocaleString("en-US")} credits`);
-  await expect(dialog).toContainText(
-    `Balance after${(before + 250).toLocaleString("en-US")} credits`,
+  // Who, what, why, and the balance before → after, as every confirmation of a change says it.
+  const summary = dialog.getByTestId("change-summary");
+  await expect(summary).toContainText(`Who${demoUser.email} · Default`);
+  await expect(summary).toContainText("WhatGrant 250 credits");
+  await expect(summary).toContainText("WhyGoodwill for the outage");
+  await expect(summary).toContainText(
+    `Balance${before.toLocaleString("en-US")} credits → ${(before + 250).toLocaleString("en-US")} credits`,
   );
   await saveScreenshot(page, testInfo, "admin-adjust-confirm");
   await dialog.getByRole("button", { name: "Confirm" }).click();
   await expect(balance).toHaveText((before + 250).toLocaleString("en-US"));
-  await expect(page.getByTestId("user-ledger").getByRole("listitem").first()).toContainText(
-    "Goodwill for the outage",
-  );
+  const granted = page.getByTestId("user-ledger").getByRole("listitem").first();
+  await expect(granted).toContainText("Goodwill for the outage");
+  // The operator's own grant reads as a grant by "you"; the customer reads it as by support.
+  await expect(granted).toContainText(/Grant · .* · by you/);
   await expect(page.getByTestId("user-grants")).toContainText("expires Dec 31");
 
   // Debit 40.
@@ -64,6 +69,9 @@ test("[ADMIN][CREDITS] find the demo user, grant with expiry, debit, refund, and
   await page.getByRole("button", { name: "Refund Market report 2026" }).click();
   const refundDialog = page.getByRole("dialog");
   await refundDialog.getByLabel("Amount (empty: all of it)").fill("20");
+  await expect(refundDialog.getByTestId("change-summary")).toContainText(
+    `Balance${(before + 210).toLocaleString("en-US")} credits → ${(before + 230).toLocaleString("en-US")} credits`,
+  );
   await refundDialog.getByLabel("Refund reason").fill("Partial outage");
   await refundDialog.getByRole("button", { name: "Refund" }).click();
   await expect(balance).toHaveText((before + 230).toLocaleString("en-US"));

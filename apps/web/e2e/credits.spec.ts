@@ -90,8 +90,11 @@ test("[WEB][PURCHASES] buying lowers the balance; an item too expensive says not
     page.getByRole("listitem").filter({ hasText: "Market overview report" }).last(),
   ).toContainText("Completed");
 
-  await page.getByRole("button", { name: "Buy Industry deep dive for 25,000 credits" }).click();
-  const shortfall = page.getByRole("alert").filter({ hasText: "Not enough credits" });
+  // What the balance cannot pay for cannot be bought, and says why beside its own button.
+  const expensive = page.getByRole("button", { name: "Buy Industry deep dive for 25,000 credits" });
+  await expect(expensive).toBeDisabled();
+  const shortfall = page.getByText(/^Not enough credits/);
+  await expect(shortfall).toHaveCount(1);
   await expect(shortfall).toContainText("costs 25,000 credits and you have 380 credits available");
   await expect(availableBalance(page)).toHaveText("380");
   await saveScreenshot(page, testInfo, "web-purchases");
@@ -114,22 +117,30 @@ test("[WEB][TRANSFER] send credits to another user; both see their new balance",
   await page.goto("/transfer");
   await page.getByLabel("Recipient's email").fill("nobody-at-all@example.com");
   await page.getByLabel("Amount").fill("50");
+  // An unknown email and an amount beyond the balance are refused before the confirmation.
   await page.getByRole("button", { name: "Review transfer" }).click();
-  await page.getByRole("button", { name: "Send 50 credits" }).click();
   await expect(page.getByText("No user has this email address.")).toBeVisible();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
 
   await page.getByLabel("Recipient's email").fill(recipient.email);
   await page.getByLabel("Amount").fill("1000");
   await page.getByRole("button", { name: "Review transfer" }).click();
-  await page.getByRole("button", { name: "Send 1,000 credits" }).click();
   await expect(page.getByText("Not enough credits: you have 300 credits available.")).toBeVisible();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
 
   await page.getByLabel("Amount").fill("75");
   await page.getByLabel("Note (optional)").fill("Thanks!");
   await page.getByRole("button", { name: "Review transfer" }).click();
   await saveScreenshot(page, testInfo, "web-transfer-confirm");
+  await expect(page.getByTestId("change-summary")).toContainText(
+    "Balance300 credits → 225 credits",
+  );
   await page.getByRole("button", { name: "Send 75 credits" }).click();
   await expect(page.getByText("Sent 75 credits. You have 225 credits left.")).toBeVisible();
+  // The form is cleared for a new decision, and "Available" is the new balance.
+  await expect(page.getByLabel("Recipient's email")).toHaveValue("");
+  await expect(page.getByLabel("Amount")).toHaveValue("");
+  await expect(page.getByText("Available: 225 credits")).toBeVisible();
 
   // Both dashboards show the new balances, as the ledger has them.
   await page.goto("/");

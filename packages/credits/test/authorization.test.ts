@@ -171,6 +171,7 @@ const ownDataProofs: Record<string, keyof typeof proofs> = {
   "usage.byDay": "reads",
   "credits.onChange": "stream",
   "credits.transfer": "moves",
+  "credits.transferRecipient": "moves",
   "purchases.create": "moves",
   "usage.track": "moves",
   "subscriptions.checkout": "billing",
@@ -292,6 +293,12 @@ describe("own data only", () => {
       ...smuggled,
     });
     expect((await trpcErrorOf(transfer)).code).toBe("BAD_REQUEST");
+    // The recipient check is the sender's own too: a smuggled sender does not make "yourself" pass.
+    const selfCheck = other.caller.credits.transferRecipient({
+      to: { userId: other.user.id },
+      ...smuggled,
+    });
+    expect((await trpcErrorOf(selfCheck)).code).toBe("BAD_REQUEST");
     await other.caller.usage.track({ feature: "reports", idempotencyKey: newKey(), ...smuggled });
     expect((await owner.caller.usage.check({ feature: "reports" })).used).toBe(0);
     expect((await other.caller.usage.check({ feature: "reports" })).used).toBe(1);

@@ -43,6 +43,21 @@ describe("transfers", () => {
     expect((await trpcErrorOf(transfer({ email: "not an email" }))).code).toBe("BAD_REQUEST");
     expect((await caller.credits.balance()).total).toBe(20);
   });
+
+  it("checks a recipient before any transfer: an existing user passes (by email, any case), an unknown email is NOT_FOUND, oneself BAD_REQUEST, and nothing moves", async () => {
+    const { user, caller } = await fundedUser(20);
+    const recipient = await createUser();
+    expect(
+      await caller.credits.transferRecipient({ to: { email: recipient.email.toUpperCase() } }),
+    ).toEqual({ recipientUserId: recipient.id });
+    const unknown = caller.credits.transferRecipient({ to: { email: "nobody-here@example.com" } });
+    expect((await trpcErrorOf(unknown)).code).toBe("NOT_FOUND");
+    const self = await trpcErrorOf(caller.credits.transferRecipient({ to: { email: user.email } }));
+    expect(self.code).toBe("BAD_REQUEST");
+    expect(self.message).toContain("yourself");
+    expect((await caller.credits.balance()).total).toBe(20);
+    expect((await callerFor(recipient).credits.balance()).total).toBe(0);
+  });
 });
 
 describe("refunds", () => {

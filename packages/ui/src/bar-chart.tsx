@@ -1,57 +1,136 @@
+"use client";
+
+import {
+  Bar,
+  CartesianGrid,
+  BarChart as RechartsBarChart,
+  ResponsiveContainer,
+  Tooltip,
+  type TooltipContentProps,
+  XAxis,
+  YAxis,
+} from "recharts";
+import type { NameType, ValueType } from "recharts/types/component/DefaultTooltipContent";
+import { formatDay, formatNumber, formatShortDay } from "./format.ts";
+
+interface DayValue {
+  /** The calendar day, "2026-12-02". */
+  day: string;
+  value: number;
+}
+
+/** What a bar counts, in the singular and the plural: credits unless said otherwise. */
+export interface ChartUnit {
+  one: string;
+  other: string;
+}
+
+const credits: ChartUnit = { one: "credit", other: "credits" };
+
+const withUnit = (value: number, unit: ChartUnit) =>
+  `${formatNumber(value)} ${Math.abs(value) === 1 ? unit.one : unit.other}`;
+
+function dayTooltip(unit: ChartUnit) {
+  return function DayTooltip({ active, payload }: TooltipContentProps<ValueType, NameType>) {
+    const point = payload?.[0]?.payload as DayValue | undefined;
+    if (!active || !point) return null;
+    return (
+      <div className="rounded-lg bg-white px-3 py-2 text-sm shadow-md ring-1 ring-zinc-200">
+        <p className="text-zinc-600">{formatDay(point.day)}</p>
+        <p className="font-semibold tabular-nums">{withUnit(point.value, unit)}</p>
+      </div>
+    );
+  };
+}
+
 /**
- * A small bar chart in SVG, with the same numbers in a visually hidden table for screen readers.
+ * Credits per day as bars, with a credits axis, day labels and a tooltip giving the exact day and
+ * amount. The same numbers are in a table for screen readers, inside a visually hidden box (a table
+ * itself grows to its content, whatever its width, and would widen the page). A period with nothing
+ * in it shows `empty` instead of a row of invisible bars.
  */
 export function BarChart({
   data,
   label,
-  valueLabel,
+  empty,
+  unit = credits,
 }: {
-  data: { key: string; label: string; value: number }[];
+  data: DayValue[];
+  /** What the chart shows, e.g. "Credits spent per day over the last 30 days". */
   label: string;
-  valueLabel: (value: number) => string;
+  empty: string;
+  unit?: ChartUnit;
 }) {
-  const max = Math.max(1, ...data.map((point) => point.value));
-  const barWidth = 100 / Math.max(1, data.length);
+  const hasData = data.some((point) => point.value !== 0);
   return (
-    <figure>
-      <svg
-        viewBox="0 0 100 40"
-        preserveAspectRatio="none"
-        className="h-32 w-full"
-        aria-hidden="true"
-      >
-        {data.map((point, index) => {
-          const height = (point.value / max) * 38;
-          return (
-            <rect
-              key={point.key}
-              x={index * barWidth + barWidth * 0.15}
-              y={40 - height}
-              width={barWidth * 0.7}
-              height={Math.max(height, point.value > 0 ? 0.8 : 0.3)}
-              rx={0.6}
-              className={point.value > 0 ? "fill-brand-600" : "fill-zinc-200"}
+    <figure className="relative">
+      {hasData ? (
+        // Recharts draws nothing on the server: the box (a class, not a style attribute, for the CSP)
+        // keeps its height so nothing shifts.
+        <div className="h-44" aria-hidden="true" data-testid="bar-chart">
+          <ResponsiveContainer width="100%" height="100%" minWidth={0}>
+            <RechartsBarChart
+              data={data}
+              margin={{ top: 8, right: 4, bottom: 0, left: 0 }}
+              // The table below is what screen readers and keyboards get; the drawing is hidden
+              // from them, so it must not take focus either.
+              accessibilityLayer={false}
             >
-              <title>{`${point.label}: ${valueLabel(point.value)}`}</title>
-            </rect>
-          );
-        })}
-      </svg>
-      <figcaption className="mt-1 flex justify-between text-xs text-zinc-500">
-        <span>{data[0]?.label}</span>
-        <span>{data.at(-1)?.label}</span>
-      </figcaption>
-      <table className="sr-only">
-        <caption>{label}</caption>
-        <tbody>
-          {data.map((point) => (
-            <tr key={point.key}>
-              <th scope="row">{point.label}</th>
-              <td>{valueLabel(point.value)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              <CartesianGrid vertical={false} stroke="#e4e4e7" />
+              <XAxis
+                dataKey="day"
+                tickFormatter={formatShortDay}
+                tickLine={false}
+                axisLine={{ stroke: "#d4d4d8" }}
+                tick={{ fontSize: 12, fill: "#52525b" }}
+                minTickGap={24}
+              />
+              <YAxis
+                allowDecimals={false}
+                tickFormatter={formatNumber}
+                tickLine={false}
+                axisLine={false}
+                tick={{ fontSize: 12, fill: "#52525b" }}
+                width={48}
+                label={{
+                  value: unit.other,
+                  angle: -90,
+                  position: "insideLeft",
+                  style: { fontSize: 12, fill: "#52525b", textAnchor: "middle" },
+                }}
+              />
+              <Tooltip content={dayTooltip(unit)} cursor={{ fill: "#eef2ff" }} />
+              <Bar dataKey="value" fill="#4f46e5" radius={[3, 3, 0, 0]} isAnimationActive={false} />
+            </RechartsBarChart>
+          </ResponsiveContainer>
+        </div>
+      ) : (
+        <div className="flex items-center justify-center rounded-lg border border-dashed border-zinc-300 p-6 text-center text-sm text-zinc-600">
+          {empty}
+        </div>
+      )}
+      <figcaption className="sr-only">{label}</figcaption>
+      {hasData && (
+        <div className="sr-only">
+          <table>
+            <caption>{label}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Day</th>
+                <th scope="col">{unit.other.charAt(0).toUpperCase() + unit.other.slice(1)}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((point) => (
+                <tr key={point.day}>
+                  <th scope="row">{formatDay(point.day)}</th>
+                  <td>{formatNumber(point.value)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </figure>
   );
 }

@@ -1,11 +1,24 @@
 import type { HTMLAttributes, ReactNode } from "react";
 import { cn } from "./cn.ts";
 
-export function Card({ className, ...props }: HTMLAttributes<HTMLElement>) {
+/**
+ * A white panel. `selected` (e.g. the plan in use) gets the brand's thicker ring: the ring is chosen
+ * here, not added in `className`, since two ring classes on one element leave the winner to the
+ * stylesheet's order.
+ */
+export function Card({
+  className,
+  selected = false,
+  ...props
+}: HTMLAttributes<HTMLElement> & { selected?: boolean }) {
   return (
     <section
       {...props}
-      className={cn("rounded-xl bg-white p-5 shadow-sm ring-1 ring-zinc-200", className)}
+      className={cn(
+        "rounded-xl bg-white p-5 shadow-sm",
+        selected ? "ring-2 ring-brand-600" : "ring-1 ring-zinc-200",
+        className,
+      )}
     />
   );
 }

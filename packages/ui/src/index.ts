@@ -1,6 +1,7 @@
-export { BarChart } from "./bar-chart.tsx";
+export { BarChart, type ChartUnit } from "./bar-chart.tsx";
 export { Button } from "./button.tsx";
 export { Alert, Badge, Card, CardTitle, EmptyState, Skeleton } from "./card.tsx";
+export { ChangeSummary } from "./change-summary.tsx";
 export { cn } from "./cn.ts";
 export { ConfirmWithReasonDialog } from "./confirm-with-reason-dialog.tsx";
 export { CopyField } from "./copy-field.tsx";
@@ -11,11 +12,22 @@ export {
   formatCredits,
   formatDate,
   formatDateTime,
+  formatDay,
   formatDollars,
   formatNumber,
+  formatShortDay,
   formatSigned,
 } from "./format.ts";
 export { RadioGroup } from "./radio-group.tsx";
 export { FilterInput, Select } from "./select.tsx";
 export { subscriptionStatusLabels } from "./subscription-status.ts";
 export { ToastProvider, useToast } from "./toast.tsx";
+export { useViewer, ViewerProvider } from "./viewer.tsx";
+export {
+  type ActorKind,
+  actorLabel,
+  type EntryType,
+  entryTypeLabel,
+  entryTypeOptions,
+  type Viewer,
+} from "./vocabulary.ts";

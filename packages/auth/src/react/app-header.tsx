@@ -4,7 +4,7 @@ import { Button, cn, useToast } from "@credits/ui";
 import type { Route } from "next";
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { signOutHere } from "./session-actions.ts";
 
 export interface NavLink {
@@ -26,6 +26,14 @@ export function AppHeader({
   const router = useRouter();
   const toast = useToast();
   const [leaving, setLeaving] = useState(false);
+  const navRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    // Depends on the path: after each navigation the new current link is brought into view.
+    if (!pathname) return;
+    navRef.current
+      ?.querySelector('[aria-current="page"]')
+      ?.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }, [pathname]);
   async function leave() {
     setLeaving(true);
     if (!(await signOutHere())) {
@@ -48,7 +56,13 @@ export function AppHeader({
             Sign out
           </Button>
         </div>
-        <nav aria-label="Main" className="-mx-1 flex w-full flex-wrap gap-1">
+        {/* One row at every width: on a phone the row scrolls sideways inside itself (the page
+            never does), and the current page's link is scrolled into view. */}
+        <nav
+          aria-label="Main"
+          ref={navRef}
+          className="-mx-1 flex w-full flex-nowrap gap-1 overflow-x-auto overscroll-x-contain [scrollbar-width:thin]"
+        >
           {links.map((link) => {
             const current = link.href === "/" ? pathname === "/" : pathname.startsWith(link.href);
             return (
@@ -57,7 +71,7 @@ export function AppHeader({
                 href={link.href}
                 aria-current={current ? "page" : undefined}
                 className={cn(
-                  "rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap",
+                  "shrink-0 rounded-md px-3 py-2 text-sm font-medium whitespace-nowrap",
                   current ? "bg-brand-50 text-brand-700" : "text-zinc-600 hover:bg-zinc-100",
                 )}
               >

@@ -1,27 +1,15 @@
-import { cn, formatDateTime, formatSigned } from "@credits/ui";
+import {
+  actorLabel,
+  cn,
+  entryTypeLabel,
+  formatDateTime,
+  formatNumber,
+  formatSigned,
+  useViewer,
+} from "@credits/ui";
 import type { RouterOutputs } from "../index.ts";
 
 type Entry = RouterOutputs["credits"]["history"]["entries"][number];
-
-const typeLabels: Record<Entry["type"], string> = {
-  GRANT: "Grant",
-  SPEND: "Spend",
-  PURCHASE: "Purchase",
-  REFUND: "Refund",
-  TRANSFER_OUT: "Sent",
-  TRANSFER_IN: "Received",
-  ADJUSTMENT: "Adjustment",
-  EXPIRE: "Expired",
-  HOLD_CAPTURE: "Hold captured",
-};
-
-const actorLabels: Record<Entry["actorType"], string> = {
-  USER: "you",
-  ADMIN: "support",
-  SERVICE: "a service",
-  STRIPE: "billing",
-  SYSTEM: "the system",
-};
 
 /** How a purchase's status reads to people. */
 export const purchaseStatusLabels = {
@@ -30,20 +18,20 @@ export const purchaseStatusLabels = {
   PARTIALLY_REFUNDED: "Partly refunded",
 } as const;
 
-export function typeLabel(type: Entry["type"]): string {
-  return typeLabels[type];
-}
-
-/** One ledger entry: what, when, by whom, the amount and the balance after it. */
+/**
+ * One ledger entry: what, when, by whom (named from the viewer's side) and the signed amount. With
+ * `showApp` (lists that span apps) it also names the app and that app's balance after the entry: the
+ * ledger keeps balances per app, so without the app beside it the number reads as a wrong total.
+ */
 export function EntryRow({ entry, showApp = false }: { entry: Entry; showApp?: boolean }) {
+  const viewer = useViewer();
   return (
     <li className="flex items-start justify-between gap-4 py-3">
       <div className="min-w-0">
         <p className="truncate font-medium text-zinc-900">{entry.description}</p>
         <p className="text-xs text-zinc-500">
-          {typeLabels[entry.type]} · {formatDateTime(entry.createdAt)} · by{" "}
-          {actorLabels[entry.actorType]}
-          {showApp && ` · ${entry.appId}`}
+          {entryTypeLabel(entry.type, entry.amount)} · {formatDateTime(entry.createdAt)} · by{" "}
+          {actorLabel({ type: entry.actorType, id: entry.actorId }, viewer)}
         </p>
       </div>
       <div className="shrink-0 text-right">
@@ -55,9 +43,11 @@ export function EntryRow({ entry, showApp = false }: { entry: Entry; showApp?: b
         >
           {formatSigned(entry.amount)}
         </p>
-        <p className="text-xs text-zinc-500 tabular-nums">
-          balance {entry.balanceAfter.toLocaleString("en-US")}
-        </p>
+        {showApp && (
+          <p className="text-xs text-zinc-500 tabular-nums">
+            {entry.appId} balance {formatNumber(entry.balanceAfter)}
+          </p>
+        )}
       </div>
     </li>
   );

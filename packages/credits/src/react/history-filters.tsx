@@ -1,13 +1,11 @@
 "use client";
 
-import { Button, EmptyState } from "@credits/ui";
+import { Button, EmptyState, entryTypeOptions } from "@credits/ui";
 import {
   emptyHistoryFilter,
   type HistoryFilterFields,
   isHistoryFiltered,
 } from "../history-filter.ts";
-import { TransactionType } from "../schemas/common.ts";
-import { typeLabel } from "./entry-row.tsx";
 
 const selectClass = "min-h-10 w-full rounded-lg border border-zinc-300 bg-white px-3 py-2 text-sm";
 
@@ -47,9 +45,9 @@ export function HistoryFilters({
         Type
         <select className={selectClass} value={value.type} onChange={update("type")}>
           <option value="">All types</option>
-          {TransactionType.options.map((type) => (
-            <option key={type} value={type}>
-              {typeLabel(type)}
+          {entryTypeOptions.map((type) => (
+            <option key={type.value} value={type.value}>
+              {type.label}
             </option>
           ))}
         </select>

@@ -6,7 +6,7 @@ export * from "../plans.ts";
 export { AccountSettings } from "./account.tsx";
 export { describeError, fieldErrorMessage, useIdempotencyKey } from "./client.ts";
 export { AppDocument } from "./document.tsx";
-export { EntryRow, purchaseStatusLabels, typeLabel } from "./entry-row.tsx";
+export { EntryRow, purchaseStatusLabels } from "./entry-row.tsx";
 export { HistoryFilters, NoMatchingEntries } from "./history-filters.tsx";
 export { LiveCreditUpdates } from "./live-updates.tsx";
 export { TRPCProvider, TRPCReactProvider, useTRPC, useTRPCClient } from "./provider.tsx";

@@ -38,11 +38,9 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const [trpcClient] = useState(() =>
     createTRPCClient<AppRouter>({
       links: [
-        loggerLink({
-          enabled: (op) =>
-            process.env.NODE_ENV === "development" ||
-            (op.direction === "down" && op.result instanceof Error),
-        }),
+        // Development only: a failed call is already shown on the page (describeError), and logging
+        // it again in production puts a console error in every user's browser for a typed refusal.
+        loggerLink({ enabled: () => process.env.NODE_ENV === "development" }),
         splitLink({
           condition: (op) => op.type === "subscription",
           true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),

@@ -8,6 +8,7 @@ import {
   HistoryInput,
   HistoryOutput,
   TransferCreditsInput,
+  TransferRecipient,
   TransferResult,
 } from "../schemas/credits.ts";
 import { creditChangeFeed } from "../service/changes.ts";
@@ -18,7 +19,7 @@ import {
   listHistory,
   spendingByDay,
 } from "../service/queries.ts";
-import { transferCredits } from "../service/transfers.ts";
+import { checkTransferRecipient, transferCredits } from "../service/transfers.ts";
 import { protectedProcedure } from "../trpc.ts";
 
 /** The signed-in user's own credits. */
@@ -58,6 +59,12 @@ export const creditsRouter = {
       signal ?? new AbortController().signal,
     );
   }),
+
+  /** Whether a transfer could go to this recipient: the form asks before its confirmation step. */
+  transferRecipient: protectedProcedure
+    .input(z.object({ to: TransferRecipient }))
+    .output(z.object({ recipientUserId: z.string() }))
+    .query(({ ctx, input }) => checkTransferRecipient(ctx.db, ctx.session.user.id, input.to)),
 
   transfer: protectedProcedure
     .input(TransferCreditsInput)

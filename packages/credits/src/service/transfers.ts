@@ -8,7 +8,10 @@ import { creditAccount, debitAccount, lockAccount } from "./ledger.ts";
 import { ledgerResult, withoutKey } from "./operations.ts";
 import type { Actor, Tx } from "./types.ts";
 
-async function resolveRecipient(tx: Tx, to: TransferCreditsInput["to"]): Promise<string> {
+async function resolveRecipient(
+  tx: Tx | Database,
+  to: TransferCreditsInput["to"],
+): Promise<string> {
   const rows =
     "userId" in to
       ? await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE id = ${to.userId}::uuid`
@@ -16,6 +19,24 @@ async function resolveRecipient(tx: Tx, to: TransferCreditsInput["to"]): Promise
   const recipient = rows[0];
   if (!recipient) throw new NotFoundError("user", "userId" in to ? to.userId : to.email);
   return recipient.id;
+}
+
+/**
+ * Checks, before anything is asked of the sender, that a transfer from `fromUserId` to `to` could
+ * go through: the recipient exists and is someone else. Throws what the transfer itself would
+ * (NotFoundError, InvalidRequestError), so a form can refuse an unknown email before its
+ * confirmation step; the transfer checks again, as the recipient could go in between.
+ */
+export async function checkTransferRecipient(
+  db: Database,
+  fromUserId: string,
+  to: TransferCreditsInput["to"],
+): Promise<{ recipientUserId: string }> {
+  const recipientUserId = await resolveRecipient(db, to);
+  if (recipientUserId === fromUserId) {
+    throw new InvalidRequestError("You cannot transfer credits to yourself.", "to");
+  }
+  return { recipientUserId };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { getSessionUser } from "@credits/auth/next";
 import { AppHeader } from "@credits/auth/react";
-import { ToastProvider } from "@credits/ui";
+import { ToastProvider, ViewerProvider } from "@credits/ui";
 import { forbidden, redirect } from "next/navigation";
 import type { ReactNode } from "react";
 
@@ -30,7 +30,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           { href: "/account", label: "Account" },
         ]}
       />
-      <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">{children}</main>
+      <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">
+        <ViewerProvider viewer={{ side: "operator", userId: user.id }}>{children}</ViewerProvider>
+      </main>
     </ToastProvider>
   );
 }

@@ -43,6 +43,21 @@ export function Dashboard() {
               total
             </p>
           )}
+          {balance.data?.total === 0 && (
+            // A new account's "0" says what to do next.
+            <div className="mt-3 flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
+              <span className="text-zinc-600">No credits yet.</span>
+              <Link
+                href="/billing"
+                className="rounded-lg bg-brand-600 px-3 py-2 font-semibold text-white hover:bg-brand-700"
+              >
+                Buy credits
+              </Link>
+              <Link href="/billing" className="font-semibold text-brand-700 hover:underline">
+                Upgrade for a monthly allowance
+              </Link>
+            </div>
+          )}
         </Card>
         <Card>
           <CardTitle>By app</CardTitle>
@@ -78,15 +93,11 @@ export function Dashboard() {
         {spending.data ? (
           <BarChart
             label="Credits spent per day over the last 30 days"
-            data={spending.data.map((day) => ({
-              key: day.day,
-              label: formatDate(new Date(`${day.day}T00:00:00Z`)),
-              value: day.spent,
-            }))}
-            valueLabel={(value) => formatCredits(value)}
+            data={spending.data.map((day) => ({ day: day.day, value: day.spent }))}
+            empty="You have not spent any credits in the last 30 days."
           />
         ) : (
-          <Skeleton className="h-32" />
+          <Skeleton className="h-44" />
         )}
       </Card>
 
@@ -107,7 +118,10 @@ export function Dashboard() {
           {recent.data ? (
             recent.data.entries.length === 0 ? (
               <EmptyState title="Nothing here yet">
-                Credits you receive and spend will show up here.
+                Credits you receive and spend will show up here.{" "}
+                <Link href="/billing" className="font-semibold text-brand-700 underline">
+                  Get your first credits
+                </Link>
               </EmptyState>
             ) : (
               <ul className="divide-y divide-zinc-100">
@@ -124,7 +138,14 @@ export function Dashboard() {
           <CardTitle>Expiring credits</CardTitle>
           {grants.data ? (
             expiring.length === 0 ? (
-              <EmptyState title="None of your credits expire" />
+              <EmptyState
+                title={
+                  grants.data.length === 0 ? "No credits to expire" : "None of your credits expire"
+                }
+              >
+                {grants.data.length === 0 &&
+                  "Credits from plans and promotions that expire will be listed here with their dates."}
+              </EmptyState>
             ) : (
               <ul className="divide-y divide-zinc-100 text-sm">
                 {expiring.map((grant) => (

@@ -1,7 +1,7 @@
 import { getSessionUser } from "@credits/auth/next";
 import { AppHeader } from "@credits/auth/react";
 import { LiveCreditUpdates } from "@credits/credits/react";
-import { ToastProvider } from "@credits/ui";
+import { ToastProvider, ViewerProvider } from "@credits/ui";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 
@@ -27,7 +27,9 @@ export default async function SignedInLayout({ children }: { children: ReactNode
           { href: "/account", label: "Account" },
         ]}
       />
-      <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">{children}</main>
+      <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">
+        <ViewerProvider viewer={{ side: "customer", userId: user.id }}>{children}</ViewerProvider>
+      </main>
     </ToastProvider>
   );
 }

@@ -136,7 +136,7 @@ export function AuditLog() {
                       on{" "}
                       <Link
                         href={`/users/${entry.targetUser.id}`}
-                        className="text-brand-600 hover:underline"
+                        className="text-brand-700 underline"
                       >
                         {entry.targetUser.email}
                       </Link>

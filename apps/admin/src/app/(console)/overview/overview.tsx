@@ -101,7 +101,7 @@ export function Overview({ plans }: { plans: Record<Tier, Plan> }) {
               ) : (
                 <span className="text-sm text-zinc-600">
                   Every event was processed or ignored.{" "}
-                  <Link href="/stripe-events" className="text-brand-600 hover:underline">
+                  <Link href="/stripe-events" className="text-brand-700 underline">
                     All events
                   </Link>
                 </span>
@@ -186,15 +186,11 @@ export function Overview({ plans }: { plans: Record<Tier, Plan> }) {
               {overview.data ? (
                 <BarChart
                   label={`Credits ${title.toLowerCase()} per day over the last ${days} days`}
-                  data={overview.data.flows.map((day) => ({
-                    key: day.day,
-                    label: formatDate(new Date(`${day.day}T00:00:00Z`)),
-                    value: day[key],
-                  }))}
-                  valueLabel={(value) => formatCredits(value)}
+                  data={overview.data.flows.map((day) => ({ day: day.day, value: day[key] }))}
+                  empty={`No credits ${title.toLowerCase()} in the last ${days} days.`}
                 />
               ) : (
-                <Skeleton className="h-32" />
+                <Skeleton className="h-44" />
               )}
             </Card>
           );

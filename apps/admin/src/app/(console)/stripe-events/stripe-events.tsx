@@ -91,7 +91,7 @@ function EventRow({ event }: { event: StripeEvent }) {
             Received {formatDateTime(event.receivedAt)} ·{" "}
             {event.attempts === 1 ? "1 attempt" : `${event.attempts} attempts`} ·{" "}
             {event.userId && event.userEmail ? (
-              <Link href={`/users/${event.userId}`} className="text-brand-600 hover:underline">
+              <Link href={`/users/${event.userId}`} className="text-brand-700 underline">
                 {event.userEmail}
               </Link>
             ) : (

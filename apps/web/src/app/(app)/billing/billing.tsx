@@ -17,10 +17,15 @@ export function Billing({
   const trpc = useTRPC();
   const subscription = useQuery(trpc.subscriptions.get.queryOptions());
   const plans = useQuery(trpc.subscriptions.plans.queryOptions());
+  const balance = useQuery(trpc.credits.balance.queryOptions());
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-bold">Billing</h1>
-      <ReturnNotice {...returnedFrom} />
+      <ReturnNotice
+        {...returnedFrom}
+        planActive={subscription.data && subscription.data.tier !== "FREE"}
+        available={balance.data?.available}
+      />
       {subscription.isError ? (
         <Alert>{describeError(subscription.error).message}</Alert>
       ) : !subscription.data || !plans.data ? (

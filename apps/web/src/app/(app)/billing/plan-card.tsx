@@ -1,7 +1,7 @@
 "use client";
 
 import type { SubscriptionView } from "@credits/credits";
-import { Card, cn, formatCredits, formatDollars, formatNumber } from "@credits/ui";
+import { Badge, Card, formatCredits, formatDollars, formatNumber } from "@credits/ui";
 import { type Plan, PlanAction } from "./plan-action.tsx";
 
 function QuotaLine({ plan }: { plan: Plan }) {
@@ -31,16 +31,19 @@ function QuotaLine({ plan }: { plan: Plan }) {
 
 /** One plan on offer: its price, what it includes, and what the user can do about it. */
 export function PlanCard({ plan, subscription }: { plan: Plan; subscription: SubscriptionView }) {
+  const current = plan.tier === subscription.tier;
   return (
     <Card
-      className={cn(
-        "flex h-full flex-col gap-3",
-        plan.tier === subscription.tier && "ring-2 ring-brand-600",
-      )}
+      className="flex h-full flex-col gap-3"
+      selected={current}
       data-testid={`plan-${plan.tier}`}
+      aria-current={current ? "true" : undefined}
     >
       <div>
-        <h3 className="text-lg font-semibold">{plan.name}</h3>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          <h3 className="text-lg font-semibold">{plan.name}</h3>
+          {current && <Badge tone="success">Current plan</Badge>}
+        </div>
         <p className="text-sm text-zinc-600">{plan.description}</p>
         <p className="mt-2 text-2xl font-bold">
           {plan.monthlyPriceCents === 0 ? "Free" : formatDollars(plan.monthlyPriceCents)}

@@ -1,16 +1,36 @@
 "use client";
 
 import { Alert } from "@credits/ui";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 
-/** Where the user came back from Stripe Checkout, if they did: a message for each outcome. */
-export function ReturnNotice({ checkout, purchase }: { checkout?: string; purchase?: string }) {
+/**
+ * Where the user came back from Stripe Checkout, if they did: a message for each outcome. The
+ * "will appear in a few seconds" message goes once what was paid for has appeared: a paid plan
+ * (`planActive`), or a balance (`available`) other than the one the page first showed.
+ */
+export function ReturnNotice({
+  checkout,
+  purchase,
+  planActive,
+  available,
+}: {
+  checkout?: string;
+  purchase?: string;
+  planActive: boolean | undefined;
+  available: number | undefined;
+}) {
   const returned = Boolean(checkout || purchase);
+  const [firstAvailable, setFirstAvailable] = useState<number | undefined>(undefined);
+  if (firstAvailable === undefined && available !== undefined) setFirstAvailable(available);
   useEffect(() => {
     // Shown once: a reload or a bookmark of the page later must not thank them again.
     if (returned) window.history.replaceState(window.history.state, "", window.location.pathname);
   }, [returned]);
-  if (checkout === "success" || purchase === "success") {
+  const arrived =
+    checkout === "success"
+      ? planActive === true
+      : firstAvailable !== undefined && available !== firstAvailable;
+  if ((checkout === "success" || purchase === "success") && !arrived) {
     return (
       <Alert tone="success">
         Thank you! Your payment went through. Your {checkout ? "plan" : "credits"} will appear here

@@ -20,20 +20,33 @@ import {
 } from "@credits/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useState } from "react";
+import { useId, useState } from "react";
 import { catalog } from "~/lib/catalog.ts";
 
-function BuyButton({ item }: { item: (typeof catalog)[number] }) {
+/**
+ * Buys one catalog item. When the balance is known to be too low the button is disabled and a short
+ * note says why, with the way to more credits; the server's refusal (the balance changed meanwhile)
+ * reads the same.
+ */
+function BuyButton({
+  item,
+  available,
+}: {
+  item: (typeof catalog)[number];
+  /** What the user can spend now; undefined while it loads. */
+  available: number | undefined;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
   const [idempotencyKey, renewKey] = useIdempotencyKey();
-  const [shortfall, setShortfall] = useState<string | null>(null);
+  const [refused, setRefused] = useState<number | null>(null);
+  const noteId = useId();
   const buy = useMutation(
     trpc.purchases.create.mutationOptions({
       onSuccess: async (result) => {
         renewKey();
-        setShortfall(null);
+        setRefused(null);
         toast.success(`Bought “${item.itemName}”. ${formatCredits(result.available)} left.`);
         await Promise.all([
           queryClient.invalidateQueries({ queryKey: trpc.credits.pathKey() }),
@@ -43,18 +56,20 @@ function BuyButton({ item }: { item: (typeof catalog)[number] }) {
       onError: (error) => {
         const problem = describeError(error);
         if (problem.code === "PAYMENT_REQUIRED") {
-          setShortfall(
-            `Not enough credits: “${item.itemName}” costs ${formatCredits(item.credits)} and you have ${formatCredits(problem.data.available ?? 0)} available.`,
-          );
+          setRefused(problem.data.available ?? 0);
         } else {
           toast.error(problem.message);
         }
       },
     }),
   );
+  const unaffordable = available !== undefined && available < item.credits;
+  const short = unaffordable ? available : refused;
   return (
     <div className="flex flex-col gap-2">
       <Button
+        disabled={unaffordable}
+        aria-describedby={short !== null ? noteId : undefined}
         onClick={() =>
           buy.mutate({
             itemId: item.itemId,
@@ -68,14 +83,14 @@ function BuyButton({ item }: { item: (typeof catalog)[number] }) {
       >
         Buy for {formatCredits(item.credits)}
       </Button>
-      {shortfall && (
-        <Alert>
-          {shortfall}{" "}
+      {short !== null && (
+        <p id={noteId} className="text-sm text-red-800" data-testid={`shortfall-${item.itemId}`}>
+          Not enough credits: this costs {formatCredits(item.credits)} and you have{" "}
+          {formatCredits(short)} available.{" "}
           <Link href="/billing" className="font-semibold underline">
             Get more credits
-          </Link>{" "}
-          or pick a smaller item.
-        </Alert>
+          </Link>
+        </p>
       )}
     </div>
   );
@@ -109,7 +124,7 @@ export function Purchases() {
                   <h3 className="font-semibold">{item.itemName}</h3>
                   <p className="mt-1 text-sm text-zinc-600">{item.blurb}</p>
                 </div>
-                <BuyButton item={item} />
+                <BuyButton item={item} available={balance.data?.available} />
               </Card>
             </li>
           ))}

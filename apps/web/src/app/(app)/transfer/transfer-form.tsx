@@ -5,6 +5,7 @@ import {
   Alert,
   Button,
   Card,
+  ChangeSummary,
   ConfirmDialog,
   CreditAmountField,
   creditAmountProblem,
@@ -13,7 +14,7 @@ import {
   useToast,
 } from "@credits/ui";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useRef, useState } from "react";
 
 interface Draft {
   email: string;
@@ -28,6 +29,8 @@ export function TransferForm() {
   const balance = useQuery(trpc.credits.balance.queryOptions());
   const [idempotencyKey, renewKey] = useIdempotencyKey();
   const [draft, setDraft] = useState<Draft | null>(null);
+  const [checking, setChecking] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
   const [formError, setFormError] = useState<{
     field: "email" | "amount" | null;
     message: string;
@@ -37,9 +40,12 @@ export function TransferForm() {
       onSuccess: async (result, input) => {
         renewKey();
         setDraft(null);
+        // A second "Send" must be a new decision, not the same transfer again.
+        formRef.current?.reset();
         toast.success(
           `Sent ${formatCredits(input.amount)}. You have ${formatCredits(result.available)} left.`,
         );
+        await queryClient.refetchQueries({ queryKey: trpc.credits.balance.queryKey() });
         await queryClient.invalidateQueries({ queryKey: trpc.credits.pathKey() });
       },
       onError: (error) => {
@@ -59,7 +65,7 @@ export function TransferForm() {
     }),
   );
 
-  function review(event: FormEvent<HTMLFormElement>) {
+  async function review(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const email = String(form.get("email") ?? "").trim();
@@ -69,6 +75,28 @@ export function TransferForm() {
       return setFormError({ field: "email", message: "Enter the recipient's email address." });
     const amountProblem = creditAmountProblem(amount);
     if (amountProblem) return setFormError({ field: "amount", message: amountProblem });
+    if (balance.data && amount > balance.data.available)
+      return setFormError({
+        field: "amount",
+        message: `Not enough credits: you have ${formatCredits(balance.data.available)} available.`,
+      });
+    // Refused here, before "This cannot be undone" is asked: an unknown email or oneself.
+    setChecking(true);
+    try {
+      await queryClient.fetchQuery({
+        ...trpc.credits.transferRecipient.queryOptions({ to: { email } }),
+        retry: false,
+        staleTime: 0,
+      });
+    } catch (error) {
+      const problem = describeError(error);
+      return setFormError({
+        field: problem.code === "NOT_FOUND" || problem.code === "BAD_REQUEST" ? "email" : null,
+        message: problem.code === "NOT_FOUND" ? "No user has this email address." : problem.message,
+      });
+    } finally {
+      setChecking(false);
+    }
     setDraft({
       email,
       amount,
@@ -76,6 +104,7 @@ export function TransferForm() {
     });
   }
 
+  const available = balance.data?.available ?? 0;
   return (
     <div className="mx-auto flex max-w-lg flex-col gap-6">
       <div>
@@ -85,7 +114,7 @@ export function TransferForm() {
         </p>
       </div>
       <Card>
-        <form onSubmit={review} className="flex flex-col gap-4" noValidate>
+        <form ref={formRef} onSubmit={review} className="flex flex-col gap-4" noValidate>
           {formError && !formError.field && <Alert>{formError.message}</Alert>}
           <Field
             label="Recipient's email"
@@ -100,7 +129,9 @@ export function TransferForm() {
             error={formError?.field === "amount" ? formError.message : null}
           />
           <Field label="Note (optional)" name="description" maxLength={500} />
-          <Button type="submit">Review transfer</Button>
+          <Button type="submit" busy={checking}>
+            Review transfer
+          </Button>
         </form>
       </Card>
       <ConfirmDialog
@@ -134,10 +165,16 @@ export function TransferForm() {
         }
       >
         {draft && (
-          <p>
-            {formatCredits(draft.amount)} will go to <strong>{draft.email}</strong>. This cannot be
-            undone.
-          </p>
+          <div className="flex flex-col gap-3">
+            <ChangeSummary
+              who={draft.email}
+              what={`Send ${formatCredits(draft.amount)}`}
+              why={draft.description}
+              before={available}
+              after={available - draft.amount}
+            />
+            <p>This cannot be undone.</p>
+          </div>
         )}
       </ConfirmDialog>
     </div>

@@ -8,7 +8,6 @@ import {
   Card,
   CardTitle,
   cn,
-  EmptyState,
   formatCredits,
   formatDate,
   formatNumber,
@@ -68,14 +67,22 @@ function QuotaBar({ quota }: { quota: QuotaStatus }) {
 function DailyUsage({ quotas }: { quotas: QuotaStatus[] }) {
   const trpc = useTRPC();
   const byDay = useQuery(trpc.usage.byDay.queryOptions({ days: 30 }));
-  const [feature, setFeature] = useState(quotas[0]?.feature ?? "reports");
+  const [chosen, setFeature] = useState<QuotaStatus["feature"] | null>(null);
   const selectId = useId();
+  // Until the viewer picks one, the chart shows the first feature that has use in the period, so
+  // the page does not open on an empty chart while another feature has data.
+  const feature =
+    chosen ??
+    quotas.find((quota) => byDay.data?.some((row) => row.feature === quota.feature))?.feature ??
+    quotas[0]?.feature ??
+    "reports";
   const selected = quotas.find((quota) => quota.feature === feature);
   const days = Array.from({ length: 30 }, (_, index) => {
     const day = new Date(Date.now() - (29 - index) * 86_400_000).toISOString().slice(0, 10);
     const row = byDay.data?.find((item) => item.day === day && item.feature === feature);
-    return { key: day, label: day.slice(5), value: row?.quantity ?? 0 };
+    return { day, value: row?.quantity ?? 0 };
   });
+  const unit = selected?.unit ?? "use";
   return (
     <Card>
       <CardTitle
@@ -104,18 +111,13 @@ function DailyUsage({ quotas }: { quotas: QuotaStatus[] }) {
       {byDay.isError ? (
         <Alert>{describeError(byDay.error).message}</Alert>
       ) : !byDay.data ? (
-        <Skeleton className="h-32" />
-      ) : days.every((day) => day.value === 0) ? (
-        <EmptyState title={`No ${selected?.label.toLowerCase() ?? "use"} in the last 30 days`}>
-          Use shows up here day by day.
-        </EmptyState>
+        <Skeleton className="h-44" />
       ) : (
         <BarChart
           data={days}
           label={`${selected?.label ?? feature} per day, last 30 days`}
-          valueLabel={(value) =>
-            `${formatNumber(value)} ${selected?.unit ?? ""}${value === 1 ? "" : "s"}`
-          }
+          empty={`No ${selected?.label.toLowerCase() ?? "use"} in the last 30 days. Use shows up here day by day.`}
+          unit={{ one: unit, other: `${unit}s` }}
         />
       )}
     </Card>

@@ -29,7 +29,11 @@ const methodColors: Record<string, string> = {
 
 function Schema({ schema }: { schema: unknown }) {
   return (
-    <pre className="mt-1 max-h-72 overflow-auto rounded-lg bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100">
+    <pre
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must take focus for keyboard users to scroll it (WCAG 2.1.1, axe's scrollable-region-focusable)
+      tabIndex={0}
+      className="mt-1 max-h-72 overflow-auto rounded-lg bg-zinc-900 p-3 text-xs leading-relaxed text-zinc-100"
+    >
       {JSON.stringify(schema, null, 2)}
     </pre>
   );
@@ -53,7 +57,9 @@ export default function ApiDocsPage() {
   );
   const tags = [...new Set(operations.map((item) => item.operation.tags[0] ?? "API"))];
   return (
-    <main className="mx-auto w-full max-w-5xl px-4 py-8">
+    // Long tokens in descriptions (e.g. `components.responses.UnknownEndpoint`) wrap instead of
+    // widening the page on a phone.
+    <main className="mx-auto w-full max-w-5xl px-4 py-8 break-words">
       <h1 className="text-3xl font-bold">{document.info.title}</h1>
       <p className="mt-2 max-w-3xl text-zinc-700">{document.info.description}</p>
       <p className="mt-2 text-sm text-zinc-600">
@@ -63,7 +69,11 @@ export default function ApiDocsPage() {
         </a>{" "}
         (OpenAPI {document.openapi}).
       </p>
-      <pre className="mt-4 overflow-auto rounded-lg bg-zinc-900 p-4 text-sm text-zinc-100">
+      <pre
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling box must take focus for keyboard users to scroll it (WCAG 2.1.1, axe's scrollable-region-focusable)
+        tabIndex={0}
+        className="mt-4 overflow-auto rounded-lg bg-zinc-900 p-4 text-sm text-zinc-100"
+      >
         {`curl -X POST "$CREDITS_URL/api/credits/$USER_ID/deduct" \\
   -H "Authorization: Bearer $CREDITS_SERVICE_TOKEN" \\
   -H "Idempotency-Key: $(uuidgen)" \\

@@ -6,11 +6,13 @@ import {
   Button,
   Card,
   CardTitle,
+  ChangeSummary,
   ConfirmDialog,
   CreditAmountField,
   creditAmountProblem,
   Field,
   formatCredits,
+  formatDate,
   RadioGroup,
   Select,
   useToast,
@@ -29,9 +31,12 @@ interface Draft {
 /** Grant or debit credits, behind a confirmation showing the balance before and after. */
 export function AdjustCredits({
   userId,
+  email,
   apps,
 }: {
   userId: string;
+  /** Who the change is for, as the confirmation names them. */
+  email: string;
   apps: { appId: string; appName: string; balance: number }[];
 }) {
   const trpc = useTRPC();
@@ -59,6 +64,7 @@ export function AdjustCredits({
     }),
   );
   const balanceOf = (appId: string) => apps.find((app) => app.appId === appId)?.balance ?? 0;
+  const appName = (appId: string) => apps.find((app) => app.appId === appId)?.appName ?? appId;
 
   function review(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -140,20 +146,20 @@ export function AdjustCredits({
         }
       >
         {draft && (
-          <dl className="grid grid-cols-2 gap-y-1">
-            <dt>Balance before</dt>
-            <dd className="text-right font-semibold tabular-nums">{formatCredits(before)}</dd>
-            <dt>{draft.direction === "grant" ? "Grant" : "Debit"}</dt>
-            <dd className="text-right font-semibold tabular-nums">{formatCredits(draft.amount)}</dd>
-            <dt>Balance after</dt>
-            <dd className="text-right font-semibold tabular-nums">{formatCredits(after)}</dd>
+          <ChangeSummary
+            who={`${email} · ${appName(draft.appId)}`}
+            what={`${draft.direction === "grant" ? "Grant" : "Debit"} ${formatCredits(draft.amount)}`}
+            why={draft.reason}
+            before={before}
+            after={after}
+          >
             {draft.expiresAt && (
               <>
-                <dt>Expires</dt>
-                <dd className="text-right">{draft.expiresAt.toLocaleDateString("en-US")}</dd>
+                <dt className="text-zinc-600">Expires</dt>
+                <dd className="text-right">{formatDate(draft.expiresAt)}</dd>
               </>
             )}
-          </dl>
+          </ChangeSummary>
         )}
       </ConfirmDialog>
     </Card>

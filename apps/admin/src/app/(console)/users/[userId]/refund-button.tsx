@@ -1,7 +1,14 @@
 "use client";
 
 import { describeError, useIdempotencyKey, useTRPC } from "@credits/credits/react";
-import { Button, ConfirmWithReasonDialog, Field, formatCredits, useToast } from "@credits/ui";
+import {
+  Button,
+  ChangeSummary,
+  ConfirmWithReasonDialog,
+  Field,
+  formatCredits,
+  useToast,
+} from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
@@ -11,16 +18,25 @@ function amountOf(form: FormData): number | undefined {
   return text ? Number(text) : undefined;
 }
 
-/** Refunds a purchase, fully or in part, with a reason. */
+/**
+ * Refunds a purchase, fully or in part, with a reason. A refund gives the credits back, so the
+ * confirmation shows the balance of the purchase's app rising by the amount typed.
+ */
 export function RefundButton({
   purchase,
+  customer,
+  balance,
 }: {
   purchase: { id: string; itemName: string; credits: number; refundedCredits: number };
+  customer: string;
+  /** The customer's balance in the purchase's app. */
+  balance: number;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
   const [open, setOpen] = useState(false);
+  const [typed, setTyped] = useState("");
   const [idempotencyKey, renewKey] = useIdempotencyKey();
   const refundable = purchase.credits - purchase.refundedCredits;
   const refund = useMutation(
@@ -35,12 +51,19 @@ export function RefundButton({
   );
 
   if (refundable === 0) return null;
+  // What the summary shows while the amount is typed: all of it when empty, as the refund does.
+  const typedAmount = Number(typed);
+  const refundCredits =
+    typed.trim() && Number.isInteger(typedAmount) && typedAmount > 0
+      ? Math.min(typedAmount, refundable)
+      : refundable;
   return (
     <>
       <Button
         variant="secondary"
         onClick={() => {
           refund.reset();
+          setTyped("");
           setOpen(true);
         }}
         aria-label={`Refund ${purchase.itemName}`}
@@ -67,8 +90,16 @@ export function RefundButton({
         busy={refund.isPending}
         confirmLabel="Refund"
       >
+        <ChangeSummary
+          who={customer}
+          what={`Refund ${formatCredits(refundCredits)} of “${purchase.itemName}”`}
+          before={balance}
+          after={balance + refundCredits}
+        />
         <p>Up to {formatCredits(refundable)} can be refunded.</p>
         <Field
+          value={typed}
+          onChange={(event) => setTyped(event.target.value)}
           label="Amount (empty: all of it)"
           name="amount"
           type="number"

@@ -50,14 +50,15 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
   const { user, signInLinkAllowed, balances, grants, holds, purchases, subscription, quotas } =
     overview.data;
   const entries = ledger.data?.pages.flatMap((page) => page.entries) ?? [];
+  const customerName = user.email ?? `Customer ${user.externalId ?? user.id}`;
+  const appBalance = (appId: string) =>
+    balances.apps.find((app) => app.appId === appId)?.balance ?? 0;
 
   return (
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <h1 className="text-2xl font-bold break-all">
-            {user.email ?? `Customer ${user.externalId ?? user.id}`}
-          </h1>
+          <h1 className="text-2xl font-bold break-all">{customerName}</h1>
           <p className="text-sm text-zinc-600">
             {user.name ?? "No name"} · {user.role === "ADMIN" ? "Administrator" : "User"} · joined{" "}
             {formatDate(user.createdAt)} · <span className="font-mono text-xs">{user.id}</span>
@@ -111,7 +112,7 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
             </ul>
           )}
         </Card>
-        <AdjustCredits userId={user.id} apps={balances.apps} />
+        <AdjustCredits userId={user.id} email={customerName} apps={balances.apps} />
       </div>
       <div className="grid gap-6 lg:grid-cols-2">
         <SubscriptionCard userId={user.id} subscription={subscription} plans={plans} />
@@ -176,7 +177,11 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
                       ` · ${formatCredits(purchase.refundedCredits)} refunded`}
                   </p>
                 </div>
-                <RefundButton purchase={purchase} />
+                <RefundButton
+                  purchase={purchase}
+                  customer={customerName}
+                  balance={appBalance(purchase.appId)}
+                />
               </li>
             ))}
           </ul>

@@ -1,0 +1,44 @@
+import {
+  auditPage,
+  auditWidths,
+  waitUntilSettled as settled,
+  startAudit,
+} from "@credits/playwright-config/page-audit";
+import { test } from "@playwright/test";
+import { admin, signIn, withDatabase } from "./session.ts";
+
+// Every page of the console, at a phone's width and a laptop's: no sideways page scroll, no console
+// error, no serious or critical axe-core violation; a screenshot of each is kept as an artifact.
+
+for (const width of auditWidths) {
+  test(`[ADMIN][PAGES] every page at ${width} px: no sideways scroll, no console error, no serious accessibility violation`, async ({
+    page,
+  }, testInfo) => {
+    test.setTimeout(120_000);
+    const consoleProblems = await startAudit(page, width);
+
+    await page.goto("/sign-in");
+    await settled(page, "Operator sign-in");
+    await auditPage(page, testInfo, "admin-sign-in");
+
+    await signIn(page, admin);
+    const demoUserId = await withDatabase(
+      async (db) => (await db.user.findUniqueOrThrow({ where: { email: "user@example.com" } })).id,
+    );
+    for (const [path, name, heading] of [
+      ["/overview", "admin-overview", "Overview"],
+      ["/users", "admin-users", "Users"],
+      [`/users/${demoUserId}`, "admin-user", "user@example.com"],
+      ["/bulk-grant", "admin-bulk-grant", "Bulk grant"],
+      ["/stripe-events", "admin-stripe-events", "Stripe events"],
+      ["/tokens", "admin-tokens", "Service tokens"],
+      ["/audit", "admin-audit", "Audit log"],
+      ["/account", "admin-account", "Account"],
+    ] as const) {
+      await page.goto(path);
+      await settled(page, heading);
+      await auditPage(page, testInfo, name);
+    }
+    consoleProblems.expectNone(`the console at ${width} px`);
+  });
+}
