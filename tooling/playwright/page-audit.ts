@@ -15,8 +15,7 @@ export async function startAudit(page: Page, width: number) {
   const problems: string[] = [];
   page.on("console", (message) => {
     const url = message.location().url || page.url();
-    if (message.type() === "error")
-      problems.push(`console.error: ${message.text()} (${url})`);
+    if (message.type() === "error") problems.push(`console.error: ${message.text()} (${url})`);
   });
   page.on("pageerror", (error) => problems.push(`uncaught: ${error.message}`));
   return {
