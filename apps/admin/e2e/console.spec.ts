@@ -58,7 +58,7 @@ test("[ADMIN][CREDITS] find the demo user, grant with expiry, debit, refund, and
   await expect(page.getByTestId("user-grants")).toContainText("expires Dec 31");
 
   // Debit 40.
-  await page.getByLabel("Debit").check();
+  await page.getByRole("radio", { name: "Debit" }).check();
   await page.getByLabel("Amount", { exact: true }).fill("40");
   await page.getByLabel("Reason", { exact: true }).fill("Duplicate grant");
   await page.getByRole("button", { name: "Review" }).click();

@@ -31,7 +31,10 @@ export function Dashboard() {
             Available credits
           </h1>
           {balance.data ? (
-            <p className="mt-1 text-4xl font-bold tabular-nums" data-testid="available-balance">
+            <p
+              className="mt-1 text-4xl font-bold break-all tabular-nums"
+              data-testid="available-balance"
+            >
               {formatNumber(balance.data.available)}
             </p>
           ) : (

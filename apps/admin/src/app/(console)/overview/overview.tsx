@@ -52,7 +52,7 @@ export function Overview({ plans }: { plans: Record<Tier, Plan> }) {
         <CardTitle>Outstanding credit liability</CardTitle>
         {overview.data ? (
           <p>
-            <span className="text-3xl font-bold tabular-nums" data-testid="liability">
+            <span className="text-3xl font-bold break-all tabular-nums" data-testid="liability">
               {formatNumber(overview.data.liability.outstanding)}
             </span>{" "}
             unexpired credits held by {formatNumber(overview.data.liability.accountsWithCredits)}{" "}

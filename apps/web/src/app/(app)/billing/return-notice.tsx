@@ -5,8 +5,8 @@ import { useEffect, useState } from "react";
 
 /**
  * Where the user came back from Stripe Checkout, if they did: a message for each outcome. The
- * "will appear in a few seconds" message goes once what was paid for has appeared: a paid plan
- * (`planActive`), or a balance (`available`) other than the one the page first showed.
+ * "will appear in a few seconds" part becomes "is here" once what was paid for has appeared: a
+ * paid plan (`planActive`), or a balance (`available`) other than the one the page first showed.
  */
 export function ReturnNotice({
   checkout,
@@ -30,11 +30,14 @@ export function ReturnNotice({
     checkout === "success"
       ? planActive === true
       : firstAvailable !== undefined && available !== firstAvailable;
-  if ((checkout === "success" || purchase === "success") && !arrived) {
+  if (checkout === "success" || purchase === "success") {
+    const what = checkout ? "plan" : "credits";
     return (
       <Alert tone="success">
-        Thank you! Your payment went through. Your {checkout ? "plan" : "credits"} will appear here
-        within a few seconds, as soon as Stripe confirms it.
+        Thank you! Your payment went through.{" "}
+        {arrived
+          ? `Your ${checkout ? "new plan is active" : "credits are here"}.`
+          : `Your ${what} will appear here within a few seconds, as soon as Stripe confirms it.`}
       </Alert>
     );
   }

@@ -90,7 +90,7 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardTitle>Balances</CardTitle>
-          <p className="text-3xl font-bold tabular-nums" data-testid="user-balance">
+          <p className="text-3xl font-bold break-all tabular-nums" data-testid="user-balance">
             {formatNumber(balances.total)}
           </p>
           <p className="text-sm text-zinc-600">
