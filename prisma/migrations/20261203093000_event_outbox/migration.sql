@@ -53,3 +53,11 @@ BEGIN
     RETURNING credit_events.id, credit_events.sequence;
 END;
 $$;
+
+-- Opt-in event types (credits.spent) that at least one enabled endpoint asks for by name. The
+-- spend path records such an event only while its row exists: one primary-key probe, so spends
+-- cost nothing more when nobody listens. Kept by the endpoint service in the transaction that
+-- creates, changes, enables or disables an endpoint.
+CREATE TABLE "wanted_event_types" (
+  "type" TEXT NOT NULL PRIMARY KEY
+);
