@@ -1,33 +1,39 @@
-// gRPC calls of the scenarios: the CreditService's UseCredits through a Connect client over h2c
-// (one HTTP/2 connection, the calls multiplexed on it, as a backend's client would hold it).
+// gRPC calls of the scenarios: the CreditService's UseCredits through a @grpc/grpc-js client over
+// h2c (one channel, the calls multiplexed on its HTTP/2 connection, as a backend's client would hold
+// it), with the messages of protobuf-es: the server's own library on the client side too.
 import { randomUUID } from "node:crypto";
-import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { CreditService } from "@credits/credits/grpc";
+import { Client, credentials, Metadata } from "@grpc/grpc-js";
 import { benchServiceToken } from "./requests.ts";
 
-export type CreditClient = ReturnType<typeof createClient<typeof CreditService>>;
+const useCredits = CreditService.method.useCredits;
+const useCreditsPath = `/${CreditService.typeName}/${useCredits.name}`;
 
-export function creditClient(baseUrl: string): CreditClient {
-  return createClient(CreditService, createGrpcTransport({ baseUrl }));
+export function creditClient(baseUrl: string): Client {
+  return new Client(new URL(baseUrl).host, credentials.createInsecure());
 }
 
-const headers = () => ({
-  authorization: `Bearer ${benchServiceToken}`,
-  "idempotency-key": randomUUID(),
-});
-
-/** One UseCredits of 1 credit for the user, with a fresh idempotency key; false when refused. */
-export async function grpcUseCredits(client: CreditClient, userId: string): Promise<boolean> {
-  await client.useCredits(
-    {
-      userId,
-      appId: "default",
-      reportId: "bench-report",
-      reportName: "Benchmark report",
-      credits: 1n,
-    },
-    { headers: headers() },
-  );
-  return true;
+/** One UseCredits of 1 credit for the user, with a fresh idempotency key; rejects when refused. */
+export function grpcUseCredits(client: Client, userId: string): Promise<boolean> {
+  const request = create(useCredits.input, {
+    userId,
+    appId: "default",
+    reportId: "bench-report",
+    reportName: "Benchmark report",
+    credits: 1n,
+  });
+  const metadata = new Metadata();
+  metadata.set("authorization", `Bearer ${benchServiceToken}`);
+  metadata.set("idempotency-key", randomUUID());
+  return new Promise((resolve, reject) => {
+    client.makeUnaryRequest(
+      useCreditsPath,
+      (message: typeof request) => Buffer.from(toBinary(useCredits.input, message)),
+      (bytes: Buffer) => bytes,
+      request,
+      metadata,
+      (error) => (error ? reject(error) : resolve(true)),
+    );
+  });
 }

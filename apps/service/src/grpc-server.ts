@@ -1,48 +1,40 @@
 // The gRPC CreditService (proto/credits/v1/credits.proto) over h2c: HTTP/2 without TLS, as gRPC
-// clients speak it inside a network; TLS belongs to the proxy in front, as for REST. Connect's Node
-// adapter answers gRPC, gRPC-Web and Connect on it. Its own port: node:http cannot take HTTP/2, and
-// sharing one port would need a first-bytes sniffer in front of both servers.
-import { createServer, type Http2Server, type ServerHttp2Session } from "node:http2";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { creditServiceRoutes } from "@credits/credits/grpc";
+// clients speak it inside a network; TLS belongs to the proxy in front, as for REST. Its own port:
+// node:http cannot take HTTP/2. @credits/credits/grpc builds the server; this file runs it.
+import { createCreditServiceServer } from "@credits/credits/grpc";
 import type { RestDependencies } from "@credits/credits/node";
-import { withSpecGrpcMessages } from "./grpc-message.ts";
+import { type Server, ServerCredentials } from "@grpc/grpc-js";
 
-/** The largest request message accepted, as REST's body limit: every request here is small. */
-const maxMessageBytes = 64 * 1024;
-
-/** How long a closing server waits for calls in flight before it drops the sessions left. */
+/** How long a closing server waits for calls in flight before it cancels those left. */
 const closeGraceMs = 3_000;
 
 export interface GrpcServer {
-  server: Http2Server;
-  /** Stops taking connections and resolves once the calls in flight have finished. */
+  server: Server;
+  /** Listens on `host:port` (0: any free port) and answers the port it got. */
+  listen(port: number, host: string): Promise<number>;
+  /** Stops taking calls and resolves once the calls in flight have finished (or were cancelled). */
   close(): Promise<void>;
 }
 
 export function createGrpcServer(deps: RestDependencies): GrpcServer {
-  const server = createServer(
-    withSpecGrpcMessages(
-      connectNodeAdapter({ routes: creditServiceRoutes(deps), readMaxBytes: maxMessageBytes }),
-    ),
-  );
-  const sessions = new Set<ServerHttp2Session>();
-  server.on("session", (session) => {
-    sessions.add(session);
-    session.once("close", () => sessions.delete(session));
-  });
+  const server = createCreditServiceServer(deps);
   return {
     server,
+    listen(port, host) {
+      const address = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+      return new Promise((resolve, reject) => {
+        server.bindAsync(address, ServerCredentials.createInsecure(), (error, bound) =>
+          error ? reject(error) : resolve(bound),
+        );
+      });
+    },
     close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Clients keep their HTTP/2 sessions open: closing them (GOAWAY) lets calls in flight finish
-      // and tells each client to reconnect elsewhere. A stream a client never ends (one whose
-      // request Connect refused over the size limit) would hold its session: dropped after a grace.
-      for (const session of sessions) session.close();
-      const grace = setTimeout(() => {
-        for (const session of sessions) session.destroy();
-      }, closeGraceMs);
-      return closed.finally(() => clearTimeout(grace));
+      // tryShutdown sends GOAWAY and lets calls in flight finish; a client that keeps a stream
+      // open would hold it forever, so whatever is left after the grace is cancelled.
+      const grace = setTimeout(() => server.forceShutdown(), closeGraceMs);
+      return new Promise<void>((resolve) => server.tryShutdown(() => resolve())).finally(() =>
+        clearTimeout(grace),
+      );
     },
   };
 }

@@ -13,11 +13,12 @@ const deps = restDependenciesFrom(process.env);
 const server = createServiceServer(deps);
 const grpc = createGrpcServer(deps);
 server.listen(env.SERVICE_PORT, env.SERVICE_HOST);
-grpc.server.listen(env.GRPC_PORT, env.SERVICE_HOST);
-await Promise.all([once(server, "listening"), once(grpc.server, "listening")]);
+const [grpcPort] = await Promise.all([
+  grpc.listen(env.GRPC_PORT, env.SERVICE_HOST),
+  once(server, "listening"),
+]);
 const host = env.SERVICE_HOST === "0.0.0.0" ? "localhost" : env.SERVICE_HOST;
 const { port } = server.address() as AddressInfo;
-const { port: grpcPort } = grpc.server.address() as AddressInfo;
 console.log(
   `credits service on http://${host}:${port} (REST under /api, reference at /api/docs), gRPC on ${host}:${grpcPort}`,
 );

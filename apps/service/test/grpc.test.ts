@@ -6,7 +6,7 @@
 // file (it takes seconds to start), each RPC in the order a backend meets them.
 import { createHash, randomInt, randomUUID } from "node:crypto";
 import { createDatabaseClient, type Database } from "@credits/db";
-import { status } from "@grpc/grpc-js";
+import { type ServiceError, status } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CreditServiceClient,
@@ -253,9 +253,25 @@ describe("the gRPC CreditService", () => {
     const huge = { user_id: userId, credits: 1, report_id: "r", report_name: "x".repeat(70_000) };
     const tooLarge = await call(client, "UseCredits", huge, auth());
     expect(tooLarge.error?.code).toBe(status.RESOURCE_EXHAUSTED);
+    // Bytes that are no message at all (a truncated field tag) are the client's error too.
+    const garbage = await new Promise<ServiceError | null>((resolve) => {
+      client.makeUnaryRequest(
+        "/credits.v1.CreditService/UseCredits",
+        (bytes: Buffer) => bytes,
+        (bytes: Buffer) => bytes,
+        Buffer.from([0xff, 0xff, 0xff]),
+        auth(),
+        (error) => resolve(error),
+      );
+    });
+    expect(garbage?.code).toBe(status.INVALID_ARGUMENT);
+    expect(garbage?.details).toBe("The request is not a valid credits.v1.PurchaseRequest message.");
     const stream = await collect(client, "ListUserPurchases", { user_id: "" }, auth());
     expect(stream.error?.code).toBe(status.INVALID_ARGUMENT);
     expect((await restBalance(userId)).platform_user_id).toBeNull();
+    // The refusals left the connection fit for the next call.
+    const read = await call(client, "GetUserCredits", { user_id: userId }, auth());
+    expect(read.response).toEqual({ user_id: userId, platform_user_id: "", balances: [] });
   });
 
   it("answers RESOURCE_EXHAUSTED with a retry-after past the user's rate limit", async () => {

@@ -1,7 +1,6 @@
 // Domain errors: thrown by the service layer, answered by every transport from one table. Messages
 // are written for the person who sees them; `details` are the machine-readable facts (snake_case,
 // as the REST API sends them).
-import type { Code as GrpcCode } from "@connectrpc/connect";
 import {
   EmailTakenError,
   PasswordChangeError,
@@ -11,27 +10,28 @@ import {
 } from "@credits/auth";
 import { databaseUnavailableReason } from "@credits/db";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import type { GrpcStatusName } from "./grpc/status.ts";
 
 /**
  * How each kind of domain error is answered: its tRPC code, its HTTP status and its gRPC status code
- * (a name of Connect's `Code`). The kind is the REST API's error code. Written once, here; the
+ * (its name in the gRPC spec). The kind is the REST API's error code. Written once, here; the
  * transports only look it up.
  */
 export const domainErrorAnswers = {
-  insufficient_credits: { trpc: "PAYMENT_REQUIRED", http: 402, grpc: "FailedPrecondition" },
-  not_found: { trpc: "NOT_FOUND", http: 404, grpc: "NotFound" },
-  invalid_request: { trpc: "BAD_REQUEST", http: 400, grpc: "InvalidArgument" },
-  idempotency_conflict: { trpc: "CONFLICT", http: 409, grpc: "AlreadyExists" },
-  request_in_progress: { trpc: "CONFLICT", http: 409, grpc: "Aborted" },
-  conflict: { trpc: "CONFLICT", http: 409, grpc: "FailedPrecondition" },
-  email_taken: { trpc: "CONFLICT", http: 409, grpc: "AlreadyExists" },
-  quota_exceeded: { trpc: "TOO_MANY_REQUESTS", http: 429, grpc: "ResourceExhausted" },
-  too_many_attempts: { trpc: "TOO_MANY_REQUESTS", http: 429, grpc: "ResourceExhausted" },
-  payments_not_configured: { trpc: "PRECONDITION_FAILED", http: 412, grpc: "FailedPrecondition" },
-  service_unavailable: { trpc: "SERVICE_UNAVAILABLE", http: 503, grpc: "Unavailable" },
+  insufficient_credits: { trpc: "PAYMENT_REQUIRED", http: 402, grpc: "FAILED_PRECONDITION" },
+  not_found: { trpc: "NOT_FOUND", http: 404, grpc: "NOT_FOUND" },
+  invalid_request: { trpc: "BAD_REQUEST", http: 400, grpc: "INVALID_ARGUMENT" },
+  idempotency_conflict: { trpc: "CONFLICT", http: 409, grpc: "ALREADY_EXISTS" },
+  request_in_progress: { trpc: "CONFLICT", http: 409, grpc: "ABORTED" },
+  conflict: { trpc: "CONFLICT", http: 409, grpc: "FAILED_PRECONDITION" },
+  email_taken: { trpc: "CONFLICT", http: 409, grpc: "ALREADY_EXISTS" },
+  quota_exceeded: { trpc: "TOO_MANY_REQUESTS", http: 429, grpc: "RESOURCE_EXHAUSTED" },
+  too_many_attempts: { trpc: "TOO_MANY_REQUESTS", http: 429, grpc: "RESOURCE_EXHAUSTED" },
+  payments_not_configured: { trpc: "PRECONDITION_FAILED", http: 412, grpc: "FAILED_PRECONDITION" },
+  service_unavailable: { trpc: "SERVICE_UNAVAILABLE", http: 503, grpc: "UNAVAILABLE" },
 } as const satisfies Record<
   string,
-  { trpc: TRPC_ERROR_CODE_KEY; http: number; grpc: keyof typeof GrpcCode }
+  { trpc: TRPC_ERROR_CODE_KEY; http: number; grpc: GrpcStatusName }
 >;
 
 export type DomainErrorKind = keyof typeof domainErrorAnswers;

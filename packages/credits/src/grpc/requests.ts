@@ -1,9 +1,9 @@
 // The gRPC requests as service inputs, checked with the same zod building blocks as the REST API
 // and tRPC. A failure is INVALID_ARGUMENT naming each field (the proto's snake_case) and why.
-import { Code, ConnectError } from "@connectrpc/connect";
 import { z } from "zod";
 import { AppIdOrDefault, CreditAmount, CustomerRef, Description } from "../schemas/common.ts";
 import { CreatePurchaseInput } from "../schemas/credits.ts";
+import { GrpcStatusError } from "./status.ts";
 
 /** int64 arrives as a bigint; beyond a double's exact range it is out of bounds anyway. */
 const Credits = z.bigint().transform(Number).pipe(CreditAmount);
@@ -45,5 +45,5 @@ export function parseRequest<S extends z.ZodType>(schema: S, message: unknown): 
   const problems = parsed.error.issues.map(
     (issue) => `${issue.path.map((part) => snakeCase(String(part))).join(".")}: ${issue.message}`,
   );
-  throw new ConnectError(problems.join("; "), Code.InvalidArgument);
+  throw new GrpcStatusError(problems.join("; "), "INVALID_ARGUMENT");
 }

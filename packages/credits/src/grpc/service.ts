@@ -2,14 +2,19 @@
 // call (call.ts), parses its request (requests.ts), calls one service function and serializes the
 // answer (serializers.ts). The streams read the database a keyset page at a time as the client
 // takes messages, so a long history is never held whole.
-import type { ConnectRouter, HandlerContext } from "@connectrpc/connect";
+import type {
+  DescMethodServerStreaming,
+  DescMethodUnary,
+  MessageInitShape,
+  MessageShape,
+} from "@bufbuild/protobuf";
 import type { RestDependencies } from "../rest/handler.ts";
 import { appOutstandingCredits } from "../service/app-balance.ts";
 import { customerToDebit, findCustomer, findOrCreateCustomer } from "../service/customers.ts";
 import { createPurchase, grantCredits } from "../service/operations.ts";
 import { getBalances, listHistory, listPurchases } from "../service/queries.ts";
-import { admit, grpcErrorOf, idempotencyKeyOf } from "./call.ts";
-import { CreditService } from "./generated/credits/v1/credits_pb.ts";
+import { admit, type GrpcCall, grpcErrorOf, idempotencyKeyOf } from "./call.ts";
+import type { CreditService } from "./generated/credits/v1/credits_pb.ts";
 import {
   AppIdRequest,
   CreditRequest,
@@ -63,83 +68,96 @@ async function* paged<Message>(
   }
 }
 
-/** Mounts the CreditService on a Connect router (apps/service serves it over h2c). */
-export function creditServiceRoutes(deps: RestDependencies) {
+type Methods = typeof CreditService.method;
+
+/**
+ * Each method of the CreditService as a function of its request message and call: a unary one
+ * answers one message, a server-streaming one yields them. server.ts serves them over gRPC.
+ */
+export type CreditServiceHandlers = {
+  [Name in keyof Methods]: Methods[Name] extends DescMethodServerStreaming<infer In, infer Out>
+    ? (request: MessageShape<In>, call: GrpcCall) => AsyncIterable<MessageInitShape<Out>>
+    : Methods[Name] extends DescMethodUnary<infer In, infer Out>
+      ? (request: MessageShape<In>, call: GrpcCall) => Promise<MessageInitShape<Out>>
+      : never;
+};
+
+/** The CreditService's methods over the service layer. */
+export function creditServiceHandlers(deps: RestDependencies): CreditServiceHandlers {
   const { db } = deps;
   /** Admits a read of one user's list and resolves the user; null for an unknown user. */
-  async function readableUser(message: unknown, ctx: HandlerContext) {
+  async function readableUser(message: unknown, call: GrpcCall) {
     const { userId: ref } = parseRequest(UserIdRequest, message);
-    await admit(deps, ctx, "read", ref);
+    await admit(deps, call, "read", ref);
     return { ref, userId: await findCustomer(db, ref) };
   }
 
-  return (router: ConnectRouter) =>
-    router.service(CreditService, {
-      addCredits: (message, ctx) =>
-        unary("AddCredits", async () => {
-          const input = parseRequest(CreditRequest, message);
-          const { actor } = await admit(deps, ctx, "write", input.userId);
-          await grantCredits(db, actor, {
-            userId: await findOrCreateCustomer(db, input.userId),
-            appId: input.appId,
-            amount: input.credits,
-            description: input.description,
-            source: "PROMOTION",
-            idempotencyKey: idempotencyKeyOf(ctx),
-          });
-          return {};
-        }),
-      useCredits: (message, ctx) =>
-        unary("UseCredits", async () => {
-          const input = parseRequest(PurchaseRequest, message);
-          const { actor } = await admit(deps, ctx, "write", input.userId);
-          const idempotencyKey = idempotencyKeyOf(ctx);
-          await createPurchase(db, actor, await customerToDebit(db, input.userId, input.credits), {
-            appId: input.appId,
-            itemId: input.reportId,
-            itemName: input.reportName,
-            credits: input.credits,
-            idempotencyKey,
-          });
-          return {};
-        }),
-      getUserCredits: (message, ctx) =>
-        unary("GetUserCredits", async () => {
-          const { ref, userId } = await readableUser(message, ctx);
-          const balances = userId
-            ? await getBalances(db, userId)
-            : { total: 0, held: 0, available: 0, apps: [] };
-          return userCreditsMessage(ref, userId, balances);
-        }),
-      getAppBalance: (message, ctx) =>
-        unary("GetAppBalance", async () => {
-          const { appId } = parseRequest(AppIdRequest, message);
-          await admit(deps, ctx, "read");
-          return balanceMessage(appId, await appOutstandingCredits(db, appId));
-        }),
-      listUserTransactions: (message, ctx) =>
-        paged("ListUserTransactions", async () => {
-          const { ref, userId } = await readableUser(message, ctx);
-          if (!userId) return null;
-          return async (cursor: string | undefined) => {
-            const page = await listHistory(db, userId, { limit: streamPage, cursor });
-            return {
-              messages: page.entries.map((entry) => transactionMessage(ref, entry)),
-              next: page.nextCursor,
-            };
+  return {
+    addCredits: (message, call) =>
+      unary("AddCredits", async () => {
+        const input = parseRequest(CreditRequest, message);
+        const { actor } = await admit(deps, call, "write", input.userId);
+        await grantCredits(db, actor, {
+          userId: await findOrCreateCustomer(db, input.userId),
+          appId: input.appId,
+          amount: input.credits,
+          description: input.description,
+          source: "PROMOTION",
+          idempotencyKey: idempotencyKeyOf(call),
+        });
+        return {};
+      }),
+    useCredits: (message, call) =>
+      unary("UseCredits", async () => {
+        const input = parseRequest(PurchaseRequest, message);
+        const { actor } = await admit(deps, call, "write", input.userId);
+        const idempotencyKey = idempotencyKeyOf(call);
+        await createPurchase(db, actor, await customerToDebit(db, input.userId, input.credits), {
+          appId: input.appId,
+          itemId: input.reportId,
+          itemName: input.reportName,
+          credits: input.credits,
+          idempotencyKey,
+        });
+        return {};
+      }),
+    getUserCredits: (message, call) =>
+      unary("GetUserCredits", async () => {
+        const { ref, userId } = await readableUser(message, call);
+        const balances = userId
+          ? await getBalances(db, userId)
+          : { total: 0, held: 0, available: 0, apps: [] };
+        return userCreditsMessage(ref, userId, balances);
+      }),
+    getAppBalance: (message, call) =>
+      unary("GetAppBalance", async () => {
+        const { appId } = parseRequest(AppIdRequest, message);
+        await admit(deps, call, "read");
+        return balanceMessage(appId, await appOutstandingCredits(db, appId));
+      }),
+    listUserTransactions: (message, call) =>
+      paged("ListUserTransactions", async () => {
+        const { ref, userId } = await readableUser(message, call);
+        if (!userId) return null;
+        return async (cursor: string | undefined) => {
+          const page = await listHistory(db, userId, { limit: streamPage, cursor });
+          return {
+            messages: page.entries.map((entry) => transactionMessage(ref, entry)),
+            next: page.nextCursor,
           };
-        }),
-      listUserPurchases: (message, ctx) =>
-        paged("ListUserPurchases", async () => {
-          const { ref, userId } = await readableUser(message, ctx);
-          if (!userId) return null;
-          return async (cursor: string | undefined) => {
-            const page = await listPurchases(db, userId, { limit: streamPage, cursor });
-            return {
-              messages: page.purchases.map((purchase) => purchaseMessage(ref, purchase)),
-              next: page.nextCursor,
-            };
+        };
+      }),
+    listUserPurchases: (message, call) =>
+      paged("ListUserPurchases", async () => {
+        const { ref, userId } = await readableUser(message, call);
+        if (!userId) return null;
+        return async (cursor: string | undefined) => {
+          const page = await listPurchases(db, userId, { limit: streamPage, cursor });
+          return {
+            messages: page.purchases.map((purchase) => purchaseMessage(ref, purchase)),
+            next: page.nextCursor,
           };
-        }),
-    });
+        };
+      }),
+  };
 }
