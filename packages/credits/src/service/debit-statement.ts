@@ -8,6 +8,7 @@ import {
 } from "../errors.ts";
 import { type DebitArguments, type DebitOutcome, spendBatcherOf } from "./group-commit.ts";
 import { claimOf, counted, type IdempotentCall } from "./idempotency.ts";
+import { defaultLowBalanceThreshold } from "./thresholds/default.ts";
 
 /** A debit that links to nothing but, optionally, the purchase it records. */
 export interface SimpleDebit {
@@ -104,7 +105,7 @@ export async function debitOutcome(
           ${spend.userId}::uuid, ${spend.appId}, ${spend.amount}::bigint,
           ${spend.type}::"CreditTransactionType", ${spend.description}, ${spend.metadata}::jsonb,
           ${spend.actorType}::"ActorType", ${spend.actorId}, ${spend.itemId}, ${spend.itemName},
-          ${spend.recordedBy})`;
+          ${spend.recordedBy}, ${defaultLowBalanceThreshold()}::bigint)`;
       return row;
     } catch (error) {
       if (attempt >= writeConflictAttempts || !isWriteConflict(error)) throw error;

@@ -4,6 +4,7 @@
 // that finds nothing in flight goes at once, alone, as the plain statement.
 import type { Database } from "@credits/db";
 import { metrics } from "../observability/metrics.ts";
+import { defaultLowBalanceThreshold } from "./thresholds/default.ts";
 
 /** One spend's arguments to credits_debit, in its parameter order. */
 export interface DebitArguments {
@@ -129,6 +130,7 @@ export class SpendBatcher {
         ${column("amount")}::bigint[], ${column("type")}::"CreditTransactionType"[],
         ${column("description")}::text[], ${column("metadata")}::jsonb[],
         ${column("actorType")}::"ActorType"[], ${column("actorId")}::text[],
-        ${column("itemId")}::text[], ${column("itemName")}::text[], ${column("recordedBy")}::text[])`;
+        ${column("itemId")}::text[], ${column("itemName")}::text[], ${column("recordedBy")}::text[],
+        ${defaultLowBalanceThreshold()}::bigint)`;
   }
 }

@@ -14,6 +14,7 @@ import type {
   ReleaseHoldInput,
   ReserveHoldInput,
 } from "../schemas/holds.ts";
+import { recordDebitEvents } from "./events/debit-events.ts";
 import { runIdempotent } from "./idempotency.ts";
 import {
   available,
@@ -71,7 +72,17 @@ export function reserveHold(
           now() + make_interval(secs => ${input.ttlSeconds}))
         RETURNING id, status, amount, captured_amount, expires_at`;
       if (!row) throw new InvariantError("the hold insert returned no row");
-      return holdResult(row, available({ ...account, held: account.held + input.amount }), null);
+      const availableAfter = available({ ...account, held: account.held + input.amount });
+      await recordDebitEvents(tx, account, {
+        entryType: "HOLD_RESERVE",
+        amount: input.amount,
+        balance: account.balance,
+        availableBefore: available(account),
+        availableAfter,
+        holdId: row.id,
+        idempotencyKey,
+      });
+      return holdResult(row, availableAfter, null);
     },
   );
 }

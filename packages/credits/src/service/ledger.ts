@@ -5,6 +5,8 @@ import {
   NotFoundError,
 } from "../errors.ts";
 import type { GrantSource, TransactionType } from "../schemas/common.ts";
+import { recordDebitEvents } from "./events/debit-events.ts";
+import { defaultLowBalanceThreshold } from "./thresholds/default.ts";
 import type { Actor, Tx } from "./types.ts";
 import { assertUserExists } from "./users.ts";
 
@@ -16,6 +18,8 @@ export interface LockedAccount {
   balance: number;
   /** Reserved by active, unexpired holds. */
   held: number;
+  /** The account's own low-balance threshold; null when it follows the default. */
+  lowBalanceThreshold: number | null;
 }
 
 export function available(account: Pick<LockedAccount, "balance" | "held">): number {
@@ -67,8 +71,10 @@ export async function lockAccount(
   // The lock alone: what holds reserve is read by the next statement, whose snapshot is taken
   // after the lock was granted (this one's predates any wait, so it could miss a hold committed
   // meanwhile).
-  const [row] = await tx.$queryRaw<{ id: string; balance: bigint }[]>`
-    SELECT id, balance FROM credit_accounts
+  const [row] = await tx.$queryRaw<
+    { id: string; balance: bigint; low_balance_threshold: bigint | null }[]
+  >`
+    SELECT id, balance, low_balance_threshold FROM credit_accounts
     WHERE user_id = ${userId}::uuid AND app_id = ${appId}
     FOR UPDATE`;
   if (!row) {
@@ -76,7 +82,9 @@ export async function lockAccount(
     return null;
   }
   const account = { id: row.id, userId, appId, balance: Number(row.balance) };
-  return { ...account, ...(await settleAccount(tx, account)) };
+  const lowBalanceThreshold =
+    row.low_balance_threshold === null ? null : Number(row.low_balance_threshold);
+  return { ...account, lowBalanceThreshold, ...(await settleAccount(tx, account)) };
 }
 
 /**
@@ -90,7 +98,7 @@ async function settleAccount(
 ): Promise<{ balance: number; held: number }> {
   const [row] = await tx.$queryRaw<{ balance: bigint; held: bigint }[]>`
     SELECT balance, held FROM credits_settle_account(${account.id}::uuid, ${account.userId}::uuid,
-      ${account.appId}, ${account.balance}::bigint)`;
+      ${account.appId}, ${account.balance}::bigint, ${defaultLowBalanceThreshold()}::bigint)`;
   if (!row) throw new InvariantError("credits_settle_account returned no row");
   return { balance: Number(row.balance), held: Number(row.held) };
 }
@@ -239,11 +247,21 @@ export async function debitAccount(
     metadata: { ...entry.metadata, grants: allocations },
     links: { ...entry.links, ...extraLinks },
   });
-  return {
-    account,
-    entry: posted,
-    available: available({ balance: posted.balance, held: account.held }),
-  };
+  const availableAfter = available({ balance: posted.balance, held: account.held });
+  await recordDebitEvents(tx, account, {
+    entryType: entry.type,
+    amount: target.amount,
+    balance: posted.balance,
+    // A capture's reserve counted as held until now: before it, that much less was available.
+    availableBefore: available({
+      balance: account.balance,
+      held: account.held + (target.releasingHold ?? 0),
+    }),
+    availableAfter,
+    transactionId: posted.transactionId,
+    idempotencyKey: entry.idempotencyKey,
+  });
+  return { account, entry: posted, available: availableAfter };
 }
 
 /** Puts credits into the user's account in the app (created if needed) as a new grant, and posts the entry. */

@@ -1,6 +1,7 @@
 // Credits bought with money taken back: in proportion when Stripe refunds a payment, held while
 // the payment is disputed and taken or released when the dispute closes. What cannot be taken back
 // (already spent) is recorded on the payment as its shortfall.
+import { recordDebitEvents } from "../events/debit-events.ts";
 import { available, burnGrants, type LockedAccount, lockAccount, postEntry } from "../ledger.ts";
 import { stripeActor, type Tx } from "../types.ts";
 
@@ -51,12 +52,20 @@ async function takeBack(
   const taken = Math.min(wanted, available(account));
   if (taken <= 0) return 0;
   const allocations = await burnGrants(tx, account.id, taken);
-  await postEntry(tx, account, {
+  const posted = await postEntry(tx, account, {
     type: "ADJUSTMENT",
     amount: -taken,
     description,
     actor: stripeActor,
     metadata: { ...metadata, grants: allocations },
+  });
+  await recordDebitEvents(tx, account, {
+    entryType: "ADJUSTMENT",
+    amount: taken,
+    balance: posted.balance,
+    availableBefore: available(account),
+    availableAfter: available({ balance: posted.balance, held: account.held }),
+    transactionId: posted.transactionId,
   });
   return taken;
 }
