@@ -1,12 +1,13 @@
 // The service's environment, validated once at startup: the same variables as the apps' REST API
 // (database, billing, tokens, limits), plus where to listen.
-import { billingEnvSchema } from "@credits/credits";
+import { billingEnvSchema, lowBalanceEnvSchema } from "@credits/credits";
 import { serviceApiEnvSchema } from "@credits/credits/node";
 import { databaseEnvSchema, parseEnvironment } from "@credits/db/env";
 import { z } from "zod";
 
 export const serviceEnvSchema = databaseEnvSchema.extend({
   ...billingEnvSchema.shape,
+  ...lowBalanceEnvSchema.shape,
   ...serviceApiEnvSchema.shape,
   /** The port of the REST API. */
   SERVICE_PORT: z.coerce.number().int().min(0).max(65_535).default(3002),

@@ -1,4 +1,4 @@
-import { billingEnvSchema, serviceApiEnvSchema } from "@credits/credits";
+import { billingEnvSchema, lowBalanceEnvSchema, serviceApiEnvSchema } from "@credits/credits";
 import { databaseEnvSchema, parseEnvironment } from "@credits/db/env";
 import { z } from "zod";
 
@@ -6,6 +6,7 @@ import { z } from "zod";
 export const env = parseEnvironment(
   databaseEnvSchema.extend({
     ...billingEnvSchema.shape,
+    ...lowBalanceEnvSchema.shape,
     ...serviceApiEnvSchema.shape,
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   }),

@@ -32,6 +32,7 @@ export {
   listHistory,
   listPurchases,
 } from "./service/queries.ts";
+export { lowBalanceEnvSchema } from "./service/thresholds/default.ts";
 export { transferCredits } from "./service/transfers.ts";
 export { type Actor, systemActor } from "./service/types.ts";
 export { trackUsage } from "./service/usage.ts";
