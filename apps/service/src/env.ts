@@ -1,7 +1,7 @@
 // The service's environment, validated once at startup: the same variables as the apps' REST API
 // (database, billing, tokens, limits), plus where to listen.
 import { billingEnvSchema, lowBalanceEnvSchema } from "@credits/credits";
-import { serviceApiEnvSchema } from "@credits/credits/node";
+import { serviceApiEnvSchema, webhookEnvSchema } from "@credits/credits/node";
 import { databaseEnvSchema, parseEnvironment } from "@credits/db/env";
 import { z } from "zod";
 
@@ -9,6 +9,7 @@ export const serviceEnvSchema = databaseEnvSchema.extend({
   ...billingEnvSchema.shape,
   ...lowBalanceEnvSchema.shape,
   ...serviceApiEnvSchema.shape,
+  ...webhookEnvSchema.shape,
   /** The port of the REST API. */
   SERVICE_PORT: z.coerce.number().int().min(0).max(65_535).default(3002),
   /** The port of the gRPC CreditService (h2c); its own, as HTTP/2 does not share node:http's. */

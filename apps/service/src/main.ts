@@ -2,7 +2,12 @@
 // REST API on SERVICE_PORT and the gRPC CreditService on GRPC_PORT.
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
-import { restDependenciesFrom } from "@credits/credits/node";
+import {
+  log,
+  restDependenciesFrom,
+  startWebhookWorker,
+  webhookConfigFrom,
+} from "@credits/credits/node";
 import { disconnectDb } from "@credits/db";
 import { readServiceEnv } from "./env.ts";
 import { createGrpcServer } from "./grpc-server.ts";
@@ -17,17 +22,29 @@ const [grpcPort] = await Promise.all([
   grpc.listen(env.GRPC_PORT, env.SERVICE_HOST),
   once(server, "listening"),
 ]);
+// The webhook worker runs here unless WEBHOOK_WORKER=off (e.g. a deployment that runs it in one
+// process of several only: any number can run, but one is enough).
+const webhooks = webhookConfigFrom(process.env, true);
+const worker =
+  webhooks.worker && env.DATABASE_URL
+    ? await startWebhookWorker({
+        db: deps.db,
+        connectionString: env.DATABASE_URL,
+        config: webhooks,
+        logger: { error: (message, fields) => log("error", message, fields) },
+      })
+    : null;
 const host = env.SERVICE_HOST === "0.0.0.0" ? "localhost" : env.SERVICE_HOST;
 const { port } = server.address() as AddressInfo;
 console.log(
-  `credits service on http://${host}:${port} (REST under /api, reference at /api/docs), gRPC on ${host}:${grpcPort}`,
+  `credits service on http://${host}:${port} (REST under /api, reference at /api/docs), gRPC on ${host}:${grpcPort}${worker ? ", webhook worker on" : ""}`,
 );
 
 // A rolling deploy sends SIGTERM: stop taking connections, let requests in flight finish.
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.once(signal, () => {
     const restClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-    void Promise.all([restClosed, grpc.close()]).then(() =>
+    void Promise.all([restClosed, grpc.close(), worker?.stop()]).then(() =>
       disconnectDb().finally(() => process.exit(0)),
     );
     server.closeIdleConnections();

@@ -83,7 +83,9 @@ export class NotFoundError extends CreditsError {
       | "hold"
       | "subscription"
       | "stripe event"
-      | "token",
+      | "token"
+      | "webhook endpoint"
+      | "webhook delivery",
     readonly id: string,
   ) {
     super(`No ${entity} ${JSON.stringify(id)} exists.`);

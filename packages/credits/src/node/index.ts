@@ -6,6 +6,7 @@ export {
   newNonce,
   scriptlessPageContentSecurityPolicy,
 } from "../http/security-headers.ts";
+export { log } from "../observability/logger.ts";
 export { metricsEndpoint } from "../observability/metrics.ts";
 export { serviceApiConfigFrom, serviceApiEnvSchema } from "../rest/config.ts";
 export { restDependenciesFrom } from "../rest/dependencies.ts";
@@ -19,3 +20,5 @@ export {
   writeFetchResponse,
 } from "../rest/node-server.ts";
 export { openApiDocument } from "../rest/openapi.ts";
+export { webhookConfigFrom, webhookEnvSchema } from "../service/webhooks/config.ts";
+export { startWebhookWorker, type WebhookWorker } from "../service/webhooks/worker.ts";

@@ -35,7 +35,7 @@ interface RouteMetadata {
   path: string;
   scope: TokenScope;
   summary: string;
-  tag: "Customers" | "Credits" | "Holds" | "Subscriptions" | "Usage";
+  tag: "Customers" | "Credits" | "Holds" | "Subscriptions" | "Usage" | "Webhooks";
   response: z.ZodType;
   /** Error statuses this route can answer besides 400, 401, 403, 429 (documented). */
   errors: number[];

@@ -6,6 +6,7 @@ import { customerRoutes } from "./customers.ts";
 import { holdRoutes } from "./holds.ts";
 import { subscriptionRoutes } from "./subscriptions.ts";
 import { usageRoutes } from "./usage.ts";
+import { webhookRoutes } from "./webhooks.ts";
 
 export const routes: readonly Route[] = [
   ...customerRoutes,
@@ -13,4 +14,5 @@ export const routes: readonly Route[] = [
   ...holdRoutes,
   ...subscriptionRoutes,
   ...usageRoutes,
+  ...webhookRoutes,
 ];
