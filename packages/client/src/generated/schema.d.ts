@@ -365,6 +365,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     id: string;
                     /** Format: email */
                     email?: string;
@@ -588,7 +589,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    created_by?: string;
+                };
             };
         };
         responses: {
@@ -1910,7 +1913,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    created_by?: string;
+                };
             };
         };
         responses: {
@@ -2146,6 +2151,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     /** @enum {string} */
                     tier: "FREE" | "PRO" | "PREMIUM";
                 };
@@ -2295,6 +2301,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     /** @default true */
                     at_period_end?: boolean;
                 };
