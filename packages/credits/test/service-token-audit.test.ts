@@ -3,9 +3,14 @@
 // caller said recorded it, shown by the operators' audit procedure; the database refuses a row
 // without an actor.
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { callerFor, createUser, db } from "./fixtures.ts";
-import { call, tokenWith } from "./rest-fixtures.ts";
+import { call, startApi, tokenWith } from "./rest-fixtures.ts";
+import { billing, deliverPending, subscribe } from "./stripe-fixtures.ts";
+
+/** The REST API with Stripe (the fake) billing users. */
+const billedApi = await startApi({ billing });
+afterAll(() => billedApi.close());
 
 /** The audit rows about a user, oldest first, with who acted. */
 function tokenAuditOf(userId: string) {
@@ -135,6 +140,37 @@ describe("created_by on plan changes, customers, sign-in links and hold releases
 });
 
 describe("service tokens in the audit log", () => {
+  it("records an upgrade of a live Stripe subscription, and nothing for a checkout not paid yet", async () => {
+    const token = await tokenWith(["read", "write"]);
+    const subscriber = await createUser();
+    await subscribe(subscriber, "PRO");
+    const upgraded = await call("POST", `/api/subscriptions/${subscriber.id}/upgrade`, {
+      token: token.token,
+      body: { tier: "PREMIUM", created_by: "sales:kim" },
+      base: billedApi.url,
+    });
+    expect(upgraded).toMatchObject({ status: 200, body: { tier: "PREMIUM", checkout_url: null } });
+    await deliverPending();
+    expect(await tokenAuditOf(subscriber.id)).toEqual([
+      {
+        action: "subscription.tier",
+        actorId: null,
+        actorTokenId: token.id,
+        recordedBy: "sales:kim",
+        after: expect.objectContaining({ tier: "PREMIUM", managedBy: "stripe" }),
+      },
+    ]);
+
+    const newcomer = await createUser();
+    const checkout = await call("POST", `/api/subscriptions/${newcomer.id}/upgrade`, {
+      token: token.token,
+      body: { tier: "PRO", created_by: "sales:kim" },
+      base: billedApi.url,
+    });
+    expect(checkout.body.checkout_url).toEqual(expect.any(String));
+    expect(await tokenAuditOf(newcomer.id)).toEqual([]);
+  });
+
   it("shows the token's name and who recorded it, and filters by token and by operator", async () => {
     const token = await tokenWith(["read", "write"]);
     const admin = await createUser("ADMIN");
