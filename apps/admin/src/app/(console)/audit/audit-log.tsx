@@ -159,7 +159,8 @@ export function AuditLog() {
                         href={`/users/${entry.targetUser.id}`}
                         className="text-brand-700 underline"
                       >
-                        {entry.targetUser.email}
+                        {/* A customer another backend created may have no email yet. */}
+                        {entry.targetUser.email ?? entry.targetUser.id}
                       </Link>
                     </>
                   )}
