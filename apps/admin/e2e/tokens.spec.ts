@@ -70,6 +70,33 @@ test("[ADMIN][TOKENS] creates a service token shown once, sees its use by the RE
   }).toPass({ timeout: 15_000 });
   await saveScreenshot(page, testInfo, "admin-tokens");
 
+  // A change it makes with no ledger entry is in the audit log, with who the backend says did it.
+  const customerId = `e2e-${randomUUID().slice(0, 8)}`;
+  const upserted = await fetch(`${webUrl}/api/customers`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+    body: JSON.stringify({ id: customerId, name: "Grace", created_by: "crm:e2e" }),
+  });
+  expect(upserted.status).toBe(200);
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Audit log" })
+    .click();
+  const audited = page
+    .getByTestId("audit-entries")
+    .getByRole("listitem")
+    .filter({ hasText: "customer.create" })
+    .first();
+  await expect(audited).toContainText(`by token ${name} (recorded by crm:e2e)`);
+  await audited.getByRole("link", { name: `token ${name}` }).click();
+  await expect(page.getByText("Showing one service token's actions.")).toBeVisible();
+  await expect(page.getByTestId("audit-entries").getByRole("listitem")).toHaveCount(1);
+  await saveScreenshot(page, testInfo, "admin-audit-token");
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Service tokens" })
+    .click();
+
   // Revoking asks first, by keyboard too: Escape keeps the token.
   const revoke = row.getByRole("button", { name: `Revoke ${name}` });
   await revoke.focus();

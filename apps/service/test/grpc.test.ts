@@ -87,9 +87,14 @@ describe("the gRPC CreditService", () => {
     expect(after.response?.balances).toEqual([{ app_id: "default", balance: "75" }]);
   });
 
-  it("records purchases with UseCredits and streams them back with who made them", async () => {
+  it("records purchases with UseCredits and streams them back with who made and recorded them", async () => {
     const userId = `user_${randomUUID().slice(0, 8)}`;
-    await call(client, "AddCredits", { user_id: userId, app_id: "reports", credits: 50 }, auth());
+    await call(
+      client,
+      "AddCredits",
+      { user_id: userId, app_id: "reports", credits: 50, created_by: "crm:promo" },
+      auth(),
+    );
     const used = await call(
       client,
       "UseCredits",
@@ -99,6 +104,7 @@ describe("the gRPC CreditService", () => {
         report_id: "r-1",
         report_name: "Q3 report",
         credits: 30,
+        created_by: "analyst_7",
       },
       auth(),
     );
@@ -119,14 +125,21 @@ describe("the gRPC CreditService", () => {
         credits: "30",
         refunded_credits: "0",
         status: "COMPLETED",
-        created_by: { type: "SERVICE", id: "env" },
+        created_by: { type: "SERVICE", id: "env", recorded_by: "analyst_7" },
         created_at: expect.objectContaining({ seconds: expect.any(String) }),
       }),
     ]);
     const history = await collect(client, "ListUserTransactions", { user_id: userId }, auth());
-    expect(history.messages.map((entry) => [entry.type, entry.credits, entry.balance])).toEqual([
-      ["PURCHASE", "-30", "20"],
-      ["GRANT", "50", "50"],
+    expect(
+      history.messages.map((entry) => [
+        entry.type,
+        entry.credits,
+        entry.balance,
+        (entry.created_by as { recorded_by: string }).recorded_by,
+      ]),
+    ).toEqual([
+      ["PURCHASE", "-30", "20", "analyst_7"],
+      ["GRANT", "50", "50", "crm:promo"],
     ]);
   });
 
@@ -241,6 +254,16 @@ describe("the gRPC CreditService", () => {
         "UseCredits",
         { user_id: userId, credits: 1, report_id: "r", report_name: "x".repeat(201) },
         /^report_name: /,
+      ],
+      [
+        "AddCredits",
+        { user_id: userId, credits: 1, created_by: "not valid!" },
+        /^created_by: must be a user id/,
+      ],
+      [
+        "UseCredits",
+        { user_id: userId, credits: 1, report_id: "r", report_name: "x", created_by: "a b" },
+        /^created_by: /,
       ],
       ["GetUserCredits", { user_id: "x".repeat(129) }, /^user_id: must be a user id/],
       ["GetAppBalance", { app_id: "UPPER" }, /^app_id: must be a short slug/],

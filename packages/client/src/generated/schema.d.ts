@@ -469,6 +469,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     id: string;
                     /** Format: email */
                     email?: string;
@@ -692,7 +693,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    created_by?: string;
+                };
             };
         };
         responses: {
@@ -2014,7 +2017,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": Record<string, never>;
+                "application/json": {
+                    created_by?: string;
+                };
             };
         };
         responses: {
@@ -2250,6 +2255,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     /** @enum {string} */
                     tier: "FREE" | "PRO" | "PREMIUM";
                 };
@@ -2399,6 +2405,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    created_by?: string;
                     /** @default true */
                     at_period_end?: boolean;
                 };

@@ -14,6 +14,12 @@ const App = z
   .transform((value) => (value === "" ? undefined : value))
   .pipe(AppIdOrDefault);
 
+/** proto3 sends an unset string as "": no `created_by` given; otherwise the REST API's rule. */
+const CreatedBy = z
+  .string()
+  .transform((value) => (value === "" ? undefined : value))
+  .pipe(CustomerRef.optional());
+
 export const UserIdRequest = z.object({ userId: CustomerRef });
 
 export const AppIdRequest = z.object({ appId: App });
@@ -26,6 +32,7 @@ export const CreditRequest = z.object({
     .string()
     .transform((value) => (value.trim() === "" ? "Credits added" : value))
     .pipe(Description),
+  createdBy: CreatedBy,
 });
 
 export const PurchaseRequest = z.object({
@@ -34,6 +41,7 @@ export const PurchaseRequest = z.object({
   reportId: CreatePurchaseInput.shape.itemId,
   reportName: CreatePurchaseInput.shape.itemName,
   credits: Credits,
+  createdBy: CreatedBy,
 });
 
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);

@@ -44,7 +44,11 @@ export function transactionMessage(userRef: string, entry: HistoryEntry): Credit
     balance: BigInt(entry.balanceAfter),
     description: entry.description,
     createdAt: timestampFromDate(entry.createdAt),
-    createdBy: { type: entry.actorType, id: entry.actorId ?? "" },
+    createdBy: {
+      type: entry.actorType,
+      id: entry.actorId ?? "",
+      recordedBy: entry.recordedBy ?? "",
+    },
   });
 }
 
@@ -59,6 +63,10 @@ export function purchaseMessage(userRef: string, purchase: PurchaseRow): Purchas
     refundedCredits: BigInt(purchase.refundedCredits),
     status: purchase.status,
     createdAt: timestampFromDate(purchase.createdAt),
-    createdBy: { type: purchase.createdByType, id: purchase.createdById ?? "" },
+    createdBy: {
+      type: purchase.createdByType,
+      id: purchase.createdById ?? "",
+      recordedBy: purchase.recordedBy ?? "",
+    },
   });
 }

@@ -13,6 +13,7 @@ import { appOutstandingCredits } from "../service/app-balance.ts";
 import { customerToDebit, findCustomer, findOrCreateCustomer } from "../service/customers.ts";
 import { createPurchase, grantCredits } from "../service/operations.ts";
 import { getBalances, listHistory, listPurchases } from "../service/queries.ts";
+import { withRecordedBy } from "../service/types.ts";
 import { admit, type GrpcCall, grpcErrorOf, idempotencyKeyOf } from "./call.ts";
 import type { CreditService } from "./generated/credits/v1/credits_pb.ts";
 import {
@@ -97,7 +98,7 @@ export function creditServiceHandlers(deps: RestDependencies): CreditServiceHand
       unary("AddCredits", async () => {
         const input = parseRequest(CreditRequest, message);
         const { actor } = await admit(deps, call, "write", input.userId);
-        await grantCredits(db, actor, {
+        await grantCredits(db, withRecordedBy(actor, input.createdBy), {
           userId: await findOrCreateCustomer(db, input.userId),
           appId: input.appId,
           amount: input.credits,
@@ -112,13 +113,18 @@ export function creditServiceHandlers(deps: RestDependencies): CreditServiceHand
         const input = parseRequest(PurchaseRequest, message);
         const { actor } = await admit(deps, call, "write", input.userId);
         const idempotencyKey = idempotencyKeyOf(call);
-        await createPurchase(db, actor, await customerToDebit(db, input.userId, input.credits), {
-          appId: input.appId,
-          itemId: input.reportId,
-          itemName: input.reportName,
-          credits: input.credits,
-          idempotencyKey,
-        });
+        await createPurchase(
+          db,
+          withRecordedBy(actor, input.createdBy),
+          await customerToDebit(db, input.userId, input.credits),
+          {
+            appId: input.appId,
+            itemId: input.reportId,
+            itemName: input.reportName,
+            credits: input.credits,
+            idempotencyKey,
+          },
+        );
         return {};
       }),
     getUserCredits: (message, call) =>

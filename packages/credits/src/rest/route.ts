@@ -4,7 +4,7 @@
 import type { Database } from "@credits/db";
 import type { z } from "zod";
 import type { TokenScope } from "../service/tokens.ts";
-import type { Actor } from "../service/types.ts";
+import { type Actor, withRecordedBy } from "../service/types.ts";
 import type { BillingConfig } from "../stripe/config.ts";
 import { parseRequestPart, RestError } from "./rest-error.ts";
 
@@ -20,7 +20,7 @@ export interface CallContext {
 
 /** The call's actor with who the backend says recorded it (a body's `created_by`), if it did. */
 export function recordedBy(actor: Actor, body: { created_by?: string }): Actor {
-  return body.created_by ? { ...actor, recordedBy: body.created_by } : actor;
+  return withRecordedBy(actor, body.created_by);
 }
 
 export interface RouteContext<P, Q, B> extends CallContext {

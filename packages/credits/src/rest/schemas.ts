@@ -56,7 +56,10 @@ export const UsageCheckQuery = z.strictObject({
 
 // ─── Bodies ──────────────────────────────────────────────────────────────────────────────────
 
-/** Who recorded the change, in your words (your id for the person or system), kept on the entry. */
+/**
+ * Who recorded the change, in your words (your id for the person or system): kept on the entry or
+ * purchase, or on the audit log's row of a change that makes none (plans, customers, sign-in links).
+ */
 const CreatedBy = {
   created_by: CustomerRef.optional(),
 };
@@ -113,13 +116,17 @@ export const HoldBody = z.strictObject({
 
 export const CaptureBody = z.strictObject({ amount: CreditAmount, ...CreatedBy });
 export const EmptyBody = z.strictObject({});
+/** The body of a change that takes no input but who recorded it. */
+export const CreatedByBody = z.strictObject(CreatedBy);
 
-export const UpgradeBody = z.strictObject({ tier: TierName });
+export const UpgradeBody = z.strictObject({ ...CreatedBy, tier: TierName });
 export const CancelBody = z.strictObject({
+  ...CreatedBy,
   at_period_end: z.boolean({ error: "must be true or false" }).default(true),
 });
 
 export const CustomerBody = z.strictObject({
+  ...CreatedBy,
   /** Your id for the user (or this platform's user id). */
   id: CustomerRef,
   email: z.email({ error: "must be an email address" }).trim().toLowerCase().optional(),

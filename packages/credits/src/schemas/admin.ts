@@ -53,6 +53,8 @@ export const AuditListInput = z.object({
   actorId: UserId.optional(),
   /** The acting operator by email, in any case; an email nobody has matches no entries. */
   actorEmail: z.email({ error: "must be an email address" }).optional(),
+  /** The acting service token. */
+  actorTokenId: z.uuid({ error: "must be a service token id" }).optional(),
   targetUserId: UserId.optional(),
   action: SafeText.max(100).optional(),
   from: DateInput.optional(),
@@ -123,7 +125,12 @@ export const AuditLogEntry = z.object({
   after: z.unknown(),
   reason: z.string().nullable(),
   createdAt: z.date(),
-  actor: AuditUser,
+  /** The operator who acted, or null when a service token did. */
+  actor: AuditUser.nullable(),
+  /** The service token that acted, or null when an operator did. */
+  actorToken: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** Who the token's caller said recorded the change (its `created_by`), if it said. */
+  recordedBy: z.string().nullable(),
   targetUser: AuditUser.nullable(),
 });
 

@@ -12,7 +12,7 @@ import {
   NotFoundError,
   StateConflictError,
 } from "../errors.ts";
-import { auditOperatorAction } from "./audit.ts";
+import { auditAction } from "./audit.ts";
 import type { Actor, Queryable } from "./types.ts";
 
 export const customerRefPattern = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -129,26 +129,44 @@ function isEmailTaken(error: unknown): boolean {
  * Creates or updates the customer `ref` names (idempotent: the same call twice changes nothing).
  * A name replaces the stored one; an email is set only on a customer without one, since it is what
  * a web sign-in (an OAuth sign-in with that verified email) links by, and it must not move an
- * account's identity. An email another user has is a conflict.
+ * account's identity. An email another user has is a conflict, which changes nothing. A call that
+ * created or changed the customer is audited (a service token's with its `created_by`).
  */
 export async function upsertCustomer(
-  db: Queryable,
+  db: Database,
+  actor: Actor,
   input: { ref: string; email?: string; name?: string },
 ): Promise<Customer> {
-  const userId = await findOrCreateCustomer(db, input.ref);
+  const existing = await findCustomer(db, input.ref);
+  const userId = existing ?? (await findOrCreateCustomer(db, input.ref));
   try {
-    const [row] = await db.$queryRaw<CustomerRow[]>`
-      UPDATE users SET name = COALESCE(${input.name ?? null}, name),
-        email = COALESCE(email, ${input.email ?? null}), updated_at = now()
-      WHERE id = ${userId}::uuid
-      RETURNING id, external_id, email, name, created_at`;
-    if (!row) throw new InvariantError("a customer that was just found cannot be updated");
-    if (input.email && row.email !== input.email) {
-      throw new StateConflictError(
-        "This customer already has another email; an operator can change it in the admin app.",
-      );
-    }
-    return customerOf(row);
+    return await db.$transaction(async (tx) => {
+      const [before] = await tx.$queryRaw<CustomerRow[]>`
+        SELECT id, external_id, email, name, created_at FROM users WHERE id = ${userId}::uuid
+        FOR UPDATE`;
+      const [row] = await tx.$queryRaw<CustomerRow[]>`
+        UPDATE users SET name = COALESCE(${input.name ?? null}, name),
+          email = COALESCE(email, ${input.email ?? null}), updated_at = now()
+        WHERE id = ${userId}::uuid
+        RETURNING id, external_id, email, name, created_at`;
+      if (!before || !row)
+        throw new InvariantError("a customer that was just found cannot be updated");
+      if (input.email && row.email !== input.email) {
+        throw new StateConflictError(
+          "This customer already has another email; an operator can change it in the admin app.",
+        );
+      }
+      const after = { email: row.email, name: row.name };
+      if (!existing || before.email !== row.email || before.name !== row.name) {
+        await auditAction(tx, actor, {
+          action: existing ? "customer.update" : "customer.create",
+          targetUserId: userId,
+          before: existing ? { email: before.email, name: before.name } : null,
+          after: { externalId: row.external_id, ...after },
+        });
+      }
+      return customerOf(row);
+    });
   } catch (error) {
     if (isEmailTaken(error)) {
       throw new StateConflictError("Another user has this email; use a different one.");
@@ -180,7 +198,7 @@ export async function createCustomerSignInLink(
   if (!userId) throw new NotFoundError("user", input.ref);
   return db.$transaction(async (tx) => {
     const link = await createSignInLink(tx, userId);
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: "user.sign_in_link_created",
       targetUserId: userId,
       reason: input.reason ?? null,

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { Database } from "@credits/db";
 import { hashToken, matchesSecret } from "../crypto.ts";
 import { NotFoundError, StateConflictError } from "../errors.ts";
-import { auditOperatorAction } from "./audit.ts";
+import { auditAction } from "./audit.ts";
 import type { Actor } from "./types.ts";
 
 export const tokenScopes = ["read", "write"] as const;
@@ -105,7 +105,7 @@ export async function createServiceToken(
       },
       select: { id: true, name: true, prefix: true, scopes: true, createdAt: true },
     });
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: "token.create",
       after: { tokenId: row.id, name: row.name, scopes },
       reason: null,
@@ -131,7 +131,7 @@ export async function revokeServiceToken(db: Database, actor: Actor, tokenId: st
       data: { revokedAt: new Date() },
       select: { id: true, revokedAt: true },
     });
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: "token.revoke",
       before: { tokenId: row.id, name: row.name },
       after: { tokenId: row.id, revokedAt: revoked.revokedAt?.toISOString() ?? null },

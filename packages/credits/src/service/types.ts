@@ -29,3 +29,8 @@ export const systemActor: Actor = { type: "SYSTEM", id: null };
 
 /** Changes Stripe causes through its webhook events. */
 export const stripeActor: Actor = { type: "STRIPE", id: null };
+
+/** The actor with who the calling backend says recorded the change (its `created_by`), if it did. */
+export function withRecordedBy(actor: Actor, recordedBy: string | undefined): Actor {
+  return recordedBy ? { ...actor, recordedBy } : actor;
+}

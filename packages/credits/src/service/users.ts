@@ -2,7 +2,7 @@
 import { endAllSessions, mayGetSignInLink } from "@credits/auth";
 import type { Database } from "@credits/db";
 import { InvalidRequestError, NotFoundError, StateConflictError } from "../errors.ts";
-import { auditOperatorAction, recordAudit } from "./audit.ts";
+import { auditAction, recordAudit } from "./audit.ts";
 import { getBalances, listActiveGrants, listPurchases } from "./queries.ts";
 import type { Actor, Queryable } from "./types.ts";
 
@@ -137,7 +137,7 @@ export async function setUserRole(
     await tx.user.update({ where: { id: target.id }, data: { role: input.role } });
     await endAllSessions(tx, target.id);
     await recordAudit(tx, {
-      actorId,
+      actor: { userId: actorId },
       action: "user.role",
       targetUserId: target.id,
       before: { role: target.role },
@@ -161,7 +161,7 @@ export async function endUserSessions(
     throw new InvalidRequestError("Only an administrator can end a user's sessions.");
   return db.$transaction(async (tx) => {
     if (!(await endAllSessions(tx, input.userId))) throw new NotFoundError("user", input.userId);
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: "user.sessions_ended",
       targetUserId: input.userId,
       reason: input.reason,

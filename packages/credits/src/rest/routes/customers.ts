@@ -1,8 +1,9 @@
 // /api/customers: other backends' users, by the backend's own id, created or read on their own
 // (crediting an unknown id creates its customer too; see docs/customers.md).
 import { createCustomerSignInLink, getCustomer, upsertCustomer } from "../../service/customers.ts";
-import { defineRoute } from "../route.ts";
+import { defineRoute, recordedBy } from "../route.ts";
 import {
+  CreatedByBody,
   CustomerBody,
   CustomerResponse,
   EmptyBody,
@@ -23,8 +24,8 @@ export const customerRoutes = [
     body: CustomerBody,
     response: CustomerResponse,
     errors: [409],
-    async handle({ db, body }) {
-      const customer = await upsertCustomer(db, {
+    async handle({ db, actor, body }) {
+      const customer = await upsertCustomer(db, recordedBy(actor, body), {
         ref: body.id,
         email: body.email,
         name: body.name,
@@ -54,12 +55,12 @@ export const customerRoutes = [
     summary:
       "Makes a one-time link (valid 7 days) that lets the person behind a customer without a password choose one and sign in to the web app; it replaces the customer's earlier link. Hand it to them: it is shown only now. A user who can sign in already, or an operator, is a 409.",
     params: UserPath,
-    body: EmptyBody,
+    body: CreatedByBody,
     response: SignInLinkResponse,
     errors: [404, 409],
     userOf: (params) => params.userId,
-    async handle({ db, params, actor, billing }) {
-      const link = await createCustomerSignInLink(db, actor, {
+    async handle({ db, params, actor, body, billing }) {
+      const link = await createCustomerSignInLink(db, recordedBy(actor, body), {
         ref: params.userId,
         appUrl: billing.appUrl,
       });

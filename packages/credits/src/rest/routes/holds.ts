@@ -2,7 +2,14 @@
 import { customerToDebit } from "../../service/customers.ts";
 import { captureHold, releaseHold, reserveHold } from "../../service/holds.ts";
 import { defineRoute, recordedBy } from "../route.ts";
-import { CaptureBody, EmptyBody, HoldBody, HoldPath, HoldResponse, UserPath } from "../schemas.ts";
+import {
+  CaptureBody,
+  CreatedByBody,
+  HoldBody,
+  HoldPath,
+  HoldResponse,
+  UserPath,
+} from "../schemas.ts";
 import { holdResponse } from "../serializers.ts";
 
 export const holdRoutes = [
@@ -63,12 +70,14 @@ export const holdRoutes = [
     tag: "Holds",
     summary: "Releases an active hold (an expired one answers with its state).",
     params: HoldPath,
-    body: EmptyBody,
+    body: CreatedByBody,
     response: HoldResponse,
     errors: [404, 409],
     idempotency: "service",
-    async handle({ db, actor, params, idempotencyKey }) {
-      return holdResponse(await releaseHold(db, actor, { holdId: params.holdId, idempotencyKey }));
+    async handle({ db, actor, params, body, idempotencyKey }) {
+      return holdResponse(
+        await releaseHold(db, recordedBy(actor, body), { holdId: params.holdId, idempotencyKey }),
+      );
     },
   }),
 ];

@@ -9,7 +9,7 @@ import {
 import { getSubscription } from "../../service/billing/plan-changes.ts";
 import { subscriptionView } from "../../service/billing/subscription-state.ts";
 import { findCustomer, findOrCreateCustomer } from "../../service/customers.ts";
-import { defineRoute } from "../route.ts";
+import { defineRoute, recordedBy } from "../route.ts";
 import { CancelBody, SubscriptionResponse, UpgradeBody, UserPath } from "../schemas.ts";
 import { subscriptionResponse, userIds } from "../serializers.ts";
 
@@ -50,7 +50,7 @@ export const subscriptionRoutes = [
     idempotency: "rest",
     async handle({ db, billing, actor, origin, params, body }) {
       const userId = await findOrCreateCustomer(db, params.userId);
-      const { checkoutUrl } = await moveToTierForBackend(db, billing, actor, {
+      const { checkoutUrl } = await moveToTierForBackend(db, billing, recordedBy(actor, body), {
         userId,
         tier: body.tier,
         origin,
@@ -77,7 +77,7 @@ export const subscriptionRoutes = [
     async handle({ db, billing, actor, params, body }) {
       const userId = await findCustomer(db, params.userId);
       if (!userId) throw new NotFoundError("user", params.userId);
-      const view = await cancelAsOperator(db, billing, actor, {
+      const view = await cancelAsOperator(db, billing, recordedBy(actor, body), {
         userId,
         atPeriodEnd: body.at_period_end,
         reason: changedByServiceReason(actor),

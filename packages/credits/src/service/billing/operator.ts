@@ -11,7 +11,7 @@ import type {
   SubscriptionView,
 } from "../../schemas/billing.ts";
 import { type BillingConfig, paymentsConfigured } from "../../stripe/config.ts";
-import { auditOperatorAction } from "../audit.ts";
+import { auditAction } from "../audit.ts";
 import type { Actor, Tx } from "../types.ts";
 import { assertUserExists } from "../users.ts";
 import { startSubscriptionCheckout } from "./checkout.ts";
@@ -49,7 +49,7 @@ function writeAudited(
   return db.$transaction(async (tx) => {
     await write(tx);
     const after = subscriptionView(await readSubscription(tx, change.userId), config);
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: change.action,
       targetUserId: change.userId,
       before: auditState(change.before),
@@ -202,19 +202,30 @@ export async function moveToTierForBackend(
       tier: input.tier,
       reason: changedByServiceReason(actor),
     });
-  } else if (isLiveStripeSubscription(await readSubscription(db, input.userId))) {
-    await changePlan(db, config, input.userId, input.tier);
-  } else if (input.tier !== "FREE") {
-    const checkout = await startSubscriptionCheckout(
-      db,
-      config,
-      input.userId,
-      input.tier,
-      input.origin,
-    );
-    return { checkoutUrl: checkout.url };
+    return { checkoutUrl: null };
   }
-  return { checkoutUrl: null };
+  const row = await readSubscription(db, input.userId);
+  if (isLiveStripeSubscription(row)) {
+    const after = await changePlan(db, config, input.userId, input.tier);
+    // changePlan made the change in Stripe and mirrored it in its own writes: audited after them.
+    await auditAction(db, actor, {
+      action: "subscription.tier",
+      targetUserId: input.userId,
+      before: auditState(subscriptionView(row, config)),
+      after: auditState(after),
+      reason: changedByServiceReason(actor),
+    });
+    return { checkoutUrl: null };
+  }
+  if (input.tier === "FREE") return { checkoutUrl: null };
+  const checkout = await startSubscriptionCheckout(
+    db,
+    config,
+    input.userId,
+    input.tier,
+    input.origin,
+  );
+  return { checkoutUrl: checkout.url };
 }
 
 /** The reason on an audit entry of a change another backend made through the service API. */

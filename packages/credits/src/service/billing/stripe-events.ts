@@ -6,7 +6,7 @@ import type { StripeEventRetryOutcome } from "../../schemas/billing.ts";
 import type { BillingConfig } from "../../stripe/config.ts";
 import { parseStripeEvent } from "../../stripe/event-schema.ts";
 import { type EventStatus, processStripeEvent } from "../../stripe/webhook.ts";
-import { auditOperatorAction } from "../audit.ts";
+import { auditAction } from "../audit.ts";
 import type { Actor } from "../types.ts";
 
 export interface StripeEventFilters {
@@ -103,7 +103,7 @@ export async function retryStripeEvent(
   const outcome = await processStripeEvent(db, config, parsed.event);
   const [after] = await db.$queryRaw<{ user_id: string | null }[]>`
     SELECT user_id FROM stripe_events WHERE id = ${eventId}`;
-  await auditOperatorAction(db, operator, {
+  await auditAction(db, operator, {
     action: "stripe_event.retry",
     targetUserId: after?.user_id ?? null,
     before: { eventId, type: row.type, status: row.status, error: row.error },

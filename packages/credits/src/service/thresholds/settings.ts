@@ -3,7 +3,7 @@
 import type { Database } from "@credits/db";
 import { InvariantError } from "../../errors.ts";
 import type { SetThresholdInput, ThresholdStatus } from "../../schemas/thresholds.ts";
-import { auditOperatorAction } from "../audit.ts";
+import { auditAction } from "../audit.ts";
 import { available, lockAccount } from "../ledger.ts";
 import type { Actor, Queryable } from "../types.ts";
 import { defaultLowBalanceThreshold } from "./default.ts";
@@ -63,7 +63,7 @@ export function setLowBalanceThreshold(
     if (!account) throw new InvariantError("an account that was just created cannot be locked");
     await tx.$executeRaw`UPDATE credit_accounts SET low_balance_threshold = ${input.threshold}::bigint
       WHERE id = ${account.id}::uuid`;
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: "credits.threshold",
       targetUserId: userId,
       before: { appId: input.appId, threshold: account.lowBalanceThreshold },

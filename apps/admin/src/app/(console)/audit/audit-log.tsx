@@ -28,6 +28,10 @@ const actions = [
   "subscription.cancel_at_period_end",
   "subscription.resume",
   "stripe_event.retry",
+  "customer.create",
+  "customer.update",
+  "user.sign_in_link_created",
+  "credits.threshold",
   "token.create",
   "token.revoke",
 ];
@@ -43,7 +47,9 @@ function changes(before: unknown, after: unknown): string {
 
 export function AuditLog() {
   const trpc = useTRPC();
-  const targetUserId = useSearchParams().get("user") ?? undefined;
+  const searchParams = useSearchParams();
+  const targetUserId = searchParams.get("user") ?? undefined;
+  const actorTokenId = searchParams.get("token") ?? undefined;
   const [action, setAction] = useState("");
   // The actor filter applies once the typed address is a whole one, not at every keystroke.
   const [actorEmail, setActorEmail] = useState("");
@@ -54,6 +60,7 @@ export function AuditLog() {
       {
         action: action || undefined,
         actorEmail: actorEmail || undefined,
+        actorTokenId,
         targetUserId,
         from: from ? new Date(`${from}T00:00:00`) : undefined,
         to: to ? new Date(`${to}T23:59:59.999`) : undefined,
@@ -99,9 +106,11 @@ export function AuditLog() {
           </Select>
         </div>
       </div>
-      {targetUserId && (
+      {(targetUserId || actorTokenId) && (
         <p className="text-sm text-zinc-600">
-          Showing entries about one user.{" "}
+          {targetUserId
+            ? "Showing entries about one user."
+            : "Showing one service token's actions."}{" "}
           <Link href="/audit" className="font-semibold text-brand-600 hover:underline">
             Show all
           </Link>
@@ -121,7 +130,8 @@ export function AuditLog() {
             </EmptyState>
           ) : (
             <EmptyState title="Nothing recorded yet">
-              Every operator action will appear here.
+              Every operator action, and what service tokens change in plans and customers, will
+              appear here.
             </EmptyState>
           )
         ) : (
@@ -129,7 +139,18 @@ export function AuditLog() {
             {entries.map((entry) => (
               <li key={entry.id} className="py-3 text-sm">
                 <p>
-                  <span className="font-semibold">{entry.action}</span> by {entry.actor.email}
+                  <span className="font-semibold">{entry.action}</span> by{" "}
+                  {entry.actorToken ? (
+                    <Link
+                      href={`/audit?token=${entry.actorToken.id}`}
+                      className="text-brand-700 underline"
+                    >
+                      token {entry.actorToken.name}
+                    </Link>
+                  ) : (
+                    entry.actor?.email
+                  )}
+                  {entry.recordedBy && <> (recorded by {entry.recordedBy})</>}
                   {entry.targetUser && (
                     <>
                       {" "}
@@ -138,7 +159,8 @@ export function AuditLog() {
                         href={`/users/${entry.targetUser.id}`}
                         className="text-brand-700 underline"
                       >
-                        {entry.targetUser.email}
+                        {/* A customer another backend created may have no email yet. */}
+                        {entry.targetUser.email ?? entry.targetUser.id}
                       </Link>
                     </>
                   )}
