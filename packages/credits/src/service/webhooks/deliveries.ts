@@ -3,7 +3,7 @@
 import type { Database } from "@credits/db";
 import { NotFoundError, StateConflictError } from "../../errors.ts";
 import type { WebhookDelivery, WebhookDeliveryListInput } from "../../schemas/webhooks.ts";
-import { auditOperatorAction } from "../audit.ts";
+import { auditAction } from "../audit.ts";
 import type { Actor } from "../types.ts";
 import { testEventType } from "./deliver.ts";
 
@@ -90,7 +90,7 @@ export async function resendWebhookDelivery(
       );
     }
     await tx.$executeRaw`UPDATE webhook_deliveries SET status = 'queued' WHERE id = ${deliveryId}::uuid`;
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: "webhook.resend",
       after: { endpointId: row.endpointId, deliveryId },
     });
@@ -115,7 +115,7 @@ export async function sendWebhookTestEvent(
       INSERT INTO webhook_deliveries (endpoint_id, status) VALUES (${endpointId}::uuid, 'queued')
       RETURNING id::text AS id`;
     if (!delivery) throw new Error("the test delivery was not created");
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: "webhook.test",
       after: { endpointId, deliveryId: delivery.id },
     });

@@ -10,7 +10,7 @@ import type {
   UpdateWebhookEndpointInput,
   WebhookEndpoint,
 } from "../../schemas/webhooks.ts";
-import { auditOperatorAction } from "../audit.ts";
+import { auditAction } from "../audit.ts";
 import { optInEventTypes } from "../events/catalogue.ts";
 import type { Actor, Queryable } from "../types.ts";
 import { hostOf, isPrivateAddress } from "./url-safety.ts";
@@ -101,7 +101,7 @@ export async function createWebhookEndpoint(
       select: endpointSelect,
     });
     await syncWantedEventTypes(tx);
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: "webhook.create",
       after: { endpointId: endpoint.id, url: endpoint.url, eventTypes: endpoint.eventTypes },
     });
@@ -136,7 +136,7 @@ export async function updateWebhookEndpoint(
       select: endpointSelect,
     });
     await syncWantedEventTypes(tx);
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: "webhook.update",
       before: {
         endpointId: before.id,
@@ -178,7 +178,7 @@ export function rotateWebhookSecret(
       },
       select: endpointSelect,
     });
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: "webhook.rotate_secret",
       after: { endpointId, previousSecretValidUntil: endpoint.previousSecretExpiresAt },
     });
@@ -196,7 +196,7 @@ export function deleteWebhookEndpoint(
     const endpoint = await requireEndpoint(tx, endpointId);
     await tx.webhookEndpoint.delete({ where: { id: endpointId } });
     await syncWantedEventTypes(tx);
-    await auditOperatorAction(tx, actor, {
+    await auditAction(tx, actor, {
       action: "webhook.delete",
       before: { endpointId, url: endpoint.url, eventTypes: endpoint.eventTypes },
     });
