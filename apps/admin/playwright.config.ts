@@ -7,6 +7,8 @@ import { adminPort, webPort, webUrl } from "./e2e/environment.ts";
 export default definePlaywrightConfig({
   app: "admin",
   port: adminPort,
+  // e2e/webhooks.spec.ts points an endpoint at a receiver on loopback.
+  env: { WEBHOOK_ALLOW_PRIVATE_URLS: "on" },
   servers: [
     {
       command: `pnpm --filter @credits/web exec next start --port ${webPort} --hostname 127.0.0.1`,

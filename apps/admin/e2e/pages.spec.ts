@@ -32,6 +32,7 @@ for (const width of auditWidths) {
       ["/bulk-grant", "admin-bulk-grant", "Bulk grant"],
       ["/stripe-events", "admin-stripe-events", "Stripe events"],
       ["/tokens", "admin-tokens", "Service tokens"],
+      ["/webhooks", "admin-webhooks", "Webhooks"],
       ["/audit", "admin-audit", "Audit log"],
       ["/account", "admin-account", "Account"],
     ] as const) {

@@ -1,4 +1,4 @@
-import { billingEnvSchema, lowBalanceEnvSchema } from "@credits/credits";
+import { billingEnvSchema, lowBalanceEnvSchema, webhookEnvSchema } from "@credits/credits";
 import { databaseEnvSchema, parseEnvironment } from "@credits/db/env";
 import { z } from "zod";
 
@@ -7,6 +7,7 @@ export const env = parseEnvironment(
   databaseEnvSchema.extend({
     ...billingEnvSchema.shape,
     ...lowBalanceEnvSchema.shape,
+    ...webhookEnvSchema.shape,
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   }),
   "apps/admin",

@@ -29,6 +29,8 @@ export async function startService(
       GRPC_PORT: "0",
       SERVICE_HOST: "127.0.0.1",
       NODE_ENV: "production",
+      // The worker would dispatch other suites' events on the shared test database.
+      WEBHOOK_WORKER: "off",
       ...env,
     },
     stdio: ["ignore", "pipe", "inherit"],

@@ -1,4 +1,9 @@
-import { billingEnvSchema, lowBalanceEnvSchema, serviceApiEnvSchema } from "@credits/credits";
+import {
+  billingEnvSchema,
+  lowBalanceEnvSchema,
+  serviceApiEnvSchema,
+  webhookEnvSchema,
+} from "@credits/credits";
 import { databaseEnvSchema, parseEnvironment } from "@credits/db/env";
 import { z } from "zod";
 
@@ -7,6 +12,7 @@ export const env = parseEnvironment(
   databaseEnvSchema.extend({
     ...billingEnvSchema.shape,
     ...lowBalanceEnvSchema.shape,
+    ...webhookEnvSchema.shape,
     ...serviceApiEnvSchema.shape,
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   }),

@@ -14,6 +14,8 @@ export * from "./schemas/credits.ts";
 export * from "./schemas/holds.ts";
 export * from "./schemas/tokens.ts";
 export * from "./schemas/usage.ts";
+export * from "./schemas/webhooks.ts";
+export { eventTypes, optInEventTypes } from "./service/events/catalogue.ts";
 export { historyCsv } from "./service/export.ts";
 export { checkDatabase, type DatabaseHealth } from "./service/health.ts";
 export { captureHold, releaseHold, reserveHold } from "./service/holds.ts";
@@ -37,6 +39,7 @@ export { transferCredits } from "./service/transfers.ts";
 export { type Actor, systemActor } from "./service/types.ts";
 export { trackUsage } from "./service/usage.ts";
 export { type LedgerViolation, verifyLedger } from "./service/verify.ts";
+export { webhookEnvSchema } from "./service/webhooks/config.ts";
 export {
   type BillingConfig,
   billingConfigFrom,

@@ -31,6 +31,9 @@ const tables = [
   "stripe_payments",
   "usage_counters",
   "service_tokens",
+  "webhook_endpoints",
+  "webhook_deliveries",
+  "wanted_event_types",
 ];
 
 /** The input as a line of a failure message (lone surrogates and U+0000 escaped). */

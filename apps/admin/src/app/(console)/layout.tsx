@@ -26,6 +26,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           { href: "/bulk-grant", label: "Bulk grant" },
           { href: "/stripe-events", label: "Stripe events" },
           { href: "/tokens", label: "Service tokens" },
+          { href: "/webhooks", label: "Webhooks" },
           { href: "/audit", label: "Audit log" },
           { href: "/account", label: "Account" },
         ]}

@@ -23,6 +23,7 @@ import { adminProcedure } from "../../trpc.ts";
 import { adminStripeEventsRouter, adminSubscriptionsRouter } from "./billing.ts";
 import { adminTokensRouter } from "./tokens.ts";
 import { adminUsersRouter } from "./users.ts";
+import { adminWebhooksRouter } from "./webhooks.ts";
 
 /** Operators' tools; every procedure checks the ADMIN role on the server. */
 export const adminRouter = {
@@ -38,6 +39,7 @@ export const adminRouter = {
   subscriptions: adminSubscriptionsRouter,
   stripeEvents: adminStripeEventsRouter,
   tokens: adminTokensRouter,
+  webhooks: adminWebhooksRouter,
   audit: {
     list: adminProcedure
       .input(AuditListInput)

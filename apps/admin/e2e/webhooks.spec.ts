@@ -1,0 +1,93 @@
+import { once } from "node:events";
+import { createServer, type IncomingHttpHeaders } from "node:http";
+import type { AddressInfo } from "node:net";
+import { startWebhookWorker, webhookConfigFrom } from "@credits/credits/node";
+import { createDatabaseClient } from "@credits/db";
+import { saveScreenshot } from "@credits/playwright-config/screenshots";
+import { expect, test } from "@playwright/test";
+import { admin, signIn } from "./session.ts";
+
+test("[ADMIN][WEBHOOKS] adds an endpoint (secret shown once), sends it a test event, reads the attempt and disables it", async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  // A receiver on loopback, and the delivery worker (apps/service runs it; this suite has no service).
+  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const receiver = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => {
+      body += chunk;
+    });
+    request.on("end", () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(200).end("received");
+    });
+  });
+  receiver.listen(0, "127.0.0.1");
+  await once(receiver, "listening");
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  const db = createDatabaseClient(process.env.DATABASE_URL ?? "", { poolMax: 4 });
+  const worker = await startWebhookWorker({
+    db,
+    connectionString: process.env.DATABASE_URL ?? "",
+    config: webhookConfigFrom({
+      WEBHOOK_ALLOW_PRIVATE_URLS: "on",
+      WEBHOOK_DISPATCH_INTERVAL_MS: "100",
+    }),
+    logger: { error: (message) => console.error(message) },
+  });
+  try {
+    await signIn(page, admin);
+    await page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: "Webhooks" })
+      .click();
+    await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
+
+    // A missing URL, then one that is not http(s), is said next to the field.
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await expect(page.getByText("Enter the URL that receives the events")).toBeVisible();
+    await page.getByLabel("URL").fill("ftp://example.com/hooks");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    await expect(page.getByText("must be an http:// or https:// URL").first()).toBeVisible();
+
+    await page.getByLabel("URL").fill(url);
+    await page.getByLabel("Description (optional)").fill("E2E receiver");
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const dialog = page.getByRole("dialog", { name: "Endpoint created" });
+    await expect(dialog.getByRole("status").first()).toContainText("shown only this once");
+    const secret = await dialog.getByTestId("webhook-secret").inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    await saveScreenshot(page, testInfo, "admin-webhook-created");
+    await dialog.getByRole("button", { name: "I have copied it" }).click();
+    expect(await page.content()).not.toContain(secret);
+
+    await page.getByRole("link", { name: url }).first().click();
+    await expect(page.getByRole("heading", { level: 1, name: url })).toBeVisible();
+    await expect(page.getByText("Nothing sent yet")).toBeVisible();
+    await page.getByRole("button", { name: "Send test event" }).click();
+    const delivery = page.getByTestId("webhook-deliveries").getByRole("listitem").first();
+    await expect(delivery).toContainText("webhook.test", { timeout: 20_000 });
+    await expect(delivery).toContainText("Delivered", { timeout: 20_000 });
+    await expect(delivery).toContainText("HTTP 200");
+    expect(received).toHaveLength(1);
+    expect(received[0]?.headers["webhook-signature"]).toMatch(/^v1,/);
+    expect(JSON.parse(received[0]?.body ?? "{}")).toMatchObject({ type: "webhook.test" });
+    await saveScreenshot(page, testInfo, "admin-webhook-endpoint");
+
+    await page.getByRole("button", { name: "Disable" }).click();
+    await expect(page.getByText("Disabled", { exact: true })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Send test event" })).toBeDisabled();
+    await page.getByRole("button", { name: "Delete" }).click();
+    await page
+      .getByRole("dialog", { name: "Delete this endpoint?" })
+      .getByRole("button", { name: "Delete endpoint" })
+      .click();
+    await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
+    await expect(page.getByRole("link", { name: url })).toHaveCount(0);
+  } finally {
+    await worker.stop();
+    await db.$disconnect();
+    receiver.close();
+  }
+});
