@@ -50,9 +50,10 @@ function spend(database: Database, userId: string, amount: number, idempotencyKe
   });
 }
 
+/** The spend path's events (credits.granted, of the grants that fund the tests, is not one). */
 function eventsOf(database: Database, userId: string) {
   return database.creditEvent.findMany({
-    where: { userId },
+    where: { userId, type: { not: "credits.granted" } },
     orderBy: { sequence: "asc" },
     select: { type: true, data: true, sequence: true },
   });

@@ -6,6 +6,7 @@ import {
 } from "../errors.ts";
 import type { GrantSource, TransactionType } from "../schemas/common.ts";
 import { recordDebitEvents } from "./events/debit-events.ts";
+import { recordEvent } from "./events/record.ts";
 import { defaultLowBalanceThreshold } from "./thresholds/default.ts";
 import type { Actor, Tx } from "./types.ts";
 import { assertUserExists } from "./users.ts";
@@ -281,9 +282,23 @@ export async function creditAccount(
     amount: grant.amount,
     links: { ...entry.links, grantId },
   });
-  return {
-    account,
-    entry: posted,
-    available: available({ balance: posted.balance, held: account.held }),
-  };
+  const availableAfter = available({ balance: posted.balance, held: account.held });
+  // Every credit (grants, packs, allowances, refunds, transfers in) is reported, in its transaction.
+  await recordEvent(tx, {
+    type: "credits.granted",
+    userId: account.userId,
+    appId: account.appId,
+    data: {
+      amount: grant.amount,
+      balance: posted.balance,
+      available: availableAfter,
+      entry_type: entry.type.toLowerCase(),
+      source: grant.source.toLowerCase(),
+      grant_id: grantId,
+      transaction_id: posted.transactionId,
+      expires_at: grant.expiresAt ? grant.expiresAt.toISOString() : null,
+      idempotency_key: entry.idempotencyKey ?? null,
+    },
+  });
+  return { account, entry: posted, available: availableAfter };
 }

@@ -13,6 +13,7 @@ import type {
 import { GrantCreditsInput as GrantCreditsSchema } from "../schemas/credits.ts";
 import { auditOperatorAction } from "./audit.ts";
 import { runSimpleDebit } from "./debit-statement.ts";
+import { recordEvent } from "./events/record.ts";
 import { runIdempotent } from "./idempotency.ts";
 import { creditAccount, debitAccount, lockAccount, type Movement } from "./ledger.ts";
 import type { Actor } from "./types.ts";
@@ -138,6 +139,21 @@ export function refundPurchase(
         },
       );
       const refundedBefore = Number(purchase.refunded_credits);
+      await recordEvent(tx, {
+        type: "purchase.refunded",
+        userId: owner.user_id,
+        appId: owner.app_id,
+        data: {
+          purchase_id: input.purchaseId,
+          item_name: purchase.item_name,
+          refunded: amount,
+          refunded_total: refundedBefore + amount,
+          status: status.toLowerCase(),
+          balance: movement.entry.balance,
+          available: movement.available,
+          transaction_id: movement.entry.transactionId,
+        },
+      });
       await auditOperatorAction(tx, actor, {
         action: "purchase.refund",
         targetUserId: owner.user_id,

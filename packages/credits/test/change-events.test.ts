@@ -1,0 +1,109 @@
+// The events of changes that add credits, each written by the change's own transaction:
+// credits.granted for a grant, a transfer's incoming side and a refund's credits (with the state
+// after the change), purchase.refunded for a refund; a refused change writes none; parallel grants
+// get one event each, numbered without gaps.
+import { describe, expect, it } from "vitest";
+import { createPurchase, grantCredits, refundPurchase } from "../src/service/operations.ts";
+import { transferCredits } from "../src/service/transfers.ts";
+import type { Actor } from "../src/service/types.ts";
+import { createUser, db, newKey } from "./fixtures.ts";
+
+const system: Actor = { type: "SYSTEM", id: null };
+
+function grant(userId: string, amount: number) {
+  return grantCredits(db, system, {
+    userId,
+    amount,
+    source: "PROMOTION",
+    description: "funds",
+    idempotencyKey: newKey(),
+  });
+}
+
+function eventsOf(userId: string) {
+  return db.creditEvent.findMany({
+    where: { userId },
+    orderBy: { sequence: "asc" },
+    select: { type: true, data: true, sequence: true },
+  });
+}
+
+describe("events of changes that add credits", () => {
+  it("records credits.granted with the state after the grant, once per grant under concurrency", async () => {
+    const user = await createUser();
+    await Promise.all(Array.from({ length: 20 }, () => grant(user.id, 5)));
+    const events = await eventsOf(user.id);
+    expect(events.map((event) => event.type)).toEqual(Array(20).fill("credits.granted"));
+    expect(events.map((event) => Number(event.sequence))).toEqual(
+      Array.from({ length: 20 }, (_, index) => index + 1),
+    );
+    // The balances after each grant are 5, 10, ... 100 in some order, each once.
+    expect(
+      events.map((event) => (event.data as { balance: number }).balance).sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 20 }, (_, index) => (index + 1) * 5));
+    expect(events[0]?.data).toMatchObject({
+      amount: 5,
+      entry_type: "grant",
+      source: "promotion",
+      platform_user_id: user.id,
+      app_id: "default",
+    });
+  });
+
+  it("reports a transfer's credits to the recipient and a refund as purchase.refunded", async () => {
+    const sender = await createUser();
+    const recipient = await createUser();
+    await grant(sender.id, 100);
+    await transferCredits(db, { type: "USER", id: sender.id }, sender.id, {
+      appId: "default",
+      to: { userId: recipient.id },
+      amount: 30,
+      description: "Transfer",
+      idempotencyKey: newKey(),
+    });
+    const [received] = await eventsOf(recipient.id);
+    expect(received).toMatchObject({
+      type: "credits.granted",
+      data: { amount: 30, balance: 30, available: 30, entry_type: "transfer_in" },
+    });
+
+    const purchase = await createPurchase(db, system, sender.id, {
+      appId: "default",
+      itemId: "report",
+      itemName: "Report",
+      credits: 20,
+      idempotencyKey: newKey(),
+    });
+    await refundPurchase(db, system, {
+      purchaseId: purchase.purchaseId,
+      amount: 5,
+      reason: "partly wrong",
+      idempotencyKey: newKey(),
+    });
+    const events = await eventsOf(sender.id);
+    expect(events.slice(-2)).toMatchObject([
+      { type: "credits.granted", data: { amount: 5, entry_type: "refund", source: "refund" } },
+      {
+        type: "purchase.refunded",
+        data: {
+          purchase_id: purchase.purchaseId,
+          refunded: 5,
+          refunded_total: 5,
+          status: "partially_refunded",
+          balance: 55,
+        },
+      },
+    ]);
+    // Refunding more than is left is refused and records nothing.
+    const before = (await eventsOf(sender.id)).length;
+    await expect(
+      refundPurchase(db, system, {
+        purchaseId: purchase.purchaseId,
+        amount: 50,
+        reason: "too much",
+        idempotencyKey: newKey(),
+      }),
+    ).rejects.toThrow(/At most 15 credits/);
+    expect(await eventsOf(sender.id)).toHaveLength(before);
+  });
+});
