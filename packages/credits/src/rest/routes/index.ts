@@ -5,11 +5,13 @@ import { creditRoutes } from "./credits.ts";
 import { customerRoutes } from "./customers.ts";
 import { holdRoutes } from "./holds.ts";
 import { subscriptionRoutes } from "./subscriptions.ts";
+import { thresholdRoutes } from "./thresholds.ts";
 import { usageRoutes } from "./usage.ts";
 
 export const routes: readonly Route[] = [
   ...customerRoutes,
   ...creditRoutes,
+  ...thresholdRoutes,
   ...holdRoutes,
   ...subscriptionRoutes,
   ...usageRoutes,

@@ -38,6 +38,11 @@ async function readThreshold(db: Queryable, userId: string, appId: string) {
   return row;
 }
 
+/** The status of an account that does not exist yet: the default applies, nothing is available. */
+export function defaultThresholdStatus(appId: string): ThresholdStatus {
+  return thresholdStatus(appId, undefined);
+}
+
 /** The user's threshold in the app, what applies, and whether available credits are below it. */
 export async function getLowBalanceThreshold(
   db: Database,
@@ -49,14 +54,14 @@ export async function getLowBalanceThreshold(
 
 /**
  * Sets the user's threshold in the app (null: back to the default), creating the account if the
- * user has none there yet. An operator's change is audit-logged. Setting a threshold is no
+ * user has none there yet. An operator's change is audit-logged with their reason. Setting a threshold is no
  * crossing: an account already below it records credits.balance_low at its next crossing only.
  */
 export function setLowBalanceThreshold(
   db: Database,
   actor: Actor,
   userId: string,
-  input: SetThresholdInput,
+  input: SetThresholdInput & { reason?: string },
 ): Promise<ThresholdStatus> {
   return db.$transaction(async (tx) => {
     const account = await lockAccount(tx, userId, input.appId, { create: true });
@@ -66,6 +71,7 @@ export function setLowBalanceThreshold(
     await auditOperatorAction(tx, actor, {
       action: "credits.threshold",
       targetUserId: userId,
+      reason: input.reason ?? null,
       before: { appId: input.appId, threshold: account.lowBalanceThreshold },
       after: { appId: input.appId, threshold: input.threshold },
     });
