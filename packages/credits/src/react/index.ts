@@ -11,3 +11,4 @@ export { HistoryFilters, NoMatchingEntries } from "./history-filters.tsx";
 export { LiveCreditUpdates } from "./live-updates.tsx";
 export { TRPCProvider, TRPCReactProvider, useTRPC, useTRPCClient } from "./provider.tsx";
 export { SystemStatus } from "./system-status.tsx";
+export { describeThreshold, ThresholdFields, thresholdOfForm } from "./threshold-fields.tsx";
