@@ -3,6 +3,7 @@
 
 export * from "../history-filter.ts";
 export * from "../plans.ts";
+export type { ThresholdStatus } from "../schemas/thresholds.ts";
 export { AccountSettings } from "./account.tsx";
 export { describeError, fieldErrorMessage, useIdempotencyKey } from "./client.ts";
 export { AppDocument } from "./document.tsx";
