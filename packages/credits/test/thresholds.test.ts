@@ -4,8 +4,19 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "../src/rest/openapi.ts";
+import { grantCredits } from "../src/service/operations.ts";
 import { setDefaultLowBalanceThreshold } from "../src/service/thresholds/default.ts";
-import { auditOf, callerFor, createUser, db, fundedUser, trpcErrorOf } from "./fixtures.ts";
+import { systemActor } from "../src/service/types.ts";
+import {
+  auditOf,
+  callerFor,
+  createUser,
+  db,
+  expireGrantNow,
+  fundedUser,
+  newKey,
+  trpcErrorOf,
+} from "./fixtures.ts";
 import { call, tokenWith, userWithCredits } from "./rest-fixtures.ts";
 
 const template = "/api/credits/{userId}/threshold";
@@ -124,6 +135,28 @@ describe("tRPC credits.threshold and credits.setThreshold", () => {
     expect(audited.filter((entry) => entry.action === "credits.threshold")).toEqual([]);
     const other = callerFor(await createUser());
     expect(await other.credits.threshold({})).toMatchObject({ custom: null, available: 0 });
+  });
+
+  it("counts available credits as the balance does: a grant past its expiry is not available", async () => {
+    const { user, caller } = await fundedUser(0);
+    await grantCredits(db, systemActor, {
+      userId: user.id,
+      appId: "default",
+      amount: 40,
+      source: "PROMOTION",
+      description: "expiring",
+      expiresAt: new Date(Date.now() + 60_000),
+      idempotencyKey: newKey(),
+    });
+    await caller.credits.setThreshold({ threshold: 10 });
+    expect(await caller.credits.threshold({})).toMatchObject({ available: 40, low: false });
+    const grant = await db.creditGrant.findFirstOrThrow({
+      where: { account: { userId: user.id } },
+      select: { id: true },
+    });
+    await expireGrantNow(grant.id);
+    expect(await caller.credits.threshold({})).toMatchObject({ available: 0, low: true });
+    expect((await caller.credits.balance()).available).toBe(0);
   });
 
   it("refuses a bad threshold with the shared schema's message", async () => {

@@ -31,9 +31,15 @@ function thresholdStatus(appId: string, row: ThresholdRow | undefined): Threshol
   };
 }
 
+/**
+ * The account's threshold and what it can spend, as getBalances counts it: grants past their
+ * expiry that no sweep or debit has posted yet do not count, so the banner agrees with the balance.
+ */
 async function readThreshold(db: Queryable, userId: string, appId: string) {
   const [row] = await db.$queryRaw<ThresholdRow[]>`
-    SELECT a.low_balance_threshold AS custom, a.balance, credits_account_held(a.id) AS held
+    SELECT a.low_balance_threshold AS custom, credits_account_held(a.id) AS held,
+      a.balance - (SELECT COALESCE(SUM(g.remaining), 0) FROM credit_grants g
+        WHERE g.account_id = a.id AND g.remaining > 0 AND g.expires_at <= now())::bigint AS balance
     FROM credit_accounts a WHERE a.user_id = ${userId}::uuid AND a.app_id = ${appId}`;
   return row;
 }
