@@ -13,7 +13,6 @@ import {
   SafeText,
   TransactionType,
 } from "../schemas/common.ts";
-import { LowBalanceThreshold } from "../schemas/thresholds.ts";
 import { FeatureName } from "../schemas/usage.ts";
 
 const Timestamp = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" });
@@ -45,8 +44,6 @@ export const PurchasesQuery = z.strictObject({
   app_id: AppId.optional(),
 });
 
-export const ThresholdQuery = z.strictObject({ app_id: AppIdOrDefault });
-
 export const UsageCheckQuery = z.strictObject({
   feature: FeatureName,
   quantity: z.coerce
@@ -60,7 +57,7 @@ export const UsageCheckQuery = z.strictObject({
 // ─── Bodies ──────────────────────────────────────────────────────────────────────────────────
 
 /** Who recorded the change, in your words (your id for the person or system), kept on the entry. */
-const CreatedBy = {
+export const CreatedBy = {
   created_by: CustomerRef.optional(),
 };
 
@@ -100,15 +97,6 @@ export const PurchaseBody = z.strictObject({
   item_id: SafeText.trim().min(1).max(100),
   item_name: SafeText.trim().min(1).max(200),
   credits: CreditAmount,
-});
-
-export const SetThresholdBody = z.strictObject({
-  // Accepted as on every other write, so a backend can send one body shape; a threshold change
-  // makes no ledger entry, so there is nothing to write it on.
-  ...CreatedBy,
-  app_id: AppIdOrDefault,
-  /** Alert below this many available credits; 0 turns the alert off; null follows the default. */
-  threshold: LowBalanceThreshold.nullable(),
 });
 
 export const HoldBody = z.strictObject({
@@ -165,7 +153,7 @@ export const ErrorResponse = z.object({
 });
 
 /** The id the caller named the user by, and this platform's id for it (null: not a customer yet). */
-const UserIds = {
+export const UserIds = {
   user_id: z.string(),
   platform_user_id: z.uuid().nullable(),
 };
@@ -276,20 +264,6 @@ export const SubscriptionResponse = z.object({
   managed_by: z.enum(["stripe", "operator", "none"]),
   /** Set when the user must pay first: send them to this Stripe Checkout page. */
   checkout_url: z.string().nullable(),
-});
-
-export const ThresholdResponse = z.object({
-  ...UserIds,
-  app_id: z.string(),
-  /** What applies: the account's own threshold, or else the default. 0: no alert. */
-  threshold: z.number().int(),
-  /** The account's own threshold; null when it follows the default. */
-  custom: z.number().int().nullable(),
-  /** The deployment's default (CREDITS_LOW_BALANCE_THRESHOLD). */
-  default_threshold: z.number().int(),
-  available: z.number().int(),
-  /** Available credits are below the threshold (never with threshold 0). */
-  low: z.boolean(),
 });
 
 const QuotaFields = {

@@ -7,8 +7,9 @@ import {
   setLowBalanceThreshold,
 } from "../../service/thresholds/settings.ts";
 import { defineRoute } from "../route.ts";
-import { SetThresholdBody, ThresholdQuery, ThresholdResponse, UserPath } from "../schemas.ts";
+import { UserPath } from "../schemas.ts";
 import { thresholdResponse, userIds } from "../serializers.ts";
+import { SetThresholdBody, ThresholdQuery, ThresholdResponse } from "../threshold-schemas.ts";
 
 const userOf = (params: { userId: string }) => params.userId;
 
