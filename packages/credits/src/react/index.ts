@@ -12,4 +12,9 @@ export { HistoryFilters, NoMatchingEntries } from "./history-filters.tsx";
 export { LiveCreditUpdates } from "./live-updates.tsx";
 export { TRPCProvider, TRPCReactProvider, useTRPC, useTRPCClient } from "./provider.tsx";
 export { SystemStatus } from "./system-status.tsx";
-export { describeThreshold, ThresholdFields, thresholdOfForm } from "./threshold-fields.tsx";
+export {
+  appsWithDefault,
+  describeThreshold,
+  ThresholdFields,
+  thresholdOfForm,
+} from "./threshold-fields.tsx";

@@ -77,3 +77,15 @@ export function describeThreshold(status: ThresholdStatus): string {
     ? `No alert${source}`
     : `Alert below ${formatCredits(status.threshold)}${source}`;
 }
+
+/**
+ * The apps whose thresholds a page lists: the user's accounts, and the default app even before
+ * the user has one there (its threshold applies from the first credit).
+ */
+export function appsWithDefault<App extends { appId: string; appName: string }>(
+  apps: readonly App[],
+): { appId: string; appName: string }[] {
+  return apps.some((app) => app.appId === "default")
+    ? [...apps]
+    : [{ appId: "default", appName: "Default" }, ...apps];
+}

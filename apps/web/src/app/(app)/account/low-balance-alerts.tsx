@@ -1,6 +1,7 @@
 "use client";
 
 import {
+  appsWithDefault,
   describeError,
   describeThreshold,
   fieldErrorMessage,
@@ -62,10 +63,7 @@ function AppAlertForm({ appId, appName }: { appId: string; appName: string }) {
 export function LowBalanceAlerts() {
   const trpc = useTRPC();
   const balance = useQuery(trpc.credits.balance.queryOptions());
-  // The default app always has a setting, even before the user has credits in it.
-  const apps = balance.data?.apps.some((app) => app.appId === "default")
-    ? (balance.data?.apps ?? [])
-    : [{ appId: "default", appName: "Default" }, ...(balance.data?.apps ?? [])];
+  const apps = appsWithDefault(balance.data?.apps ?? []);
   return (
     <Card aria-label="Low-balance alerts">
       <CardTitle>Low-balance alerts</CardTitle>

@@ -2,6 +2,7 @@
 
 import type { ThresholdStatus } from "@credits/credits/react";
 import {
+  appsWithDefault,
   describeError,
   describeThreshold,
   ThresholdFields,
@@ -86,10 +87,7 @@ function ChangeThresholdButton({
 /** Each app's low-balance threshold: what applies, whether the user is below it, and a change. */
 export function ThresholdsCard({ userId, apps }: { userId: string; apps: App[] }) {
   const trpc = useTRPC();
-  // The default app always has a threshold, even before the user has an account in it.
-  const shown = apps.some((app) => app.appId === "default")
-    ? apps
-    : [{ appId: "default", appName: "Default" }, ...apps];
+  const shown = appsWithDefault(apps);
   const statuses = useQueries({
     queries: shown.map((app) =>
       trpc.admin.users.threshold.queryOptions({ userId, appId: app.appId }),
