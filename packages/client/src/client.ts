@@ -136,6 +136,12 @@ export function createCreditsClient(options: CreditsClientOptions) {
       body: BodyOf<"/api/credits/{userId}/transfer">,
       call?: MutationOptions,
     ) => post("/api/credits/{userId}/transfer", { userId }, body, call),
+    threshold: {
+      get: (userId: UserId, query?: QueryOf<"/api/credits/{userId}/threshold">) =>
+        get("/api/credits/{userId}/threshold", { userId }, query),
+      set: (userId: UserId, body: BodyOf<"/api/credits/{userId}/threshold">) =>
+        post("/api/credits/{userId}/threshold", { userId }, body),
+    },
     purchases: {
       create: (
         userId: UserId,

@@ -146,6 +146,13 @@ describe("@credits/client against apps/service", () => {
     expect(captured).toMatchObject({ status: "CAPTURED", captured_amount: 4 });
     expect((await client.balance(to)).balance).toBe(16);
 
+    expect(await client.threshold.set(to, { threshold: 50 })).toMatchObject({
+      threshold: 50,
+      available: 16,
+      low: true,
+    });
+    expect(await client.threshold.get(to)).toMatchObject({ user_id: to, custom: 50 });
+
     expect(await client.subscriptions.get(to)).toMatchObject({ user_id: to, tier: "FREE" });
     expect(await client.usage.check(to, { feature: "reports" })).toMatchObject({
       feature: "reports",

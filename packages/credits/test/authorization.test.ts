@@ -155,6 +155,7 @@ const proofs = {
   moves: "spends, transfers and uses quota only from the caller's own account",
   billing: "starts and changes billing only for the caller's own subscription",
   sessions: "changes the password and ends the sessions of the caller only",
+  alerts: "reads and sets the low-balance threshold of the caller's own account only",
 } as const;
 
 /** Every user procedure, and the test that proves it keeps to the caller's own data. */
@@ -182,6 +183,8 @@ const ownDataProofs: Record<string, keyof typeof proofs> = {
   "billing.buyCredits": "billing",
   "auth.changePassword": "sessions",
   "auth.signOutEverywhere": "sessions",
+  "credits.threshold": "alerts",
+  "credits.setThreshold": "alerts",
 };
 
 describe("own data only", () => {
@@ -361,5 +364,19 @@ describe("own data only", () => {
     expect(ownerAfter.sessionVersion).toBe(ownerBefore.sessionVersion);
     expect(ownerAfter.passwordHash).toBe(ownerBefore.passwordHash);
     expect((await db.user.findUniqueOrThrow({ where: { id: other.id } })).sessionVersion).toBe(1);
+  });
+
+  it(proofs.alerts, async () => {
+    const owner = await fundedUser(50);
+    const other = await fundedUser(5);
+    const smuggled = { userId: owner.user.id } as object;
+    await owner.caller.credits.setThreshold({ threshold: 20 });
+    expect(await other.caller.credits.threshold({ ...smuggled })).toMatchObject({
+      custom: null,
+      available: 5,
+    });
+    await other.caller.credits.setThreshold({ threshold: 100, ...smuggled });
+    expect(await owner.caller.credits.threshold({})).toMatchObject({ custom: 20, available: 50 });
+    expect(await other.caller.credits.threshold({})).toMatchObject({ custom: 100 });
   });
 });

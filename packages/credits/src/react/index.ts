@@ -3,6 +3,7 @@
 
 export * from "../history-filter.ts";
 export * from "../plans.ts";
+export type { ThresholdStatus } from "../schemas/thresholds.ts";
 export { eventTypes } from "../service/events/catalogue.ts";
 export { AccountSettings } from "./account.tsx";
 export { describeError, fieldErrorMessage, useIdempotencyKey } from "./client.ts";
@@ -12,3 +13,9 @@ export { HistoryFilters, NoMatchingEntries } from "./history-filters.tsx";
 export { LiveCreditUpdates } from "./live-updates.tsx";
 export { TRPCProvider, TRPCReactProvider, useTRPC, useTRPCClient } from "./provider.tsx";
 export { SystemStatus } from "./system-status.tsx";
+export {
+  appsWithDefault,
+  describeThreshold,
+  ThresholdFields,
+  thresholdOfForm,
+} from "./threshold-fields.tsx";

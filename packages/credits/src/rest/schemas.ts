@@ -58,9 +58,10 @@ export const UsageCheckQuery = z.strictObject({
 
 /**
  * Who recorded the change, in your words (your id for the person or system): kept on the entry or
- * purchase, or on the audit log's row of a change that makes none (plans, customers, sign-in links).
+ * purchase, or on the audit log's row of a change that makes none (plans, customers, thresholds,
+ * sign-in links).
  */
-const CreatedBy = {
+export const CreatedBy = {
   created_by: CustomerRef.optional(),
 };
 
@@ -160,7 +161,7 @@ export const ErrorResponse = z.object({
 });
 
 /** The id the caller named the user by, and this platform's id for it (null: not a customer yet). */
-const UserIds = {
+export const UserIds = {
   user_id: z.string(),
   platform_user_id: z.uuid().nullable(),
 };

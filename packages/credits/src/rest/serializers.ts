@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import type { SubscriptionView } from "../schemas/billing.ts";
 import type { HistoryOutput, PurchasesOutput } from "../schemas/credits.ts";
+import type { ThresholdStatus } from "../schemas/thresholds.ts";
 import type { Customer, CustomerSignInLink } from "../service/customers.ts";
 import type { getBalances } from "../service/queries.ts";
 
@@ -133,6 +134,16 @@ export const subscriptionResponse = (
   pending_tier: view.pendingTier,
   managed_by: view.managedBy,
   checkout_url: checkoutUrl,
+});
+
+export const thresholdResponse = (ids: ReturnType<typeof userIds>, status: ThresholdStatus) => ({
+  ...ids,
+  app_id: status.appId,
+  threshold: status.threshold,
+  custom: status.custom,
+  default_threshold: status.defaultThreshold,
+  available: status.available,
+  low: status.low,
 });
 
 export const quotaFields = (quota: {

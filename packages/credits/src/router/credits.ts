@@ -11,6 +11,7 @@ import {
   TransferRecipient,
   TransferResult,
 } from "../schemas/credits.ts";
+import { SetThresholdInput, ThresholdQuery, ThresholdStatus } from "../schemas/thresholds.ts";
 import { creditChangeFeed } from "../service/changes.ts";
 import {
   balanceAt,
@@ -19,6 +20,7 @@ import {
   listHistory,
   spendingByDay,
 } from "../service/queries.ts";
+import { getLowBalanceThreshold, setLowBalanceThreshold } from "../service/thresholds/settings.ts";
 import { checkTransferRecipient, transferCredits } from "../service/transfers.ts";
 import { protectedProcedure } from "../trpc.ts";
 
@@ -51,6 +53,19 @@ export const creditsRouter = {
       at: input.at,
       balance: await balanceAt(ctx.db, ctx.session.user.id, input.appId, input.at),
     })),
+
+  /** The low-balance alert in an app: what applies, and whether the user is below it (the banner). */
+  threshold: protectedProcedure
+    .input(ThresholdQuery)
+    .output(ThresholdStatus)
+    .query(({ ctx, input }) => getLowBalanceThreshold(ctx.db, ctx.session.user.id, input.appId)),
+
+  setThreshold: protectedProcedure
+    .input(SetThresholdInput)
+    .output(ThresholdStatus)
+    .mutation(({ ctx, input }) =>
+      setLowBalanceThreshold(ctx.db, ctx.actor, ctx.session.user.id, input),
+    ),
 
   /** Server-sent events: one message whenever the user's credits change anywhere. */
   onChange: protectedProcedure.subscription(async function* ({ ctx, signal }) {

@@ -1,7 +1,7 @@
 // Low-balance thresholds: below how many available credits an account counts as low (the
 // credits.balance_low event, the web app's banner). Shared by tRPC, REST and the settings forms.
 import { z } from "zod";
-import { AppIdOrDefault, MAX_CREDITS, UserId } from "./common.ts";
+import { AppIdOrDefault, MAX_CREDITS, Reason, UserId } from "./common.ts";
 
 /** A threshold in credits: 0 turns the alert off. */
 export const LowBalanceThreshold = z
@@ -20,9 +20,13 @@ export const SetThresholdInput = z.object({
 });
 export type SetThresholdInput = z.infer<typeof SetThresholdInput>;
 
-/** An operator's change of a user's threshold (the audit log keeps before and after). */
-export const AdminSetThresholdInput = SetThresholdInput.extend({ userId: UserId });
+/** An operator's change of a user's threshold (the audit log keeps before, after and why). */
+export const AdminSetThresholdInput = SetThresholdInput.extend({ userId: UserId, reason: Reason });
 export type AdminSetThresholdInput = z.infer<typeof AdminSetThresholdInput>;
+
+/** A user's threshold in an app, for an operator's view. */
+export const AdminThresholdQuery = ThresholdQuery.extend({ userId: UserId });
+export type AdminThresholdQuery = z.infer<typeof AdminThresholdQuery>;
 
 export const ThresholdStatus = z.object({
   appId: z.string(),

@@ -104,7 +104,8 @@ export function Dashboard() {
         )}
       </Card>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      {/* One column of minmax(0, 1fr) below lg: a long entry truncates instead of widening the page. */}
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2">
         <Card>
           <CardTitle
             action={

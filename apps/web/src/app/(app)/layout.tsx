@@ -4,6 +4,7 @@ import { LiveCreditUpdates } from "@credits/credits/react";
 import { ToastProvider, ViewerProvider } from "@credits/ui";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { LowBalanceBanner } from "./low-balance-banner.tsx";
 
 export const dynamic = "force-dynamic";
 
@@ -28,6 +29,7 @@ export default async function SignedInLayout({ children }: { children: ReactNode
         ]}
       />
       <main className="mx-auto w-full max-w-5xl px-4 py-6 sm:py-8">
+        <LowBalanceBanner />
         <ViewerProvider viewer={{ side: "customer", userId: user.id }}>{children}</ViewerProvider>
       </main>
     </ToastProvider>

@@ -5,12 +5,14 @@ import { creditRoutes } from "./credits.ts";
 import { customerRoutes } from "./customers.ts";
 import { holdRoutes } from "./holds.ts";
 import { subscriptionRoutes } from "./subscriptions.ts";
+import { thresholdRoutes } from "./thresholds.ts";
 import { usageRoutes } from "./usage.ts";
 import { webhookRoutes } from "./webhooks.ts";
 
 export const routes: readonly Route[] = [
   ...customerRoutes,
   ...creditRoutes,
+  ...thresholdRoutes,
   ...holdRoutes,
   ...subscriptionRoutes,
   ...usageRoutes,

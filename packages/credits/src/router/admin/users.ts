@@ -13,14 +13,26 @@ import {
   UserSessionsEnded,
 } from "../../schemas/admin.ts";
 import { HistoryOutput } from "../../schemas/credits.ts";
+import {
+  AdminSetThresholdInput,
+  AdminThresholdQuery,
+  ThresholdStatus,
+} from "../../schemas/thresholds.ts";
 import { getSubscription } from "../../service/billing/plan-changes.ts";
 import { createCustomerSignInLink } from "../../service/customers.ts";
 import { listHistory } from "../../service/queries.ts";
+import {
+  getLowBalanceThreshold,
+  setLowBalanceThreshold,
+} from "../../service/thresholds/settings.ts";
 import { listQuotas } from "../../service/usage.ts";
 import { endUserSessions, getUserOverview, searchUsers, setUserRole } from "../../service/users.ts";
 import { adminProcedure } from "../../trpc.ts";
 
-/** Finding and inspecting users; changing roles; ending their sessions; sign-in links. */
+/**
+ * Finding and inspecting users; changing roles; ending their sessions; sign-in links; low-balance
+ * thresholds.
+ */
 export const adminUsersRouter = {
   search: adminProcedure
     .input(SearchUsersInput)
@@ -65,4 +77,15 @@ export const adminUsersRouter = {
         appUrl: ctx.billing.appUrl,
       }),
     ),
+
+  threshold: adminProcedure
+    .input(AdminThresholdQuery)
+    .output(ThresholdStatus)
+    .query(({ ctx, input }) => getLowBalanceThreshold(ctx.db, input.userId, input.appId)),
+
+  /** Audited with the operator's reason, before and after. */
+  setThreshold: adminProcedure
+    .input(AdminSetThresholdInput)
+    .output(ThresholdStatus)
+    .mutation(({ ctx, input }) => setLowBalanceThreshold(ctx.db, ctx.actor, input.userId, input)),
 } satisfies TRPCRouterRecord;

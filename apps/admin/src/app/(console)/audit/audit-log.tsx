@@ -20,6 +20,7 @@ const actions = [
   "credits.grant",
   "credits.debit",
   "credits.bulk_grant",
+  "credits.threshold",
   "purchase.refund",
   "user.role",
   "user.sessions_ended",

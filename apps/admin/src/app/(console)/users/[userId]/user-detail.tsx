@@ -34,6 +34,7 @@ import { RoleButton } from "./role-button.tsx";
 import { SignInLinkButton } from "./sign-in-link-button.tsx";
 import type { Plans } from "./subscription-actions.tsx";
 import { SubscriptionCard, UsageCard } from "./subscription-card.tsx";
+import { ThresholdsCard } from "./thresholds-card.tsx";
 
 export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) {
   const trpc = useTRPC();
@@ -114,6 +115,7 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
         </Card>
         <AdjustCredits userId={user.id} email={customerName} apps={balances.apps} />
       </div>
+      <ThresholdsCard userId={user.id} apps={balances.apps} />
       <div className="grid gap-6 lg:grid-cols-2">
         <SubscriptionCard userId={user.id} subscription={subscription} plans={plans} />
         <UsageCard quotas={quotas} />
