@@ -1,12 +1,17 @@
-// The events of changes that add credits, each written by the change's own transaction:
+// The events of changes other than spends, each written by the change's own transaction:
 // credits.granted for a grant, a transfer's incoming side and a refund's credits (with the state
 // after the change), purchase.refunded for a refund; a refused change writes none; parallel grants
-// get one event each, numbered without gaps.
+// get one event each, numbered without gaps. subscription.* and hold.expired come from triggers,
+// whoever writes the row; credits.expiring from the worker's round, once per grant.
 import { describe, expect, it } from "vitest";
+import { cancelAsOperator, setTierAsOperator } from "../src/service/billing/operator.ts";
+import { recordExpiringNotices } from "../src/service/events/expiring.ts";
+import { reserveHold } from "../src/service/holds.ts";
+import { runExpirySweep } from "../src/service/maintenance.ts";
 import { createPurchase, grantCredits, refundPurchase } from "../src/service/operations.ts";
 import { transferCredits } from "../src/service/transfers.ts";
 import type { Actor } from "../src/service/types.ts";
-import { createUser, db, newKey } from "./fixtures.ts";
+import { createUser, db, newKey, unconfiguredBilling } from "./fixtures.ts";
 
 const system: Actor = { type: "SYSTEM", id: null };
 
@@ -105,5 +110,84 @@ describe("events of changes that add credits", () => {
       }),
     ).rejects.toThrow(/At most 15 credits/);
     expect(await eventsOf(sender.id)).toHaveLength(before);
+  });
+});
+
+describe("events of plans, holds and time", () => {
+  it("records subscription.created, .updated and .canceled, and nothing for a write that changes nothing", async () => {
+    const operator = await createUser("ADMIN");
+    const actor: Actor = { type: "ADMIN", id: operator.id };
+    const user = await createUser();
+    await setTierAsOperator(db, unconfiguredBilling, actor, {
+      userId: user.id,
+      tier: "PRO",
+      reason: "trial",
+    });
+    await db.$executeRaw`UPDATE subscriptions SET updated_at = now() WHERE user_id = ${user.id}::uuid`;
+    await setTierAsOperator(db, unconfiguredBilling, actor, {
+      userId: user.id,
+      tier: "PREMIUM",
+      reason: "upgrade",
+    });
+    await cancelAsOperator(db, unconfiguredBilling, actor, {
+      userId: user.id,
+      atPeriodEnd: false,
+      reason: "closing the account",
+    });
+    const events = await eventsOf(user.id);
+    expect(events.map((event) => event.type)).toEqual([
+      "subscription.created",
+      "subscription.updated",
+      "subscription.canceled",
+    ]);
+    expect(events[0]?.data).toMatchObject({ tier: "pro", status: "active", user_id: user.id });
+    expect(events[1]?.data).toMatchObject({ tier: "premium", previous_tier: "pro" });
+    expect(events[2]?.data).toMatchObject({ status: "canceled", previous_status: "active" });
+  });
+
+  it("records hold.expired once when the sweep expires a hold, with the credits available again", async () => {
+    const user = await createUser();
+    await grant(user.id, 100);
+    const hold = await reserveHold(db, system, user.id, {
+      appId: "default",
+      amount: 70,
+      ttlSeconds: 60,
+      description: "AI job",
+      idempotencyKey: newKey(),
+    });
+    await db.$executeRaw`UPDATE credit_holds SET expires_at = now() - interval '1 second' WHERE id = ${hold.holdId}::uuid`;
+    await Promise.all([runExpirySweep(db), runExpirySweep(db)]);
+    const expired = (await eventsOf(user.id)).filter((event) => event.type === "hold.expired");
+    expect(expired).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({
+          hold_id: hold.holdId,
+          amount: 70,
+          balance: 100,
+          available: 100,
+        }),
+      }),
+    ]);
+  });
+
+  it("announces a grant expiring within the notice period once, and not one expiring later", async () => {
+    const user = await createUser();
+    const soon = new Date(Date.now() + 2 * 86_400_000);
+    const later = new Date(Date.now() + 30 * 86_400_000);
+    for (const expiresAt of [soon, later]) {
+      await grantCredits(db, system, {
+        userId: user.id,
+        amount: 10,
+        source: "PROMOTION",
+        description: "expiring",
+        expiresAt,
+        idempotencyKey: newKey(),
+      });
+    }
+    await Promise.all([recordExpiringNotices(db, 7), recordExpiringNotices(db, 7)]);
+    await recordExpiringNotices(db, 7);
+    const notices = (await eventsOf(user.id)).filter((event) => event.type === "credits.expiring");
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.data).toMatchObject({ amount: 10, expires_at: soon.toISOString() });
   });
 });

@@ -28,6 +28,23 @@ describe("past due", () => {
     const caller = billedCaller(user);
     const view = await caller.subscriptions.get();
     expect(view).toMatchObject({ tier: "PRO", subscribedTier: "PRO", status: "PAST_DUE" });
+    // Integrators hear of it: payment.failed, and the subscription's new status.
+    const events = await db.creditEvent.findMany({
+      where: { userId: user.id },
+      orderBy: { sequence: "asc" },
+    });
+    expect(events.filter((event) => event.type === "payment.failed")).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({
+          kind: "subscription",
+          stripe_subscription_id: subscriptionId,
+        }),
+      }),
+    ]);
+    expect(events.at(-1)?.type === "payment.failed" ? events.at(-2) : events.at(-1)).toMatchObject({
+      type: "subscription.updated",
+      data: { status: "past_due", previous_status: "active" },
+    });
     const graceDays = (view.graceEndsAt?.getTime() ?? 0) - Date.now();
     expect(Math.round(graceDays / 86_400_000)).toBe(7);
 

@@ -54,6 +54,14 @@ describe("credit packs", () => {
     });
     await deliverAll([unpaid, failed]);
     expect(await creditsOf(user.id)).toBe(0);
+    // Integrators hear of the failure once, whatever Stripe sends twice.
+    await deliverAll([failed]);
+    const failures = await db.creditEvent.findMany({
+      where: { userId: user.id, type: "payment.failed" },
+    });
+    expect(failures).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ kind: "checkout" }) }),
+    ]);
   });
 });
 

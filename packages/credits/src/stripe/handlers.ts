@@ -3,6 +3,7 @@
 // whatever order events arrive in, the row ends as Stripe has it now. The fields read here were
 // checked before the event was stored (event-schema.ts): a type handled here needs its object's
 // schema there.
+
 import type Stripe from "stripe";
 import { billingAppId, findCreditPack } from "../plans.ts";
 import {
@@ -10,6 +11,7 @@ import {
   mirrorStripeSubscription,
   readSubscription,
 } from "../service/billing/subscription-state.ts";
+import { recordEvent } from "../service/events/record.ts";
 import { grantAllowance, grantCreditPack } from "../service/payments/grants.ts";
 import {
   clawBackRefund,
@@ -219,18 +221,50 @@ export async function handleStripeEvent(
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded":
       return onCheckoutPaid(tx, config, event.data.object);
-    case "checkout.session.async_payment_failed":
-      return {
-        status: "PROCESSED",
-        note: "The payment failed: no credits were granted.",
-        userId: await userOfCheckout(tx, event.data.object),
-      };
+    case "checkout.session.async_payment_failed": {
+      const session = event.data.object;
+      const userId = await userOfCheckout(tx, session);
+      if (userId) {
+        await recordEvent(tx, {
+          type: "payment.failed",
+          userId,
+          appId: null,
+          data: {
+            kind: "checkout",
+            checkout_session_id: session.id,
+            amount: session.amount_total,
+            currency: session.currency,
+          },
+        });
+      }
+      return { status: "PROCESSED", note: "The payment failed: no credits were granted.", userId };
+    }
     case "invoice.paid":
       return onInvoicePaid(tx, config, event.data.object);
     case "invoice.payment_failed": {
-      const subscriptionId = subscriptionOfInvoice(event.data.object);
+      const invoice = event.data.object;
+      const subscriptionId = subscriptionOfInvoice(invoice);
       if (!subscriptionId) return ignored("The invoice is not for a subscription.");
-      return syncSubscription(tx, config, subscriptionId);
+      const outcome = await syncSubscription(tx, config, subscriptionId);
+      if (outcome.userId) {
+        await recordEvent(tx, {
+          type: "payment.failed",
+          userId: outcome.userId,
+          appId: null,
+          data: {
+            kind: "subscription",
+            invoice_id: invoice.id,
+            stripe_subscription_id: subscriptionId,
+            amount: invoice.amount_due,
+            currency: invoice.currency,
+            attempt_count: invoice.attempt_count,
+            next_payment_attempt: invoice.next_payment_attempt
+              ? new Date(invoice.next_payment_attempt * 1000).toISOString()
+              : null,
+          },
+        });
+      }
+      return outcome;
     }
     case "customer.subscription.created":
     case "customer.subscription.updated":

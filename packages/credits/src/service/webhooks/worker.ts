@@ -3,6 +3,8 @@
 // at once: the dispatch round skips rows another process holds, and pg-boss hands each job to one.
 import type { Database } from "@credits/db";
 import PgBoss from "pg-boss";
+import { recordExpiringNotices } from "../events/expiring.ts";
+import { runExpirySweep } from "../maintenance.ts";
 import type { WebhookConfig } from "./config.ts";
 import { attemptDelivery } from "./deliver.ts";
 import {
@@ -12,6 +14,12 @@ import {
   dispatchRound,
   roundSize,
 } from "./dispatch.ts";
+
+/**
+ * How often the worker posts due expiries and holds (credits.expired, hold.expired) and announces
+ * grants about to expire (credits.expiring): events that time, not a request, brings about.
+ */
+const maintenanceIntervalMs = 60_000;
 
 /** Jobs one fetch takes, attempted side by side: the most attempts a process makes at once. */
 const batchSize = 16;
@@ -56,6 +64,21 @@ export async function startWebhookWorker(options: {
     },
   );
 
+  const maintain = async () => {
+    try {
+      await runExpirySweep(db);
+      await recordExpiringNotices(db, config.expiringNoticeDays);
+    } catch (error) {
+      logger.error("expiry maintenance failed; it runs again shortly", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
+  let maintenance: Promise<void> = maintain();
+  const maintenanceTimer = setInterval(() => {
+    maintenance = maintenance.then(maintain);
+  }, maintenanceIntervalMs);
+
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -86,7 +109,8 @@ export async function startWebhookWorker(options: {
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      clearInterval(maintenanceTimer);
+      await Promise.all([running, maintenance]);
       await boss.stop({ graceful: true, wait: true, timeout: config.timeoutMs + 1_000 });
     },
   };
