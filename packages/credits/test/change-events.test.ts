@@ -4,6 +4,7 @@
 // get one event each, numbered without gaps. subscription.* and hold.expired come from triggers,
 // whoever writes the row; credits.expiring from the worker's round, once per grant.
 import { describe, expect, it } from "vitest";
+import { eventDataSchemas } from "../src/schemas/events.ts";
 import { cancelAsOperator, setTierAsOperator } from "../src/service/billing/operator.ts";
 import { recordExpiringNotices } from "../src/service/events/expiring.ts";
 import { reserveHold } from "../src/service/holds.ts";
@@ -189,5 +190,31 @@ describe("events of plans, holds and time", () => {
     const notices = (await eventsOf(user.id)).filter((event) => event.type === "credits.expiring");
     expect(notices).toHaveLength(1);
     expect(notices[0]?.data).toMatchObject({ amount: 10, expires_at: soon.toISOString() });
+  });
+});
+
+describe("the event catalogue", () => {
+  it("documents exactly what is recorded: every event in this database matches its type's schema", async () => {
+    const events = await db.creditEvent.findMany({ select: { id: true, type: true, data: true } });
+    const types = new Set(events.map((event) => event.type));
+    // This file alone records these; other suites add spends' and expiries' events.
+    for (const type of [
+      "credits.granted",
+      "purchase.refunded",
+      "subscription.created",
+      "hold.expired",
+      "credits.expiring",
+    ]) {
+      expect(types).toContain(type);
+    }
+    for (const event of events.filter((recorded) => !recorded.type.startsWith("test."))) {
+      const schema = eventDataSchemas[event.type as keyof typeof eventDataSchemas];
+      expect(schema, `${event.type} is in the catalogue`).toBeDefined();
+      const parsed = schema.safeParse(event.data);
+      expect(
+        parsed.success,
+        `${event.type} ${event.id}: ${JSON.stringify(parsed.error?.issues)}`,
+      ).toBe(true);
+    }
   });
 });

@@ -432,7 +432,962 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "credits.granted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credits.granted
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "credits.granted";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            app_id: string;
+                            amount: number;
+                            balance: number;
+                            available: number;
+                            /** @description grant, transfer_in, refund, … */
+                            entry_type: string;
+                            /** @description promotion, purchase, subscription, refund, transfer, adjustment */
+                            source: string;
+                            grant_id: string;
+                            transaction_id: string;
+                            expires_at: string | null;
+                            idempotency_key: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credits.spent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credits.spent (opt-in: sent only to endpoints that list it)
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "credits.spent";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            app_id: string;
+                            /** @description what the debit took */
+                            amount: number;
+                            /** @description the account's balance after it */
+                            balance: number;
+                            /** @description what can be spent after it (balance less active holds) */
+                            available: number;
+                            /** @description the account's low-balance threshold when it happened */
+                            threshold: number;
+                            /** @description spend, purchase, hold_capture, transfer_out, adjustment, hold_reserve, … */
+                            entry_type: string;
+                            transaction_id?: string;
+                            hold_id?: string;
+                            idempotency_key?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credits.balance_low": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credits.balance_low
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "credits.balance_low";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            app_id: string;
+                            /** @description what the debit took */
+                            amount: number;
+                            /** @description the account's balance after it */
+                            balance: number;
+                            /** @description what can be spent after it (balance less active holds) */
+                            available: number;
+                            /** @description the account's low-balance threshold when it happened */
+                            threshold: number;
+                            /** @description spend, purchase, hold_capture, transfer_out, adjustment, hold_reserve, … */
+                            entry_type: string;
+                            transaction_id?: string;
+                            hold_id?: string;
+                            idempotency_key?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credits.exhausted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credits.exhausted
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "credits.exhausted";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            app_id: string;
+                            /** @description what the debit took */
+                            amount: number;
+                            /** @description the account's balance after it */
+                            balance: number;
+                            /** @description what can be spent after it (balance less active holds) */
+                            available: number;
+                            /** @description the account's low-balance threshold when it happened */
+                            threshold: number;
+                            /** @description spend, purchase, hold_capture, transfer_out, adjustment, hold_reserve, … */
+                            entry_type: string;
+                            transaction_id?: string;
+                            hold_id?: string;
+                            idempotency_key?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credits.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credits.expiring
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "credits.expiring";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            app_id: string;
+                            grant_id: string;
+                            /** @description what will expire */
+                            amount: number;
+                            /** @description an ISO 8601 date-time */
+                            expires_at: string;
+                            balance: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credits.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credits.expired
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "credits.expired";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            app_id: string;
+                            grant_id: string;
+                            transaction_id: string;
+                            /** @description what expired */
+                            amount: number;
+                            balance: number;
+                            available: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "purchase.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * purchase.refunded
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "purchase.refunded";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            app_id: string;
+                            purchase_id: string;
+                            item_name: string;
+                            refunded: number;
+                            refunded_total: number;
+                            /** @enum {string} */
+                            status: "refunded" | "partially_refunded";
+                            balance: number;
+                            available: number;
+                            transaction_id: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "hold.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * hold.expired
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "hold.expired";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            app_id: string;
+                            hold_id: string;
+                            amount: number;
+                            description: string;
+                            /** @description an ISO 8601 date-time */
+                            expired_at: string;
+                            balance: number;
+                            available: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * subscription.created
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "subscription.created";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            subscription_id: string;
+                            tier: string;
+                            status: string;
+                            current_period_start: string | null;
+                            current_period_end: string | null;
+                            cancel_at_period_end: boolean;
+                            pending_tier: string | null;
+                            stripe_subscription_id: string | null;
+                            previous_tier?: string;
+                            previous_status?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * subscription.updated
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "subscription.updated";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            subscription_id: string;
+                            tier: string;
+                            status: string;
+                            current_period_start: string | null;
+                            current_period_end: string | null;
+                            cancel_at_period_end: boolean;
+                            pending_tier: string | null;
+                            stripe_subscription_id: string | null;
+                            previous_tier?: string;
+                            previous_status?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "subscription.canceled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * subscription.canceled
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "subscription.canceled";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            subscription_id: string;
+                            tier: string;
+                            status: string;
+                            current_period_start: string | null;
+                            current_period_end: string | null;
+                            cancel_at_period_end: boolean;
+                            pending_tier: string | null;
+                            stripe_subscription_id: string | null;
+                            previous_tier?: string;
+                            previous_status?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.failed
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "payment.failed";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            /** @enum {string} */
+                            kind: "subscription" | "checkout" | "auto_topup";
+                            amount?: number | null;
+                            currency?: string | null;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "auto_topup.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * auto_topup.succeeded
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "auto_topup.succeeded";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            app_id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "auto_topup.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * auto_topup.failed
+         * @description Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    "webhook-id": string;
+                    "webhook-timestamp": string;
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the event's id, also the webhook-id header: dedupe by it */
+                        id: string;
+                        /** @constant */
+                        type: "auto_topup.failed";
+                        /** @description when the change happened */
+                        timestamp: string;
+                        /** @description the customer's event number: order their events by it */
+                        sequence: number;
+                        data: {
+                            /** @description your id for the customer, or this platform's if it has none */
+                            user_id: string;
+                            platform_user_id: string;
+                            app_id: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx: received. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         Error: {

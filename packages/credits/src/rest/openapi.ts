@@ -1,6 +1,9 @@
 // The OpenAPI 3.1 document of the REST API, generated from the route table and its zod schemas, so
 // the document cannot drift from what the handlers validate and answer.
+
 import { z } from "zod";
+import { eventDataSchemas, eventEnvelope } from "../schemas/events.ts";
+import { type EventType, optInEventTypes } from "../service/events/catalogue.ts";
 import { routes } from "./routes/index.ts";
 import { ErrorResponse } from "./schemas.ts";
 
@@ -100,6 +103,38 @@ const retryAfterHeader = {
   schema: { type: "integer", minimum: 1 },
 };
 
+/**
+ * The events sent to webhook endpoints (OpenAPI 3.1 `webhooks`): one signed POST per event, with
+ * the Standard Webhooks headers; the receiver answers any 2xx within the timeout.
+ */
+function eventWebhooks() {
+  return Object.fromEntries(
+    Object.entries(eventDataSchemas).map(([type, data]) => [
+      type,
+      {
+        post: {
+          summary: `${type}${optInEventTypes.includes(type as EventType) ? " (opt-in: sent only to endpoints that list it)" : ""}`,
+          description:
+            "Signed per Standard Webhooks: verify `webhook-signature` over `webhook-id`, `webhook-timestamp` and the body with the endpoint's secret. Retried with backoff for about three days until a 2xx; dedupe by `webhook-id`.",
+          parameters: ["webhook-id", "webhook-timestamp", "webhook-signature"].map((name) => ({
+            name,
+            in: "header",
+            required: true,
+            schema: { type: "string" },
+          })),
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": { schema: schemaOf(eventEnvelope(type, data), "output") },
+            },
+          },
+          responses: { "200": { description: "Any 2xx: received." } },
+        },
+      },
+    ]),
+  );
+}
+
 /** The whole document; paths are relative to the server that serves it. */
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -152,6 +187,7 @@ export function openApiDocument() {
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],
     paths,
+    webhooks: eventWebhooks(),
     components: {
       securitySchemes: {
         bearer: {
