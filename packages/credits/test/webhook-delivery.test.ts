@@ -3,10 +3,14 @@
 // signed so that svix, an independent Standard Webhooks library, verifies them; retries with
 // backoff, every attempt logged; an endpoint failing too long disabled; each event delivered once
 // per endpoint with two workers side by side; private addresses refused; rotation's overlap.
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { fileURLToPath } from "node:url";
 import { createDatabaseClient, type Database } from "@credits/db";
 import { migrateDeploy } from "@credits/db/migrate";
 import { createScratchDatabase } from "@credits/db/testing";
+import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook } from "svix";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidRequestError } from "../src/errors.ts";
@@ -50,6 +54,7 @@ async function startWorker(overrides: Partial<WebhookConfig> = {}) {
     connectionString: scratch.url,
     config: { ...config, ...overrides },
     logger: { error: (message) => logged.push(message) },
+    queueMaintenanceSeconds: 1,
   });
   workers.push(worker);
   return worker;
@@ -144,6 +149,14 @@ describe("webhook delivery", () => {
     });
     if (!request) throw new Error("no request");
     const payload = verified(endpoint.secret, request);
+    // The reference verifier agrees with svix's.
+    expect(
+      new StandardWebhook(endpoint.secret).verify(request.body, {
+        "webhook-id": String(request.headers["webhook-id"]),
+        "webhook-timestamp": String(request.headers["webhook-timestamp"]),
+        "webhook-signature": String(request.headers["webhook-signature"]),
+      }),
+    ).toEqual(payload);
     expect(payload).toMatchObject({
       type: "credits.balance_low",
       data: { platform_user_id: userId, app_id: "default", available: 40, threshold: 50 },
@@ -166,12 +179,12 @@ describe("webhook delivery", () => {
     await stopWorkers();
   });
 
-  it("retries a failing endpoint, logging every attempt, until it accepts; the webhook-id stays", async () => {
+  it("retries an endpoint that fails 3 times: each retry sends the event once more, then it stops", async () => {
     const path = `/flaky-${randomUUID()}`;
     let calls = 0;
     receiver.answer(path, (response) => {
       calls += 1;
-      if (calls <= 2) response.writeHead(500).end("not now");
+      if (calls <= 3) response.writeHead(500).end("not now");
       else response.writeHead(200).end("thanks");
     });
     const endpoint = await createWebhookEndpoint(
@@ -181,15 +194,18 @@ describe("webhook delivery", () => {
       allowLoopback,
     );
     const recorded = await event(await newUser(), { amount: 5 });
-    await startWorker();
-    const delivery = await eventually("the third attempt to succeed", () =>
+    await startWorker({ retryLimit: 5 });
+    const delivery = await eventually("the fourth attempt to succeed", () =>
       db.webhookDelivery.findFirst({ where: { endpointId: endpoint.id, status: "succeeded" } }),
     );
     expect(delivery.eventId).toBe(recorded.id);
     const attempts = await attemptsOf(delivery.id);
-    expect(attempts.map((attempt) => attempt.statusCode)).toEqual([500, 500, 200]);
+    expect(attempts.map((attempt) => attempt.statusCode)).toEqual([500, 500, 500, 200]);
     expect(attempts[0]?.responseExcerpt).toBe("not now");
-    expect(delivery.attempts).toBe(3);
+    expect(delivery.attempts).toBe(4);
+    // Nothing more once it was accepted, though retries were left.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(receiver.at(path)).toHaveLength(4);
     expect(new Set(receiver.at(path).map((request) => request.headers["webhook-id"]))).toEqual(
       new Set([recorded.id]),
     );
@@ -197,6 +213,57 @@ describe("webhook delivery", () => {
     expect(after.failingSince).toBeNull();
     await stopWorkers();
   });
+
+  it("loses nothing when the worker process is killed in the middle of an attempt", async () => {
+    const path = `/killed-${randomUUID()}`;
+    // The first attempt never gets an answer: the worker dies waiting for it.
+    receiver.answer(path, () => {});
+    const endpoint = await createWebhookEndpoint(
+      db,
+      system,
+      { url: receiver.url(path), description: "", eventTypes: [], enabled: true },
+      allowLoopback,
+    );
+    const recorded = await event(await newUser(), { amount: 7 });
+    const child: ChildProcess = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("./webhook-worker-process.ts", import.meta.url))],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: scratch.url,
+          WEBHOOK_ALLOW_PRIVATE_URLS: "on",
+          WEBHOOK_TIMEOUT_MS: "3000",
+          WEBHOOK_RETRY_DELAY_SECONDS: "0",
+          WEBHOOK_DISPATCH_INTERVAL_MS: "50",
+        },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    try {
+      await eventually("the killed worker's attempt", () => receiver.at(path).length > 0);
+      child.kill("SIGKILL");
+      await once(child, "exit");
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    }
+    receiver.answer(path, (response) => response.writeHead(200).end());
+    // pg-boss fails the dead worker's job when it outlives its expiry; this worker retries it.
+    await startWorker();
+    const delivery = await eventually(
+      "the delivery after the crash",
+      () =>
+        db.webhookDelivery.findFirst({ where: { endpointId: endpoint.id, status: "succeeded" } }),
+      40_000,
+    );
+    expect(delivery.eventId).toBe(recorded.id);
+    const requests = receiver.at(path);
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(requests.map((request) => request.headers["webhook-id"]))).toEqual(
+      new Set([recorded.id]),
+    );
+    await stopWorkers();
+  }, 60_000);
 
   it("fails a delivery after its last retry and disables an endpoint that failed for too long", async () => {
     const path = `/down-${randomUUID()}`;

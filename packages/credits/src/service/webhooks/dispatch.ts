@@ -40,8 +40,9 @@ export function deliveryJobOptions(config: WebhookConfig) {
     retryLimit: config.retryLimit,
     retryDelay: config.retryDelaySeconds,
     retryBackoff: true,
-    // A job still active this long after it started is failed by pg-boss (a worker that died).
-    expireInSeconds: Math.ceil(config.timeoutMs / 1000) + 60,
+    // A job still active this long after it started belongs to a worker that died: pg-boss fails
+    // it, and so retries it, at its next maintenance (an attempt takes at most the timeout).
+    expireInSeconds: Math.ceil(config.timeoutMs / 1000) + 10,
   };
 }
 

@@ -39,9 +39,15 @@ export async function startWebhookWorker(options: {
   connectionString: string;
   config: WebhookConfig;
   logger: WorkerLogger;
+  /** How often pg-boss fails the jobs of workers that died (tests shorten it). */
+  queueMaintenanceSeconds?: number;
 }): Promise<WebhookWorker> {
   const { db, config, logger } = options;
-  const boss = new PgBoss({ connectionString: options.connectionString, max: 3 });
+  const boss = new PgBoss({
+    connectionString: options.connectionString,
+    max: 3,
+    maintenanceIntervalSeconds: options.queueMaintenanceSeconds ?? 30,
+  });
   boss.on("error", (error) => logger.error("webhook queue error", { error: error.message }));
   await boss.start();
   await boss.createQueue(deliveryQueue, { name: deliveryQueue, ...deliveryJobOptions(config) });
