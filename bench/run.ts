@@ -149,8 +149,11 @@ async function runScenarios(context: ScenarioContext): Promise<BenchReport> {
   const { floor, restFloor } = await measureFloors(context);
   const { spread, hot, trpc } = await measureSpends(context, accounts);
   const { ceilingSpread, ceilingHot, statementSpread } = await measureCeiling(context, accounts);
-  const { plainSpread, plainHot, grpcSpread, grpcHot } = await measurePlainRest(context, accounts);
-  for (const row of [statementSpread, plainSpread, grpcSpread]) {
+  const { plainSpread, plainSpreadWebhook, plainHot, grpcSpread, grpcHot } = await measurePlainRest(
+    context,
+    accounts,
+  );
+  for (const row of [statementSpread, plainSpread, plainSpreadWebhook, grpcSpread]) {
     row.ceilingRatio = ratio(row.load.opsPerSec, ceilingSpread.load.opsPerSec);
   }
   for (const row of [plainHot, grpcHot]) {

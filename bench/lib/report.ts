@@ -199,6 +199,16 @@ function targetsTable(report: BenchReport): string {
         rest > 0 && grpc >= rest,
       ];
     }),
+    (() => {
+      const withEndpoint = row("plain-spread-webhook")?.load.opsPerSec ?? 0;
+      const without = row("plain-spread")?.load.opsPerSec ?? 0;
+      const share = without > 0 ? withEndpoint / without : 0;
+      return [
+        "spends with one subscribed webhook endpoint (credits.spent off) within 10% of none",
+        `${fmt(withEndpoint)} vs ${fmt(without)} spends/s (${Math.round(share * 100)}%)`,
+        share >= 0.9,
+      ] as [string, string, boolean];
+    })(),
     ["service peak RSS < 200 MB", `${servicePeak} MB`, servicePeak > 0 && servicePeak < 200],
   ];
   return table(

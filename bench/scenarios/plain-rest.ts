@@ -1,18 +1,47 @@
 // 1b and 2b: the credits service (apps/service: the same REST handler on node:http, without
-// Next.js around it), on the same data, for what the framework costs; 1c and 2c: the same spends
-// as the service's gRPC UseCredits.
+// Next.js around it), on the same data, for what the framework costs; 1d: 1b again with a webhook
+// endpoint subscribed to every default event (credits.spent off), which must cost spends nothing;
+// 1c and 2c: the same spends as the service's gRPC UseCredits.
 import { creditClient, grpcUseCredits } from "../lib/grpc.ts";
 import { httpLoad, loopLoad } from "../lib/load.ts";
-import { restDeduct } from "../lib/requests.ts";
+import { benchServiceToken, restDeduct } from "../lib/requests.ts";
 import { accountCount, concurrency, pick, type ScenarioContext } from "../lib/scenario.ts";
-import { startService } from "../lib/server.ts";
+import { type RunningServer, startService } from "../lib/server.ts";
+import { startBenchReceiver } from "../lib/webhook-receiver.ts";
 import type { SpendAccounts } from "./accounts.ts";
 
+/** Adds an endpoint through the service's API and waits until its test event arrived. */
+async function subscribedEndpoint(
+  service: RunningServer,
+  receiverUrl: string,
+  received: () => number,
+) {
+  const call = (path: string, body: unknown) =>
+    fetch(`${service.url}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${benchServiceToken}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }).then(async (response) => {
+      if (!response.ok)
+        throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as { id: string };
+    });
+  const endpoint = await call("/api/webhook-endpoints", { url: receiverUrl });
+  await call(`/api/webhook-endpoints/${endpoint.id}/test`, {});
+  const deadline = Date.now() + 15_000;
+  while (received() === 0) {
+    if (Date.now() > deadline) throw new Error("the webhook worker sent no test event");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return endpoint.id;
+}
+
 export async function measurePlainRest(
-  { serverEnv, settings, measured, timedLoad }: ScenarioContext,
+  { serverEnv, settings, measured, timedLoad, pool }: ScenarioContext,
   { spreadUsers, hotUser }: SpendAccounts,
 ) {
-  const plain = await startService(3301, 3302, serverEnv);
+  const plain = await startService(3301, 3302, { ...serverEnv, WEBHOOK_ALLOW_PRIVATE_URLS: "on" });
+  const receiver = await startBenchReceiver();
   try {
     await httpLoad({
       url: plain.url,
@@ -30,6 +59,18 @@ export async function measurePlainRest(
       undefined,
       plain,
     );
+    const endpointId = await subscribedEndpoint(plain, receiver.url, receiver.received);
+    const plainSpreadWebhook = await measured(
+      {
+        id: "plain-spread-webhook",
+        name: "1d. spend, spread (apps/service), one webhook endpoint subscribed, credits.spent off",
+        detail: `${accountCount} accounts, ${concurrency} clients, the delivery worker running`,
+        run: () => timedLoad(plain.url, () => restDeduct(pick(spreadUsers))),
+      },
+      undefined,
+      plain,
+    );
+    await pool.query("DELETE FROM webhook_endpoints WHERE id = $1", [endpointId]);
     const plainHot = await measured(
       {
         id: "plain-hot",
@@ -72,8 +113,9 @@ export async function measurePlainRest(
       undefined,
       plain,
     );
-    return { plainSpread, plainHot, grpcSpread, grpcHot };
+    return { plainSpread, plainSpreadWebhook, plainHot, grpcSpread, grpcHot };
   } finally {
     await plain.stop();
+    await receiver.close();
   }
 }
