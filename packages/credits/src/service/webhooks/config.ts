@@ -9,10 +9,11 @@ export const webhookEnvSchema = z.object({
   /** Runs the delivery worker in this process: on in apps/service, off in the apps by default. */
   WEBHOOK_WORKER: onOff.optional(),
   /**
-   * Lets endpoints point at loopback and private addresses (tests, a receiver on the same host).
-   * Off in production: an endpoint URL must not reach into the deployment's own network.
+   * Lets endpoints point at loopback and private addresses (tests, a receiver on the same host):
+   * on under `pnpm dev`, off otherwise. Keep it off in production: an endpoint URL must not reach
+   * into the deployment's own network.
    */
-  WEBHOOK_ALLOW_PRIVATE_URLS: onOff.default("off"),
+  WEBHOOK_ALLOW_PRIVATE_URLS: onOff.optional(),
   /** Retries after the first attempt. With the delay below: 14 attempts over about 3 days. */
   WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(0).max(30).default(13),
   /**
@@ -48,7 +49,9 @@ export function webhookConfigFrom(
   const env = parseEnvironment(webhookEnvSchema, "webhook delivery", source);
   return {
     worker: env.WEBHOOK_WORKER ? env.WEBHOOK_WORKER === "on" : workerByDefault,
-    allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS === "on",
+    allowPrivateUrls: env.WEBHOOK_ALLOW_PRIVATE_URLS
+      ? env.WEBHOOK_ALLOW_PRIVATE_URLS === "on"
+      : source.NODE_ENV === "development",
     retryLimit: env.WEBHOOK_RETRY_LIMIT,
     retryDelaySeconds: env.WEBHOOK_RETRY_DELAY_SECONDS,
     disableAfterSeconds: env.WEBHOOK_DISABLE_AFTER_SECONDS,
