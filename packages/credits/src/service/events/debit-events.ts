@@ -23,8 +23,8 @@ export interface DebitChange {
 
 /**
  * Records credits.balance_low, credits.exhausted and credits.spent for a change of the locked
- * account, as they apply, in the transaction `tx`; records nothing for a change that raised or
- * kept what is available and that is no spend.
+ * account, as they apply, in the transaction `tx`; a debit that is no spend and crosses nothing
+ * costs no round trip.
  */
 export async function recordDebitEvents(
   tx: Queryable,
@@ -32,11 +32,17 @@ export async function recordDebitEvents(
   change: DebitChange,
 ): Promise<void> {
   const isSpend = spendingEntryTypes.has(change.entryType);
-  if (!isSpend && change.availableAfter >= change.availableBefore) return;
+  const threshold = effectiveThreshold(account.lowBalanceThreshold);
+  const crosses =
+    (threshold > 0 && change.availableBefore >= threshold && change.availableAfter < threshold) ||
+    (change.availableBefore > 0 && change.availableAfter === 0);
+  // Only a spend can owe credits.spent (whether anyone wants it, the database knows); any other
+  // debit records something only when it crosses, which the numbers here already say.
+  if (!isSpend && !crosses) return;
   await tx.$executeRaw`SELECT credits_record_debit_events(${account.userId}::uuid, ${account.appId},
     ${change.entryType}, ${change.amount}::bigint, ${change.balance}::bigint,
     ${change.availableBefore}::bigint, ${change.availableAfter}::bigint,
-    ${effectiveThreshold(account.lowBalanceThreshold)}::bigint,
+    ${threshold}::bigint,
     ${change.transactionId ?? null}::bigint, ${change.holdId ?? null}::uuid,
     ${change.idempotencyKey ?? null}, ${isSpend})`;
 }
