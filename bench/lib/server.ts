@@ -68,7 +68,7 @@ export function startWeb(port: number, env: Record<string, string>): Promise<Run
     port,
     // Sign-in and sessions answer only for the hosts the deployment trusts: the bench's own.
     { AUTH_TRUSTED_HOSTS: `127.0.0.1:${port}`, ...env },
-    256,
+    { heapMb: 256 },
   );
 }
 
@@ -87,7 +87,7 @@ export async function startService(
     ["dist/main.mjs"],
     port,
     { ...env, SERVICE_PORT: String(port), GRPC_PORT: String(grpcPort), SERVICE_HOST: "127.0.0.1" },
-    128,
+    { heapMb: 128, semiSpaceMb: 4 },
   );
   return { ...server, grpcUrl: `http://127.0.0.1:${grpcPort}` };
 }
@@ -97,8 +97,8 @@ async function startServer(
   args: string[],
   port: number,
   env: Record<string, string>,
-  /** The heap limit the app's own `start` script sets (MB). */
-  heapMb: number,
+  /** The memory flags the app's own `start` script sets. */
+  memory: { heapMb: number; semiSpaceMb?: number },
 ): Promise<RunningServer> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -111,12 +111,15 @@ async function startServer(
       cwd,
       // The heap limit of the app's `pnpm start` (256 MB for apps/web, 128 for apps/service):
       // without one, V8 sizes the old space by the machine's memory and collects lazily, so a busy
-      // server's memory grows with garbage.
+      // server's memory grows with garbage. apps/service also keeps its young generation small.
       env: {
         ...process.env,
         ...env,
         NODE_ENV: "production",
-        NODE_OPTIONS: `--max-old-space-size=${heapMb}`,
+        NODE_OPTIONS: [
+          `--max-old-space-size=${memory.heapMb}`,
+          ...(memory.semiSpaceMb ? [`--max-semi-space-size=${memory.semiSpaceMb}`] : []),
+        ].join(" "),
       },
       stdio: ["ignore", "ignore", "inherit"],
       // Its own process group: `next start` runs the server in a child process, and stopping
