@@ -149,14 +149,19 @@ async function runScenarios(context: ScenarioContext): Promise<BenchReport> {
   const { floor, restFloor } = await measureFloors(context);
   const { spread, hot, trpc } = await measureSpends(context, accounts);
   const { ceilingSpread, ceilingHot, statementSpread } = await measureCeiling(context, accounts);
-  const { plainSpread, plainSpreadWebhook, plainHot, grpcSpread, grpcHot } = await measurePlainRest(
-    context,
-    accounts,
-  );
-  for (const row of [statementSpread, plainSpread, plainSpreadWebhook, grpcSpread]) {
+  const service = await measurePlainRest(context, accounts);
+  const { plainSpread, plainSpreadWebhook, plainHot, purchaseSpread, purchaseHot } = service;
+  const { grpcSpread, grpcHot } = service;
+  for (const row of [
+    statementSpread,
+    plainSpread,
+    plainSpreadWebhook,
+    purchaseSpread,
+    grpcSpread,
+  ]) {
     row.ceilingRatio = ratio(row.load.opsPerSec, ceilingSpread.load.opsPerSec);
   }
-  for (const row of [plainHot, grpcHot]) {
+  for (const row of [plainHot, purchaseHot, grpcHot]) {
     row.ceilingRatio = ratio(row.load.opsPerSec, ceilingHot.load.opsPerSec);
   }
   spread.ceilingRatio = ratio(spread.load.opsPerSec, ceilingSpread.load.opsPerSec);

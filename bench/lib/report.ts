@@ -190,14 +190,20 @@ function targetsTable(report: BenchReport): string {
       const share = row(id)?.ceilingRatio ?? 0;
       return [name, `${Math.round(share * 100)}%`, share >= target];
     }),
-    ...(["spread", "hot"] as const).map((shape): [string, string, boolean] => {
+    ...(["spread", "hot"] as const).flatMap((shape): [string, string, boolean][] => {
       const grpc = row(`grpc-${shape}`)?.load.opsPerSec ?? 0;
-      const rest = row(`plain-${shape}`)?.load.opsPerSec ?? 0;
-      return [
-        `gRPC UseCredits, ${shape}, at least the service's REST spend`,
-        `${fmt(grpc)} vs ${fmt(rest)} spends/s`,
-        rest > 0 && grpc >= rest,
-      ];
+      const compared = [
+        [`plain-purchase-${shape}`, "REST purchase (the same operation)"],
+        [`plain-${shape}`, "REST deduct (a spend without a purchase record)"],
+      ] as const;
+      return compared.map(([id, what]) => {
+        const rest = row(id)?.load.opsPerSec ?? 0;
+        return [
+          `gRPC UseCredits, ${shape}, at least the service's ${what}`,
+          `${fmt(grpc)} vs ${fmt(rest)} per second`,
+          rest > 0 && grpc >= rest,
+        ];
+      });
     }),
     (() => {
       const withEndpoint = row("plain-spread-webhook")?.load.opsPerSec ?? 0;

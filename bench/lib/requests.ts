@@ -24,6 +24,20 @@ export function restDeduct(userId: string): HttpRequestSpec {
   };
 }
 
+/** The same purchase as gRPC's UseCredits (an item with its id and name), through REST. */
+export function restPurchase(userId: string): HttpRequestSpec {
+  return {
+    method: "POST",
+    path: `/api/credits/${userId}/purchases`,
+    headers: {
+      ...jsonHeaders,
+      authorization: `Bearer ${benchServiceToken}`,
+      "idempotency-key": randomUUID(),
+    },
+    body: JSON.stringify({ item_id: "bench-report", item_name: "Benchmark report", credits: 1 }),
+  };
+}
+
 export function restGet(path: string): HttpRequestSpec {
   return { method: "GET", path, headers: { authorization: `Bearer ${benchServiceToken}` } };
 }

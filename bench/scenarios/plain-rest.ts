@@ -1,10 +1,11 @@
 // 1b and 2b: the credits service (apps/service: the same REST handler on node:http, without
 // Next.js around it), on the same data, for what the framework costs; 1d: 1b again with a webhook
 // endpoint subscribed to every default event (credits.spent off), which must cost spends nothing;
-// 1c and 2c: the same spends as the service's gRPC UseCredits.
+// 1e and 2e: purchases (an item id and name recorded with the spend) through REST, the operation
+// gRPC's UseCredits makes, which 1c and 2c measure.
 import { creditClient, grpcUseCredits } from "../lib/grpc.ts";
 import { httpLoad, loopLoad } from "../lib/load.ts";
-import { benchServiceToken, restDeduct } from "../lib/requests.ts";
+import { benchServiceToken, restDeduct, restPurchase } from "../lib/requests.ts";
 import { accountCount, concurrency, pick, type ScenarioContext } from "../lib/scenario.ts";
 import { type RunningServer, startService } from "../lib/server.ts";
 import { startBenchReceiver } from "../lib/webhook-receiver.ts";
@@ -81,6 +82,26 @@ export async function measurePlainRest(
       undefined,
       plain,
     );
+    const purchaseSpread = await measured(
+      {
+        id: "plain-purchase-spread",
+        name: "1e. purchase, spread (apps/service: REST POST /api/credits/{id}/purchases)",
+        detail: `${accountCount} accounts, ${concurrency} clients, the operation UseCredits makes`,
+        run: () => timedLoad(plain.url, () => restPurchase(pick(spreadUsers))),
+      },
+      undefined,
+      plain,
+    );
+    const purchaseHot = await measured(
+      {
+        id: "plain-purchase-hot",
+        name: "2e. purchase, hot (apps/service: REST)",
+        detail: `1 account, ${concurrency} clients`,
+        run: () => timedLoad(plain.url, () => restPurchase(hotUser)),
+      },
+      undefined,
+      plain,
+    );
     const client = creditClient(plain.grpcUrl ?? "");
     const grpcLoad = (userOf: () => string) =>
       loopLoad({
@@ -113,7 +134,15 @@ export async function measurePlainRest(
       undefined,
       plain,
     );
-    return { plainSpread, plainSpreadWebhook, plainHot, grpcSpread, grpcHot };
+    return {
+      plainSpread,
+      plainSpreadWebhook,
+      plainHot,
+      purchaseSpread,
+      purchaseHot,
+      grpcSpread,
+      grpcHot,
+    };
   } finally {
     await plain.stop();
     await receiver.close();
