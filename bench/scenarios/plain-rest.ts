@@ -134,6 +134,7 @@ export async function measurePlainRest(
       undefined,
       plain,
     );
+    client.close();
     return {
       plainSpread,
       plainSpreadWebhook,

@@ -5,9 +5,12 @@ import { startWebhookWorker, webhookConfigFrom } from "@credits/credits/node";
 import { createDatabaseClient } from "@credits/db";
 import { saveScreenshot } from "@credits/playwright-config/screenshots";
 import { expect, test } from "@playwright/test";
-import { admin, signIn } from "./session.ts";
+import { Webhook } from "standardwebhooks";
+import { admin, signIn, withDatabase } from "./session.ts";
 
-test("[ADMIN][WEBHOOKS] adds an endpoint (secret shown once), sends it a test event, reads the attempt and disables it", async ({
+const demoUser = { email: "user@example.com" };
+
+test("[ADMIN][WEBHOOKS] adds an endpoint (secret shown once), sends it a test event, hears of a grant made in the console, reads the attempts and disables it", async ({
   page,
 }, testInfo) => {
   test.setTimeout(90_000);
@@ -72,7 +75,46 @@ test("[ADMIN][WEBHOOKS] adds an endpoint (secret shown once), sends it a test ev
     await expect(delivery).toContainText("HTTP 200");
     expect(received).toHaveLength(1);
     expect(received[0]?.headers["webhook-signature"]).toMatch(/^v1,/);
-    expect(JSON.parse(received[0]?.body ?? "{}")).toMatchObject({ type: "webhook.test" });
+    const verify = (request: (typeof received)[number]) =>
+      new Webhook(secret).verify(request.body, {
+        "webhook-id": String(request.headers["webhook-id"]),
+        "webhook-timestamp": String(request.headers["webhook-timestamp"]),
+        "webhook-signature": String(request.headers["webhook-signature"]),
+      }) as { type: string; data: Record<string, unknown> };
+    expect(verify(received[0] as (typeof received)[number]).type).toBe("webhook.test");
+    const endpointPage = page.url();
+
+    // A grant made in the console reaches the endpoint as credits.granted, signed, with the
+    // balance after it.
+    const demoUserId = await withDatabase(
+      async (database) =>
+        (await database.user.findUniqueOrThrow({ where: { email: demoUser.email } })).id,
+    );
+    await page.goto(`/users/${demoUserId}`);
+    await expect(page.getByRole("heading", { name: demoUser.email })).toBeVisible();
+    const balance = page.getByTestId("app-balance-default");
+    const before = Number((await balance.textContent())?.replaceAll(",", ""));
+    await page.getByLabel("Amount", { exact: true }).fill("25");
+    await page.getByLabel("Reason", { exact: true }).fill("Webhook check");
+    await page.getByRole("button", { name: "Review" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Confirm" }).click();
+    await expect(balance).toHaveText((before + 25).toLocaleString("en-US"));
+    await expect
+      .poll(
+        () => received.map(verify).find((payload) => payload.type === "credits.granted")?.data,
+        {
+          timeout: 20_000,
+        },
+      )
+      .toMatchObject({ amount: 25, balance: before + 25, platform_user_id: demoUserId });
+
+    await page.goto(endpointPage);
+    await expect(
+      page
+        .getByTestId("webhook-deliveries")
+        .getByRole("listitem")
+        .filter({ hasText: "credits.granted" }),
+    ).toContainText("Delivered", { timeout: 20_000 });
     await saveScreenshot(page, testInfo, "admin-webhook-endpoint");
 
     await page.getByRole("button", { name: "Disable" }).click();
