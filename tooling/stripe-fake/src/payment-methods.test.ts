@@ -103,7 +103,7 @@ describe("saved cards and off-session payments in the fake Stripe", () => {
     expect(again.id).toBe(first.id);
     const events = fake.takeEvents();
     expect(events.map((event) => event.type)).toEqual(["payment_intent.succeeded"]);
-    expect((events[0]?.data.object as Stripe.PaymentIntent).id).toBe(first.id);
+    expect(events[0]?.data.object).toMatchObject({ id: first.id });
     const charge = await stripe.charges.retrieve(String(first.latest_charge));
     expect(charge).toMatchObject({ paid: true, amount: 500 });
   });
