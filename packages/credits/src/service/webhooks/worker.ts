@@ -3,6 +3,8 @@
 // at once: the dispatch round skips rows another process holds, and pg-boss hands each job to one.
 import type { Database } from "@credits/db";
 import PgBoss from "pg-boss";
+import type { BillingConfig } from "../../stripe/config.ts";
+import { startAutoTopupLoop } from "../billing/auto-topup/loop.ts";
 import type { WebhookConfig } from "./config.ts";
 import { attemptDelivery } from "./deliver.ts";
 import {
@@ -31,6 +33,8 @@ export async function startWebhookWorker(options: {
   connectionString: string;
   config: WebhookConfig;
   logger: WorkerLogger;
+  /** With Stripe configured, the auto top-up round runs in this process too. */
+  billing?: BillingConfig;
 }): Promise<WebhookWorker> {
   const { db, config, logger } = options;
   const boss = new PgBoss({ connectionString: options.connectionString, max: 3 });
@@ -77,6 +81,9 @@ export async function startWebhookWorker(options: {
     }, config.dispatchIntervalMs);
   };
   schedule();
+  const autoTopups = options.billing?.stripe
+    ? startAutoTopupLoop(db, options.billing, logger)
+    : null;
 
   return {
     async dispatchNow() {
@@ -86,7 +93,7 @@ export async function startWebhookWorker(options: {
     async stop() {
       stopped = true;
       clearTimeout(timer);
-      await running;
+      await Promise.all([running, autoTopups?.stop()]);
       await boss.stop({ graceful: true, wait: true, timeout: config.timeoutMs + 1_000 });
     },
   };
