@@ -1,6 +1,7 @@
 // Auto top-up against the fake Stripe: a card saved through a setup-mode Checkout, the worker's
 // round charging it off-session when available credits fall below the threshold, the credits
-// granted by the payment_intent.succeeded webhook, and what turns it off.
+// granted by the payment_intent.succeeded webhook, and what turns it off. A round covers every
+// account of the database, so each test checks its own user's charges, not the round's totals.
 import type { SessionUser } from "@credits/auth";
 import type { TestCardName } from "@credits/stripe-fake";
 import { describe, expect, it } from "vitest";
@@ -151,9 +152,8 @@ describe("an auto top-up charge", () => {
       const { user, customer } = await autoToppedUser(20, card);
       fake.takeEvents();
 
-      const round = await runAutoTopups(db, billing);
+      await runAutoTopups(db, billing);
 
-      expect(round).toMatchObject({ failed: 1 });
       const [attempt] = await attemptsOf(user.id);
       expect(attempt).toMatchObject({ status: "failed", failureCode: code });
       const view = await billedCaller(user).billing.autoTopup();
@@ -180,7 +180,10 @@ describe("an auto top-up charge", () => {
       await saveCard(user, "pm_card_visa");
       await billedCaller(user).billing.setAutoTopup(settings);
       expect((await billedCaller(user).billing.autoTopup()).disabledReason).toBeNull();
-      expect(await runAutoTopups(db, billing)).toMatchObject({ charged: 1 });
+      await runAutoTopups(db, billing);
+      const statuses = (await attemptsOf(user.id)).map((item) => item.status);
+      expect(statuses).toEqual(["failed", "pending"]);
+      expect(intentsOf(customer).at(-1)?.status).toBe("succeeded");
     },
   );
 
@@ -192,12 +195,12 @@ describe("an auto top-up charge", () => {
     fake.takeEvents();
 
     for (const expected of [500, 1_000]) {
-      expect(await runAutoTopups(db, billing)).toMatchObject({ charged: 1 });
+      await runAutoTopups(db, billing);
       await deliverAll(paymentEvents(customer));
       expect(await creditsOf(user.id)).toBe(expected);
     }
     // Still below 5,000, but a third pack would make 1,500 credits this month.
-    expect(await runAutoTopups(db, billing)).toMatchObject({ charged: 0, capped: 1 });
+    expect((await runAutoTopups(db, billing)).capped).toBeGreaterThanOrEqual(1);
     expect(await attemptsOf(user.id)).toHaveLength(2);
     expect(intentsOf(customer)).toHaveLength(2);
     expect((await billedCaller(user).billing.autoTopup()).boughtThisMonth).toBe(1_000);
@@ -206,22 +209,24 @@ describe("an auto top-up charge", () => {
   it("is resent with the same idempotency key when Stripe did not answer, so it stays one payment", async () => {
     const { user, customer } = await autoToppedUser(0);
 
-    expect(await runAutoTopups(db, unreachableBilling)).toMatchObject({ unsent: 1 });
+    expect((await runAutoTopups(db, unreachableBilling)).unsent).toBeGreaterThanOrEqual(1);
     const [unsent] = await attemptsOf(user.id);
     expect(unsent).toMatchObject({ status: "pending", paymentIntentId: null });
     expect(intentsOf(customer)).toHaveLength(0);
     // Not yet stale: a round now starts nothing (one charge in flight per account).
-    expect(await runAutoTopups(db, billing)).toMatchObject({ charged: 0 });
+    await runAutoTopups(db, billing);
+    expect(await attemptsOf(user.id)).toMatchObject([{ paymentIntentId: null }]);
 
     const stale = new Date(Date.now() - 120_000);
     await db.autoTopupAttempt.update({ where: { id: unsent?.id }, data: { updatedAt: stale } });
-    expect(await runAutoTopups(db, billing)).toMatchObject({ charged: 1 });
+    await runAutoTopups(db, billing);
+    expect(intentsOf(customer)).toHaveLength(1);
     // As if that answer was lost too: resent again, Stripe answers the same payment intent.
     await db.autoTopupAttempt.update({
       where: { id: unsent?.id },
       data: { updatedAt: stale, paymentIntentId: null },
     });
-    expect(await runAutoTopups(db, billing)).toMatchObject({ charged: 1 });
+    await runAutoTopups(db, billing);
 
     const intents = intentsOf(customer);
     expect(intents).toHaveLength(1);
