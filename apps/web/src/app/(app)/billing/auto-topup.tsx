@@ -129,7 +129,7 @@ function AutoTopupForm({ view, packs }: { view: AutoTopupView; packs: Packs }) {
       </div>
       <p className="text-sm text-zinc-600">
         {pack
-          ? `Each top-up charges your card ${formatDollars(pack.priceCents)} for ${formatCredits(pack.credits)}, once per drop below the threshold.`
+          ? `Each top-up charges your card ${formatDollars(pack.priceCents)} for ${formatCredits(pack.credits)}: one charge at a time, never past the monthly cap.`
           : null}
       </p>
       <div>
