@@ -204,6 +204,16 @@ describe("an auto top-up charge", () => {
     expect(await attemptsOf(user.id)).toHaveLength(2);
     expect(intentsOf(customer)).toHaveLength(2);
     expect((await billedCaller(user).billing.autoTopup()).boughtThisMonth).toBe(1_000);
+
+    // Operators see the same on the user's page, with every charge.
+    const operator = billedCaller(await createUser("ADMIN"));
+    const seen = await operator.admin.users.autoTopup({ userId: user.id });
+    expect(seen.settings).toMatchObject({ enabled: true, monthlyCapCredits: 1_000 });
+    expect(seen.attempts.map((attempt) => attempt.status)).toEqual(["succeeded", "succeeded"]);
+    const forbidden = await trpcErrorOf(
+      billedCaller(user).admin.users.autoTopup({ userId: user.id }),
+    );
+    expect(forbidden.code).toBe("FORBIDDEN");
   });
 
   it("is resent with the same idempotency key when Stripe did not answer, so it stays one payment", async () => {

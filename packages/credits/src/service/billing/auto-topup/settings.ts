@@ -4,12 +4,14 @@ import type { Database } from "@credits/db";
 import { StateConflictError } from "../../../errors.ts";
 import { billingAppId, findCreditPack } from "../../../plans.ts";
 import type {
+  AdminAutoTopupView,
   AutoTopupAttemptView,
   AutoTopupView,
   SetAutoTopupInput,
 } from "../../../schemas/auto-topup.ts";
 import { type BillingConfig, paymentsConfigured } from "../../../stripe/config.ts";
 import type { Queryable } from "../../types.ts";
+import { assertUserExists } from "../../users.ts";
 
 interface SettingsRow {
   enabled: boolean;
@@ -97,6 +99,19 @@ export async function getAutoTopup(
     boughtThisMonth: await boughtThisMonth(db, userId, appId),
     lastAttempt: last ?? null,
     paymentsConfigured: paymentsConfigured(config),
+  };
+}
+
+/** A user's auto top-up as operators see it: the settings and the latest 20 charges. */
+export async function getAutoTopupForOperator(
+  db: Database,
+  config: BillingConfig,
+  userId: string,
+): Promise<AdminAutoTopupView> {
+  await assertUserExists(db, userId);
+  return {
+    settings: await getAutoTopup(db, config, userId),
+    attempts: await listAutoTopupAttempts(db, userId, 20),
   };
 }
 
