@@ -93,12 +93,12 @@ describe("auto top-up settings", () => {
 });
 
 describe("an auto top-up charge", () => {
-  it("starts exactly one for a crossing, with 20 spends crossing and 5 rounds side by side, and grants its pack once however often the webhook comes", async () => {
+  it("starts exactly one for a crossing, with 50 spends crossing and 5 rounds side by side, and grants its pack once however often the webhook comes", async () => {
     const { user, caller, customer } = await autoToppedUser(150);
     fake.takeEvents();
 
     await Promise.all([
-      ...Array.from({ length: 20 }, () => spend(caller, 5)),
+      ...Array.from({ length: 50 }, () => spend(caller, 2)),
       ...Array.from({ length: 5 }, () => runAutoTopups(db, billing)),
     ]);
     await Promise.all(Array.from({ length: 5 }, () => runAutoTopups(db, billing)));
