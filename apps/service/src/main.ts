@@ -22,8 +22,9 @@ const [grpcPort] = await Promise.all([
   grpc.listen(env.GRPC_PORT, env.SERVICE_HOST),
   once(server, "listening"),
 ]);
-// The webhook worker runs here unless WEBHOOK_WORKER=off (e.g. a deployment that runs it in one
-// process of several only: any number can run, but one is enough).
+// The webhook worker (and with Stripe configured, the auto top-up round) runs here unless
+// WEBHOOK_WORKER=off (e.g. a deployment that runs it in one process of several only: any number
+// can run, but one is enough).
 const webhooks = webhookConfigFrom(process.env, true);
 const worker =
   webhooks.worker && env.DATABASE_URL
@@ -31,6 +32,7 @@ const worker =
         db: deps.db,
         connectionString: env.DATABASE_URL,
         config: webhooks,
+        billing: deps.billing,
         logger: { error: (message, fields) => log("error", message, fields) },
       })
     : null;

@@ -8,6 +8,7 @@ export { serviceApiConfigFrom, serviceApiEnvSchema } from "./rest/config.ts";
 export { openApiDocument } from "./rest/openapi.ts";
 export { type AppRouter, appRouter, createCaller } from "./root.ts";
 export * from "./schemas/admin.ts";
+export * from "./schemas/auto-topup.ts";
 export * from "./schemas/billing.ts";
 export * from "./schemas/common.ts";
 export * from "./schemas/credits.ts";

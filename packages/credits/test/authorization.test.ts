@@ -181,6 +181,9 @@ const ownDataProofs: Record<string, keyof typeof proofs> = {
   "subscriptions.resume": "billing",
   "subscriptions.portal": "billing",
   "billing.buyCredits": "billing",
+  "billing.autoTopup": "billing",
+  "billing.setAutoTopup": "billing",
+  "billing.saveCardSession": "billing",
   "auth.changePassword": "sessions",
   "auth.signOutEverywhere": "sessions",
   "credits.threshold": "alerts",
@@ -330,11 +333,23 @@ describe("own data only", () => {
     // What they open is their own: Checkout sessions and the portal name them, not the owner.
     const checkout = await other.subscriptions.checkout({ tier: "PRO", ...smuggled });
     const pack = await other.billing.buyCredits({ packId: "pack_500", ...smuggled });
+    const card = await other.billing.saveCardSession();
+    await other.billing.setAutoTopup({
+      enabled: false,
+      belowCredits: 50,
+      packId: "pack_500",
+      monthlyCapCredits: 500,
+      ...smuggled,
+    });
+    expect(await billedCaller(owner).billing.autoTopup()).toMatchObject({ belowCredits: null });
+    expect(await other.billing.autoTopup({ ...smuggled } as never)).toMatchObject({
+      belowCredits: 50,
+    });
     await other.subscriptions.portal();
     const otherCustomer = (await db.user.findUniqueOrThrow({ where: { id: otherUser.id } }))
       .stripeCustomerId;
     expect(otherCustomer).not.toBe(ownerCustomer);
-    for (const url of [checkout.url, pack.url]) {
+    for (const url of [checkout.url, pack.url, card.url]) {
       const session = fake.state.checkoutSessions.get(url.split("/").pop() ?? "");
       expect(session).toMatchObject({ client_reference_id: otherUser.id, customer: otherCustomer });
     }

@@ -3,6 +3,13 @@
 import type Stripe from "stripe";
 import { noSuch } from "./errors.ts";
 
+/** Stripe's test payment methods the fake knows (resources/payment-methods.ts says what each does). */
+export type TestCardName =
+  | "pm_card_visa"
+  | "pm_card_chargeDeclined"
+  | "pm_card_chargeCustomerFail"
+  | "pm_card_authenticationRequired";
+
 /** What the fake knows of a price: configured, or made ad hoc for a payment-mode Checkout. */
 export interface PriceInfo {
   id: string;
@@ -31,6 +38,8 @@ export interface FakeStripeState {
   disputes: Map<string, Stripe.Dispute>;
   schedules: Map<string, Stripe.SubscriptionSchedule>;
   paymentIntents: Map<string, Stripe.PaymentIntent>;
+  paymentMethods: Map<string, Stripe.PaymentMethod>;
+  setupIntents: Map<string, Stripe.SetupIntent>;
   billingPortalSessions: Map<string, Stripe.BillingPortal.Session>;
 }
 
@@ -44,12 +53,16 @@ export interface SessionExtras {
   lines: SessionLine[];
   subscriptionMetadata: Record<string, string>;
   paymentIntentMetadata: Record<string, string>;
+  /** `payment_intent_data.setup_future_usage`: the paying card is saved to the customer. */
+  setupFutureUsage: "on_session" | "off_session" | null;
 }
 
 export interface FakeContext {
   readonly options: FakeStripeOptions;
   readonly state: FakeStripeState;
   readonly sessionExtras: Map<string, SessionExtras>;
+  /** Payment method id → the test card it was made from, which decides how its payments go. */
+  readonly cards: Map<string, TestCardName>;
   /** Idempotency-Key → the answer first given to it. */
   readonly idempotentReplies: Map<string, { status: number; body: string }>;
   readonly priceAmounts: Map<string, number>;
@@ -77,9 +90,12 @@ export function createContext(options: FakeStripeOptions): FakeContext {
       disputes: new Map(),
       schedules: new Map(),
       paymentIntents: new Map(),
+      paymentMethods: new Map(),
+      setupIntents: new Map(),
       billingPortalSessions: new Map(),
     },
     sessionExtras: new Map(),
+    cards: new Map(),
     idempotentReplies: new Map(),
     priceAmounts: new Map(Object.entries(options.prices ?? {})),
     adHocPrices: new Map(),

@@ -6,10 +6,12 @@ export class FakeStripeError extends Error {
   readonly type: string;
   readonly code: string | undefined;
   readonly param: string | undefined;
+  /** More fields of Stripe's error object, e.g. a card error's `decline_code` and `payment_intent`. */
+  readonly details: Record<string, unknown>;
   constructor(
     status: number,
     message: string,
-    extra: { type?: string; code?: string; param?: string } = {},
+    extra: { type?: string; code?: string; param?: string; details?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.name = "FakeStripeError";
@@ -17,9 +19,14 @@ export class FakeStripeError extends Error {
     this.type = extra.type ?? "invalid_request_error";
     this.code = extra.code;
     this.param = extra.param;
+    this.details = extra.details ?? {};
   }
-  toJSON(): { error: Record<string, string> } {
-    const error: Record<string, string> = { type: this.type, message: this.message };
+  toJSON(): { error: Record<string, unknown> } {
+    const error: Record<string, unknown> = {
+      ...this.details,
+      type: this.type,
+      message: this.message,
+    };
     if (this.code) error.code = this.code;
     if (this.param) error.param = this.param;
     return { error };

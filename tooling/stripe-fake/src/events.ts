@@ -7,6 +7,8 @@ import { API_VERSION, clone, newId } from "./objects.ts";
 /** What an API call answers, and the events it generated (sent once it has answered). */
 export interface ApiResult {
   json: unknown;
+  /** 200 unless set: a card error answers 402 and still sends its events. */
+  status?: number;
   events?: Stripe.Event[];
 }
 

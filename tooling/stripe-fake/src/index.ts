@@ -18,6 +18,7 @@ import {
   type FakeStripeOptions,
   type FakeStripeState,
   now,
+  type TestCardName,
 } from "./context.ts";
 import { buildEvent, signatureFor, simulate } from "./events.ts";
 import { listen } from "./http/server.ts";
@@ -30,10 +31,11 @@ import {
   renewSubscription,
 } from "./simulations.ts";
 
-export type { FakeStripeOptions, FakeStripeState } from "./context.ts";
+export type { FakeStripeOptions, FakeStripeState, TestCardName } from "./context.ts";
 export { FakeStripeError } from "./errors.ts";
 export { parseForm } from "./form.ts";
 export { API_VERSION, PERIOD_SECONDS } from "./objects.ts";
+export { testCards } from "./resources/payment-methods.ts";
 
 export interface FakeStripe {
   /** http://127.0.0.1:PORT */
@@ -45,8 +47,12 @@ export interface FakeStripe {
   advanceClock(seconds: number): void;
   /** The generated events not taken yet, in generation order; clears them. */
   takeEvents(): Stripe.Event[];
-  /** The customer pays: `customer.subscription.created`, `checkout.session.completed`, `invoice.paid`. */
-  completeCheckout(sessionId: string): Promise<Stripe.Event[]>;
+  /**
+   * The customer pays with `card` (default `pm_card_visa`): `customer.subscription.created`,
+   * `checkout.session.completed`, `invoice.paid`; in setup mode the card is saved to the customer
+   * (`payment_method.attached`, `setup_intent.succeeded`, `checkout.session.completed`).
+   */
+  completeCheckout(sessionId: string, card?: TestCardName): Promise<Stripe.Event[]>;
   /** The next period starts (and is paid), or the subscription ends if it was set to cancel. */
   renewSubscription(subscriptionId: string): Promise<Stripe.Event[]>;
   /** The next period's payment fails: the invoice stays open and the subscription is past_due. */
@@ -74,7 +80,8 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     now: () => now(ctx),
     advanceClock: (seconds) => advanceClock(ctx, seconds),
     takeEvents: () => ctx.outbox.splice(0),
-    completeCheckout: (sessionId) => simulate(ctx, () => completeCheckout(ctx, sessionId)),
+    completeCheckout: (sessionId, card) =>
+      simulate(ctx, () => completeCheckout(ctx, sessionId, card)),
     renewSubscription: (subscriptionId) =>
       simulate(ctx, () => renewSubscription(ctx, subscriptionId)),
     failInvoicePayment: (subscriptionId) =>

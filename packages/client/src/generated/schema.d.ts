@@ -1303,8 +1303,13 @@ export interface webhooks {
                             user_id: string;
                             platform_user_id: string;
                             app_id: string;
-                        } & {
-                            [key: string]: unknown;
+                            attempt_id: string;
+                            pack_id: string;
+                            credits: number;
+                            amount_cents: number;
+                            payment_intent_id: string | null;
+                            balance: number;
+                            available: number;
                         };
                     };
                 };
@@ -1365,8 +1370,19 @@ export interface webhooks {
                             user_id: string;
                             platform_user_id: string;
                             app_id: string;
-                        } & {
-                            [key: string]: unknown;
+                            attempt_id: string;
+                            pack_id: string;
+                            credits: number;
+                            amount_cents: number;
+                            payment_intent_id: string | null;
+                            /** @description Stripe's code, e.g. card_declined, authentication_required */
+                            failure_code: string;
+                            failure_message: string;
+                            /**
+                             * @description a failure turns auto top-up off
+                             * @constant
+                             */
+                            auto_topup_enabled: false;
                         };
                     };
                 };

@@ -20,5 +20,6 @@ export {
   writeFetchResponse,
 } from "../rest/node-server.ts";
 export { openApiDocument } from "../rest/openapi.ts";
+export { runAutoTopups } from "../service/billing/auto-topup/round.ts";
 export { webhookConfigFrom, webhookEnvSchema } from "../service/webhooks/config.ts";
 export { startWebhookWorker, type WebhookWorker } from "../service/webhooks/worker.ts";

@@ -44,6 +44,16 @@ const SubscriptionData = z.object({
   previous_status: z.string().optional(),
 });
 
+/** An automatic top-up charge: which pack, what it costs, its Stripe payment intent. */
+const AutoTopup = {
+  ...InApp,
+  attempt_id: z.string(),
+  pack_id: z.string(),
+  credits: Credits,
+  amount_cents: z.number().int(),
+  payment_intent_id: Nullable(z.string()),
+};
+
 export const eventDataSchemas = {
   "credits.granted": z.object({
     ...InApp,
@@ -106,8 +116,13 @@ export const eventDataSchemas = {
       currency: Nullable(z.string()).optional(),
     })
     .loose(),
-  "auto_topup.succeeded": z.object({ ...InApp }).loose(),
-  "auto_topup.failed": z.object({ ...InApp }).loose(),
+  "auto_topup.succeeded": z.object({ ...AutoTopup, balance: Credits, available: Credits }),
+  "auto_topup.failed": z.object({
+    ...AutoTopup,
+    failure_code: z.string().describe("Stripe's code, e.g. card_declined, authentication_required"),
+    failure_message: z.string(),
+    auto_topup_enabled: z.literal(false).describe("a failure turns auto top-up off"),
+  }),
 } satisfies Record<EventType, z.ZodType>;
 
 /** The envelope every delivery carries (Standard Webhooks' type, timestamp and data). */

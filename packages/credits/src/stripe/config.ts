@@ -35,6 +35,8 @@ export const billingEnvSchema = z.object({
   BILLING_GRACE_DAYS: z.coerce.number().int().min(0).max(90).default(7),
   /** The share (percent) of unused allowance that rolls into the next period, up to the plan's cap. */
   BILLING_ROLLOVER_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
+  /** How often the worker looks for accounts below their auto top-up threshold, in ms. */
+  AUTO_TOPUP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
 });
 
 export interface BillingConfig {
@@ -46,6 +48,8 @@ export interface BillingConfig {
   appUrl: string | null;
   graceDays: number;
   rolloverPercent: number;
+  /** The auto top-up round's interval in the worker (AUTO_TOPUP_INTERVAL_MS). */
+  autoTopupIntervalMs: number;
 }
 
 export function createStripeClient(secretKey: string, apiUrl?: string): Stripe {
@@ -71,6 +75,7 @@ export function billingConfigFrom(source: Record<string, string | undefined>): B
     appUrl: env.APP_URL ?? null,
     graceDays: env.BILLING_GRACE_DAYS,
     rolloverPercent: env.BILLING_ROLLOVER_PERCENT,
+    autoTopupIntervalMs: env.AUTO_TOPUP_INTERVAL_MS,
   };
 }
 

@@ -43,6 +43,7 @@ const CheckoutSession = z.looseObject({
   subscription: Expandable,
   payment_status: z.string().nullish(),
   payment_intent: Expandable,
+  setup_intent: Expandable,
   amount_total: NonNegativeAmount.nullish(),
   currency: z.string().nullish(),
   metadata: z.record(z.string(), z.string()).nullish(),
@@ -78,6 +79,16 @@ const Invoice = z.looseObject({
 
 const Subscription = z.looseObject({ id: StripeObjectId });
 
+const PaymentIntent = z.looseObject({
+  id: StripeObjectId,
+  amount_received: NonNegativeAmount,
+  currency: z.string(),
+  metadata: z.record(z.string(), z.string()).nullish(),
+  last_payment_error: z
+    .looseObject({ code: z.string().nullish(), message: z.string().nullish() })
+    .nullish(),
+});
+
 const Charge = z.looseObject({
   id: StripeObjectId,
   payment_intent: Expandable,
@@ -100,6 +111,8 @@ export const handledEventObjects: Record<string, z.ZodType> = {
   "customer.subscription.created": Subscription,
   "customer.subscription.updated": Subscription,
   "customer.subscription.deleted": Subscription,
+  "payment_intent.succeeded": PaymentIntent,
+  "payment_intent.payment_failed": PaymentIntent,
   "charge.refunded": Charge,
   "charge.dispute.created": Dispute,
   "charge.dispute.closed": Dispute,

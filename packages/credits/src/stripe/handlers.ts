@@ -19,6 +19,7 @@ import {
   settleDispute,
 } from "../service/payments/reversals.ts";
 import type { Tx } from "../service/types.ts";
+import { onAutoTopupPayment, onCardSaved } from "./auto-topup-events.ts";
 import { type BillingConfig, tierOfPrice } from "./config.ts";
 
 export interface HandlerOutcome {
@@ -88,6 +89,9 @@ async function onCheckoutPaid(
   if (subscriptionId) await lockStripeSubscription(tx, subscriptionId);
   const userId = await userOfCheckout(tx, session);
   if (!userId) return ignored("No user is linked to this checkout session.");
+  if (session.mode === "setup") {
+    return onCardSaved(tx, requireStripe(config), idOf(session.setup_intent), userId);
+  }
   if (session.mode === "subscription") {
     // The allowance comes with the paid invoice; here the subscription is linked and mirrored.
     if (!subscriptionId) return ignored("The checkout session has no subscription.", userId);
@@ -270,6 +274,10 @@ export async function handleStripeEvent(
     case "customer.subscription.updated":
     case "customer.subscription.deleted":
       return syncSubscription(tx, config, event.data.object.id);
+    case "payment_intent.succeeded":
+      return onAutoTopupPayment(tx, event.data.object, true);
+    case "payment_intent.payment_failed":
+      return onAutoTopupPayment(tx, event.data.object, false);
     case "charge.refunded":
       return onChargeRefunded(tx, event.data.object);
     case "charge.dispute.created":

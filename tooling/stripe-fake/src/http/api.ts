@@ -14,6 +14,8 @@ import {
   sessionLineItems,
 } from "../resources/checkout-sessions.ts";
 import { createCustomer } from "../resources/customers.ts";
+import { createPaymentIntent } from "../resources/payment-intents.ts";
+import { customerPaymentMethods } from "../resources/payment-methods.ts";
 import {
   createSchedule,
   releaseSchedule,
@@ -70,6 +72,16 @@ const routes: Route[] = [
   route("GET", `/v1/customers/${segment}`, (ctx, [id]) => ({
     json: retrieve(ctx.state.customers, "customer", id ?? ""),
   })),
+  route("GET", `/v1/customers/${segment}/payment_methods`, (ctx, [id]) => ({
+    json: apiList(customerPaymentMethods(ctx, id ?? ""), `/v1/customers/${id}/payment_methods`),
+  })),
+  route("GET", `/v1/payment_methods/${segment}`, (ctx, [id]) => ({
+    json: retrieve(ctx.state.paymentMethods, "payment_method", id ?? ""),
+  })),
+  route("GET", `/v1/setup_intents/${segment}`, (ctx, [id]) => ({
+    json: retrieve(ctx.state.setupIntents, "setup_intent", id ?? ""),
+  })),
+  route("POST", "/v1/payment_intents", (ctx, _match, body) => createPaymentIntent(ctx, body)),
   route("POST", "/v1/checkout/sessions", (ctx, _match, body) => ({
     json: createCheckoutSession(ctx, body),
   })),
@@ -179,10 +191,11 @@ export function handleApi(
       method === "GET" || method === "DELETE" ? { ...parseForm(raw), ...query } : parseForm(raw);
     const result = found.handler(ctx, match, body);
     events = result.events ?? [];
+    status = result.status ?? 200;
     const expansions = list(body.expand)
       .map(str)
       .filter((path): path is string => Boolean(path) && path !== "line_items");
-    json = expand(ctx, result.json, expansions);
+    json = status === 200 ? expand(ctx, result.json, expansions) : result.json;
   } catch (error) {
     if (!(error instanceof FakeStripeError)) throw error;
     status = error.status;

@@ -7,6 +7,7 @@ import { FakeStripeError } from "../errors.ts";
 import { simulate } from "../events.ts";
 import { parseForm } from "../form.ts";
 import { completeCheckout } from "../resources/checkout-sessions.ts";
+import { testCardOf } from "../resources/payment-methods.ts";
 import {
   closeDispute,
   failInvoicePayment,
@@ -64,7 +65,7 @@ export async function handleControl(
       advanceClock(ctx, Math.trunc(Number(body.seconds ?? 0)) || 0);
       return sendJson(res, 200, { now: now(ctx) });
     case "POST checkout/:id/complete":
-      return run(() => completeCheckout(ctx, id ?? ""));
+      return run(() => completeCheckout(ctx, id ?? "", testCardOf(body.payment_method)));
     case "POST subscriptions/:id/renew":
       return run(() => renewSubscription(ctx, id ?? ""));
     case "POST subscriptions/:id/fail_payment":

@@ -1,11 +1,13 @@
-// The browser pages Stripe hosts: Checkout (its Pay button completes the session and redirects to
-// the success URL) and the billing portal.
+// The browser pages Stripe hosts: Checkout (its Pay or Save card button completes the session with
+// the test card chosen and redirects to the success URL) and the billing portal.
 import type { ServerResponse } from "node:http";
 import type Stripe from "stripe";
 import type { FakeContext } from "../context.ts";
 import { simulate } from "../events.ts";
+import { parseForm } from "../form.ts";
 import { CURRENCY, formatMoney } from "../objects.ts";
 import { completeCheckout } from "../resources/checkout-sessions.ts";
+import { testCardOf, testCards } from "../resources/payment-methods.ts";
 import { sendHtml } from "./responses.ts";
 
 export function escapeHtml(text: string): string {
@@ -43,16 +45,24 @@ function checkoutPage(ctx: FakeContext, session: Stripe.Checkout.Session): strin
   const cancel = session.cancel_url
     ? `<p><a href="${escapeHtml(session.cancel_url)}">Cancel</a></p>`
     : "";
+  const cards = Object.entries(testCards)
+    .map(([id, card]) => `<option value="${id}">${id} (•••• ${card.last4})</option>`)
+    .join("");
+  const button = session.mode === "setup" ? "Save card" : "Pay";
   const action =
     session.status === "open"
-      ? `<form method="post" action="/checkout/${encodeURIComponent(session.id)}/pay"><button type="submit">Pay</button></form>${cancel}`
+      ? `<form method="post" action="/checkout/${encodeURIComponent(session.id)}/pay"><p><label>Test card <select name="payment_method">${cards}</select></label></p><button type="submit">${button}</button></form>${cancel}`
       : `<p>This checkout session is ${escapeHtml(String(session.status))}.</p>`;
   return page(
     "Fake Stripe Checkout",
     `<h1>Fake Stripe Checkout</h1>
 <p>Mode: ${escapeHtml(session.mode)}</p>
-<ul>${items}</ul>
-<p>Total: <strong data-testid="amount">${total}</strong>${session.mode === "subscription" ? " / month" : ""}</p>
+${
+  session.mode === "setup"
+    ? "<p>Save a card for later payments.</p>"
+    : `<ul>${items}</ul>
+<p>Total: <strong data-testid="amount">${total}</strong>${session.mode === "subscription" ? " / month" : ""}</p>`
+}
 ${action}`,
   );
 }
@@ -84,6 +94,7 @@ export async function handlePage(
   res: ServerResponse,
   method: string,
   path: string,
+  raw: string,
 ): Promise<boolean> {
   const checkout = /^\/checkout\/([^/]+)(\/pay)?$/.exec(path);
   if (checkout) {
@@ -97,7 +108,10 @@ export async function handlePage(
       return true;
     }
     if (method === "POST" && checkout[2]) {
-      if (session.status === "open") await simulate(ctx, () => completeCheckout(ctx, session.id));
+      const card = testCardOf(parseForm(raw).payment_method);
+      if (session.status === "open") {
+        await simulate(ctx, () => completeCheckout(ctx, session.id, card));
+      }
       const location = (session.success_url ?? "/").replace(/\{CHECKOUT_SESSION_ID\}/g, session.id);
       res.writeHead(303, { location, "content-length": 0 });
       res.end();

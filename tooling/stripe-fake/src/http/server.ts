@@ -52,7 +52,7 @@ async function handle(ctx: FakeContext, req: IncomingMessage, res: ServerRespons
     }
     return;
   }
-  if (await handlePage(ctx, res, method, path)) return;
+  if (await handlePage(ctx, res, method, path, raw)) return;
   sendJson(res, 404, new FakeStripeError(404, `Unrecognized request URL (${method}: ${path}).`));
 }
 

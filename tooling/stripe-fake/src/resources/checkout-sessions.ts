@@ -1,7 +1,8 @@
 // Checkout sessions: created by the API, paid on the hosted page or by the completeCheckout
-// simulation (which starts the subscription, or records the one-time payment), or expired.
+// simulation (which starts the subscription, records the one-time payment, or in setup mode saves
+// the card to the customer), or expired.
 import type Stripe from "stripe";
-import type { PriceInfo } from "../context.ts";
+import type { PriceInfo, TestCardName } from "../context.ts";
 import { type FakeContext, now, retrieve, type SessionLine } from "../context.ts";
 import { FakeStripeError, missing, noSuch } from "../errors.ts";
 import { type ApiResult, emit } from "../events.ts";
@@ -9,6 +10,7 @@ import { type FormObject, int, list, metadataOf, obj, str } from "../form.ts";
 import { apiList, CURRENCY, DAY_SECONDS, newId, PERIOD_SECONDS, shape } from "../objects.ts";
 import { createCustomer } from "./customers.ts";
 import { createInvoice, periodLines } from "./invoices.ts";
+import { createPaymentMethod, createSetupIntent } from "./payment-methods.ts";
 import { recordPayment } from "./payments.ts";
 import { priceInfo, priceObject } from "./prices.ts";
 import { createSubscription } from "./subscriptions.ts";
@@ -16,13 +18,11 @@ import { createSubscription } from "./subscriptions.ts";
 export function createCheckoutSession(ctx: FakeContext, body: FormObject): Stripe.Checkout.Session {
   const mode = str(body.mode);
   if (!mode) throw missing("mode");
-  if (mode !== "subscription" && mode !== "payment") {
+  if (mode !== "subscription" && mode !== "payment" && mode !== "setup") {
     throw new FakeStripeError(
       400,
-      `Invalid mode: the fake supports 'subscription' and 'payment'.`,
-      {
-        param: "mode",
-      },
+      `Invalid mode: the fake supports 'subscription', 'payment' and 'setup'.`,
+      { param: "mode" },
     );
   }
   const successUrl = str(body.success_url);
@@ -39,7 +39,18 @@ export function createCheckoutSession(ctx: FakeContext, body: FormObject): Strip
   if (customer && !ctx.state.customers.has(customer))
     throw noSuch("customer", customer, 400, "customer");
   const rawLines = list(body.line_items);
-  if (rawLines.length === 0) throw missing("line_items");
+  if (mode === "setup" && rawLines.length > 0) {
+    throw new FakeStripeError(400, "You cannot pass `line_items` in `setup` mode.", {
+      param: "line_items",
+    });
+  }
+  if (mode !== "setup" && rawLines.length === 0) throw missing("line_items");
+  if (mode === "setup" && !customer) {
+    throw new FakeStripeError(400, "The fake's setup-mode Checkout needs a `customer`.", {
+      param: "customer",
+    });
+  }
+  const futureUsage = str(obj(body.payment_intent_data)?.setup_future_usage);
   const lines: SessionLine[] = rawLines.map((raw, index) => {
     const line = obj(raw) ?? {};
     const quantity = int(line.quantity) ?? 1;
@@ -73,7 +84,7 @@ export function createCheckoutSession(ctx: FakeContext, body: FormObject): Strip
     client_reference_id: str(body.client_reference_id) ?? null,
     client_secret: null,
     created,
-    currency: lines[0]?.price.currency ?? CURRENCY,
+    currency: mode === "setup" ? null : (lines[0]?.price.currency ?? CURRENCY),
     customer,
     customer_account: null,
     customer_creation: customer ? null : "if_required",
@@ -90,7 +101,7 @@ export function createCheckoutSession(ctx: FakeContext, body: FormObject): Strip
     payment_link: null,
     payment_method_collection: mode === "subscription" ? "always" : null,
     payment_method_types: ["card"],
-    payment_status: "unpaid",
+    payment_status: mode === "setup" ? "no_payment_required" : "unpaid",
     recovered_from: null,
     setup_intent: null,
     status: "open",
@@ -106,6 +117,8 @@ export function createCheckoutSession(ctx: FakeContext, body: FormObject): Strip
     lines,
     subscriptionMetadata: metadataOf(obj(body.subscription_data)?.metadata),
     paymentIntentMetadata: metadataOf(obj(body.payment_intent_data)?.metadata),
+    setupFutureUsage:
+      futureUsage === "on_session" || futureUsage === "off_session" ? futureUsage : null,
   });
   return session;
 }
@@ -149,7 +162,15 @@ export function sessionLineItems(
   );
 }
 
-export function completeCheckout(ctx: FakeContext, sessionId: string): Stripe.Event[] {
+/**
+ * The customer pays (or, in setup mode, saves their card) with `card`, one of Stripe's test
+ * payment methods. A payment always succeeds here; the card matters for later off-session payments.
+ */
+export function completeCheckout(
+  ctx: FakeContext,
+  sessionId: string,
+  card: TestCardName = "pm_card_visa",
+): Stripe.Event[] {
   const session = retrieve(ctx.state.checkoutSessions, "checkout session", sessionId);
   if (session.status !== "open") {
     throw new FakeStripeError(400, `Checkout session ${sessionId} is ${session.status}, not open.`);
@@ -172,7 +193,15 @@ export function completeCheckout(ctx: FakeContext, sessionId: string): Stripe.Ev
     tax_ids: [],
   };
   const events: Stripe.Event[] = [];
-  if (session.mode === "subscription") {
+  if (session.mode === "setup") {
+    const method = createPaymentMethod(ctx, card, customer.id);
+    const intent = createSetupIntent(ctx, customer.id, method, { ...session.metadata });
+    session.setup_intent = intent.id;
+    session.status = "complete";
+    emit(ctx, events, "payment_method.attached", method);
+    emit(ctx, events, "setup_intent.succeeded", intent);
+    emit(ctx, events, "checkout.session.completed", session);
+  } else if (session.mode === "subscription") {
     const created = now(ctx);
     const periodEnd = created + PERIOD_SECONDS;
     const subscription = createSubscription(ctx, {
@@ -202,6 +231,9 @@ export function completeCheckout(ctx: FakeContext, sessionId: string): Stripe.Ev
     const created = now(ctx);
     const amount = session.amount_total ?? 0;
     const currency = session.currency ?? CURRENCY;
+    const saved = extras.setupFutureUsage !== null;
+    const method = createPaymentMethod(ctx, card, saved ? customer.id : null);
+    if (saved) emit(ctx, events, "payment_method.attached", method);
     const intent = recordPayment(ctx, {
       amount,
       currency,
@@ -211,6 +243,8 @@ export function completeCheckout(ctx: FakeContext, sessionId: string): Stripe.Ev
       metadata: { ...extras.paymentIntentMetadata },
       succeeded: true,
       created,
+      paymentMethod: method.id,
+      setupFutureUsage: extras.setupFutureUsage,
     });
     session.payment_intent = intent.id;
     session.status = "complete";

@@ -4,7 +4,21 @@ import type Stripe from "stripe";
 import type { FakeContext } from "../context.ts";
 import { apiList, DAY_SECONDS, newId, shape } from "../objects.ts";
 
-export function paymentIntentObject(args: {
+/** Why a payment failed, as Stripe reports it; a decline by default. */
+export interface PaymentFailure {
+  code: string;
+  declineCode: string;
+  message: string;
+}
+
+const declined: PaymentFailure = {
+  code: "card_declined",
+  declineCode: "generic_decline",
+  message: "Your card was declined.",
+};
+
+/** What a payment intent is made of besides its amount. */
+interface PaymentArgs {
   amount: number;
   currency: string;
   customer: string | null;
@@ -12,7 +26,14 @@ export function paymentIntentObject(args: {
   metadata: Record<string, string>;
   succeeded: boolean;
   created: number;
-}): Stripe.PaymentIntent {
+  /** Why it failed (when not `succeeded`); a generic decline if unset. */
+  failure?: PaymentFailure;
+  paymentMethod?: string | null;
+  setupFutureUsage?: "on_session" | "off_session" | null;
+}
+
+export function paymentIntentObject(args: PaymentArgs): Stripe.PaymentIntent {
+  const failure = args.failure ?? declined;
   return shape<Stripe.PaymentIntent>({
     id: newId("pi_"),
     object: "payment_intent",
@@ -33,9 +54,9 @@ export function paymentIntentObject(args: {
     last_payment_error: args.succeeded
       ? null
       : {
-          code: "card_declined",
-          decline_code: "generic_decline",
-          message: "Your card was declined.",
+          code: failure.code as Stripe.PaymentIntent.LastPaymentError.Code,
+          decline_code: failure.declineCode,
+          message: failure.message,
           type: "card_error",
         },
     latest_charge: null,
@@ -43,10 +64,10 @@ export function paymentIntentObject(args: {
     metadata: args.metadata,
     next_action: null,
     on_behalf_of: null,
-    payment_method: null,
+    payment_method: args.paymentMethod ?? null,
     payment_method_types: ["card"],
     receipt_email: null,
-    setup_future_usage: null,
+    setup_future_usage: args.setupFutureUsage ?? null,
     shipping: null,
     statement_descriptor: null,
     statement_descriptor_suffix: null,
@@ -64,8 +85,11 @@ export function chargeObject(args: {
   paymentIntent: string;
   succeeded: boolean;
   created: number;
+  failure?: PaymentFailure;
+  paymentMethod?: string | null;
 }): Stripe.Charge {
   const id = newId("ch_");
+  const failure = args.failure ?? declined;
   return shape<Stripe.Charge>({
     id,
     object: "charge",
@@ -85,8 +109,8 @@ export function chargeObject(args: {
     description: args.description,
     disputed: false,
     failure_balance_transaction: null,
-    failure_code: args.succeeded ? null : "card_declined",
-    failure_message: args.succeeded ? null : "Your card was declined.",
+    failure_code: args.succeeded ? null : failure.code,
+    failure_message: args.succeeded ? null : failure.message,
     fraud_details: {},
     livemode: false,
     metadata: {},
@@ -94,7 +118,7 @@ export function chargeObject(args: {
     outcome: null,
     paid: args.succeeded,
     payment_intent: args.paymentIntent,
-    payment_method: null,
+    payment_method: args.paymentMethod ?? null,
     payment_method_details: null,
     receipt_email: args.email,
     receipt_number: null,
@@ -116,26 +140,9 @@ export function chargeObject(args: {
 /** A payment intent and its charge (declined unless `succeeded`), stored; returns the intent. */
 export function recordPayment(
   ctx: FakeContext,
-  args: {
-    amount: number;
-    currency: string;
-    customer: string;
-    email: string | null;
-    description: string | null;
-    metadata: Record<string, string>;
-    succeeded: boolean;
-    created: number;
-  },
+  args: PaymentArgs & { email: string | null },
 ): Stripe.PaymentIntent {
-  const intent = paymentIntentObject({
-    amount: args.amount,
-    currency: args.currency,
-    customer: args.customer,
-    description: args.description,
-    metadata: args.metadata,
-    succeeded: args.succeeded,
-    created: args.created,
-  });
+  const intent = paymentIntentObject(args);
   const charge = chargeObject({
     amount: args.amount,
     currency: args.currency,
@@ -145,6 +152,8 @@ export function recordPayment(
     paymentIntent: intent.id,
     succeeded: args.succeeded,
     created: args.created,
+    failure: args.failure,
+    paymentMethod: args.paymentMethod,
   });
   intent.latest_charge = charge.id;
   ctx.state.paymentIntents.set(intent.id, intent);

@@ -12,12 +12,14 @@ import {
   UserSearchPage,
   UserSessionsEnded,
 } from "../../schemas/admin.ts";
+import { AdminAutoTopupInput, AdminAutoTopupView } from "../../schemas/auto-topup.ts";
 import { HistoryOutput } from "../../schemas/credits.ts";
 import {
   AdminSetThresholdInput,
   AdminThresholdQuery,
   ThresholdStatus,
 } from "../../schemas/thresholds.ts";
+import { getAutoTopupForOperator } from "../../service/billing/auto-topup/settings.ts";
 import { getSubscription } from "../../service/billing/plan-changes.ts";
 import { createCustomerSignInLink } from "../../service/customers.ts";
 import { listHistory } from "../../service/queries.ts";
@@ -50,6 +52,12 @@ export const adminUsersRouter = {
       ]);
       return { ...overview, subscription, quotas };
     }),
+
+  /** The user's auto top-up settings and latest charges (read-only). */
+  autoTopup: adminProcedure
+    .input(AdminAutoTopupInput)
+    .output(AdminAutoTopupView)
+    .query(({ ctx, input }) => getAutoTopupForOperator(ctx.db, ctx.billing, input.userId)),
 
   history: adminProcedure
     .input(UserHistoryInput)

@@ -141,6 +141,33 @@ export async function startCreditPackCheckout(
   });
 }
 
+/**
+ * Starts a Checkout in setup mode: the user saves a card for auto top-up to charge off-session.
+ * The card is kept when its checkout.session.completed arrives (handlers.ts).
+ */
+export async function startSaveCardCheckout(
+  db: Database,
+  config: BillingConfig,
+  userId: string,
+  origin: string,
+): Promise<{ url: string }> {
+  const { stripe } = requirePayments(config);
+  const customer = await ensureCustomer(db, stripe, userId);
+  const session = await stripe.checkout.sessions.create({
+    mode: "setup",
+    customer,
+    client_reference_id: userId,
+    // Setup mode needs a currency for the payment methods it offers (cards in USD here).
+    currency: "usd",
+    metadata: { user_id: userId, purpose: "auto_topup" },
+    setup_intent_data: { metadata: { user_id: userId } },
+    success_url: returnUrl(config, origin, "?card=saved"),
+    cancel_url: returnUrl(config, origin, "?card=canceled"),
+  });
+  if (!session.url) throw new InvariantError("Stripe returned a checkout session without a URL");
+  return { url: session.url };
+}
+
 /** Opens the Stripe billing portal (payment methods, invoices) for the user's customer. */
 export async function openBillingPortal(
   db: Database,

@@ -43,11 +43,18 @@ async function recordGrant(tx: Tx, paymentId: string, credits: number, grantId: 
     WHERE id = ${paymentId}`;
 }
 
-/** Grants a credit pack paid through Checkout, once per checkout session. */
+/**
+ * Grants a credit pack once per payment object: a Checkout session, or an auto top-up's payment
+ * intent (which passes its own description and metadata for the ledger entry).
+ */
 export async function grantCreditPack(
   tx: Tx,
   claim: Omit<PaymentClaim, "kind">,
   pack: { name: string; credits: number },
+  entry: { description: string; metadata: Record<string, string | null> } = {
+    description: `Bought ${pack.name}`,
+    metadata: { checkoutSession: claim.id, paymentIntent: claim.paymentIntentId },
+  },
 ): Promise<{ granted: boolean }> {
   if (!(await claimPayment(tx, { ...claim, kind: "CREDIT_PACK" }))) return { granted: false };
   const movement = await creditAccount(
@@ -56,9 +63,9 @@ export async function grantCreditPack(
     { source: "PURCHASE", amount: pack.credits, stripeObjectId: claim.id },
     {
       type: "GRANT",
-      description: `Bought ${pack.name}`,
+      description: entry.description,
       actor: stripeActor,
-      metadata: { checkoutSession: claim.id, paymentIntent: claim.paymentIntentId },
+      metadata: entry.metadata,
       links: { stripeObjectId: claim.id },
     },
   );

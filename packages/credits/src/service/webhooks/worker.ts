@@ -3,6 +3,8 @@
 // at once: the dispatch round skips rows another process holds, and pg-boss hands each job to one.
 import type { Database } from "@credits/db";
 import PgBoss from "pg-boss";
+import type { BillingConfig } from "../../stripe/config.ts";
+import { startAutoTopupLoop } from "../billing/auto-topup/loop.ts";
 import { recordExpiringNotices } from "../events/expiring.ts";
 import { runExpirySweep } from "../maintenance.ts";
 import type { WebhookConfig } from "./config.ts";
@@ -41,6 +43,8 @@ export async function startWebhookWorker(options: {
   logger: WorkerLogger;
   /** How often pg-boss fails the jobs of workers that died (tests shorten it). */
   queueMaintenanceSeconds?: number;
+  /** With Stripe configured, the auto top-up round runs in this process too. */
+  billing?: BillingConfig;
 }): Promise<WebhookWorker> {
   const { db, config, logger } = options;
   const boss = new PgBoss({
@@ -106,6 +110,9 @@ export async function startWebhookWorker(options: {
     }, config.dispatchIntervalMs);
   };
   schedule();
+  const autoTopups = options.billing?.stripe
+    ? startAutoTopupLoop(db, options.billing, logger)
+    : null;
 
   return {
     async dispatchNow() {
@@ -116,7 +123,7 @@ export async function startWebhookWorker(options: {
       stopped = true;
       clearTimeout(timer);
       clearInterval(maintenanceTimer);
-      await Promise.all([running, maintenance]);
+      await Promise.all([running, maintenance, autoTopups?.stop()]);
       await boss.stop({ graceful: true, wait: true, timeout: config.timeoutMs + 1_000 });
     },
   };

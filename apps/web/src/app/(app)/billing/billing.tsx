@@ -3,16 +3,17 @@
 import { describeError, useTRPC } from "@credits/credits/react";
 import { Alert, Skeleton } from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
+import { AutoTopup } from "./auto-topup.tsx";
 import { CreditPacks } from "./credit-packs.tsx";
 import { CurrentPlan } from "./current-plan.tsx";
 import { PlanCard } from "./plan-card.tsx";
 import { ReturnNotice } from "./return-notice.tsx";
 
-/** The billing page: the plan that applies, the plans on offer and the credit packs. */
+/** The billing page: the plan that applies, the plans on offer, the credit packs and auto top-up. */
 export function Billing({
   returnedFrom,
 }: {
-  returnedFrom: { checkout?: string; purchase?: string };
+  returnedFrom: { checkout?: string; purchase?: string; card?: string };
 }) {
   const trpc = useTRPC();
   const subscription = useQuery(trpc.subscriptions.get.queryOptions());
@@ -52,6 +53,7 @@ export function Billing({
             </ul>
           </section>
           <CreditPacks paymentsConfigured={subscription.data.paymentsConfigured} />
+          <AutoTopup paymentsConfigured={subscription.data.paymentsConfigured} />
         </>
       )}
     </div>

@@ -7,7 +7,7 @@ export const metadata: Metadata = { title: "Billing" };
 export default async function BillingPage({
   searchParams,
 }: {
-  searchParams: Promise<{ checkout?: string; purchase?: string }>;
+  searchParams: Promise<{ checkout?: string; purchase?: string; card?: string }>;
 }) {
   const queryClient = getQueryClient();
   await Promise.all([
@@ -15,10 +15,10 @@ export default async function BillingPage({
     queryClient.prefetchQuery(trpc.subscriptions.plans.queryOptions()),
     queryClient.prefetchQuery(trpc.billing.creditPacks.queryOptions()),
   ]);
-  const { checkout, purchase } = await searchParams;
+  const { checkout, purchase, card } = await searchParams;
   return (
     <HydrateClient>
-      <Billing returnedFrom={{ checkout, purchase }} />
+      <Billing returnedFrom={{ checkout, purchase, card }} />
     </HydrateClient>
   );
 }

@@ -11,15 +11,17 @@ import { useEffect, useState } from "react";
 export function ReturnNotice({
   checkout,
   purchase,
+  card,
   planActive,
   available,
 }: {
   checkout?: string;
   purchase?: string;
+  card?: string;
   planActive: boolean | undefined;
   available: number | undefined;
 }) {
-  const returned = Boolean(checkout || purchase);
+  const returned = Boolean(checkout || purchase || card);
   const [firstAvailable, setFirstAvailable] = useState<number | undefined>(undefined);
   if (firstAvailable === undefined && available !== undefined) setFirstAvailable(available);
   useEffect(() => {
@@ -41,7 +43,15 @@ export function ReturnNotice({
       </Alert>
     );
   }
-  if (checkout === "canceled" || purchase === "canceled") {
+  if (card === "saved") {
+    return (
+      <Alert tone="success">
+        Your card is saved. It shows under Auto top-up as soon as Stripe confirms it (a few
+        seconds); then turn auto top-up on.
+      </Alert>
+    );
+  }
+  if (checkout === "canceled" || purchase === "canceled" || card === "canceled") {
     return <Alert tone="info">Checkout was canceled; nothing was charged.</Alert>;
   }
   return null;

@@ -28,6 +28,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { AdjustCredits } from "./adjust-credits.tsx";
+import { AutoTopupCard } from "./auto-topup-card.tsx";
 import { EndSessionsButton } from "./end-sessions-button.tsx";
 import { RefundButton } from "./refund-button.tsx";
 import { RoleButton } from "./role-button.tsx";
@@ -120,6 +121,7 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
         <SubscriptionCard userId={user.id} subscription={subscription} plans={plans} />
         <UsageCard quotas={quotas} />
       </div>
+      <AutoTopupCard userId={user.id} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardTitle>Active grants</CardTitle>
