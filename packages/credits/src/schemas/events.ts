@@ -119,6 +119,8 @@ export const eventDataSchemas = {
   "auto_topup.succeeded": z.object({ ...AutoTopup, balance: Credits, available: Credits }),
   "auto_topup.failed": z.object({
     ...AutoTopup,
+    balance: Credits,
+    available: Credits,
     failure_code: z.string().describe("Stripe's code, e.g. card_declined, authentication_required"),
     failure_message: z.string(),
     auto_topup_enabled: z.literal(false).describe("a failure turns auto top-up off"),

@@ -18,6 +18,29 @@ interface AttemptRow {
   status: "pending" | "succeeded" | "failed";
 }
 
+/** An auto_topup.* event of the charge, with the account's state after it. */
+async function recordAttemptEvent(
+  tx: Queryable,
+  type: "auto_topup.succeeded" | "auto_topup.failed",
+  attempt: AttemptRow,
+  paymentIntentId: string | null,
+  extra: Record<string, unknown>,
+): Promise<void> {
+  await recordEvent(tx, {
+    type,
+    userId: attempt.user_id,
+    appId: attempt.app_id,
+    data: {
+      attempt_id: attempt.id,
+      pack_id: attempt.pack_id,
+      credits: Number(attempt.credits),
+      amount_cents: attempt.amount_cents,
+      payment_intent_id: paymentIntentId,
+      ...extra,
+      ...(await accountState(tx, attempt.user_id, attempt.app_id)),
+    },
+  });
+}
 /** What the user reads on the billing page after a failed charge: what happened, what to do. */
 export function failureReason(code: string | null): string {
   if (code === "authentication_required") {
@@ -71,21 +94,10 @@ export async function failAutoTopup(
     UPDATE auto_topup_settings SET enabled = false, disabled_reason = ${failureReason(failure.code)},
       updated_at = clock_timestamp()
     WHERE id = ${attempt.settings_id}::uuid`;
-  await recordEvent(tx, {
-    type: "auto_topup.failed",
-    userId: attempt.user_id,
-    appId: attempt.app_id,
-    data: {
-      attempt_id: attempt.id,
-      pack_id: attempt.pack_id,
-      credits: Number(attempt.credits),
-      amount_cents: attempt.amount_cents,
-      payment_intent_id: updated?.payment_intent_id ?? null,
-      failure_code: failure.code,
-      failure_message: failure.message,
-      auto_topup_enabled: false,
-      ...(await accountState(tx, attempt.user_id, attempt.app_id)),
-    },
+  await recordAttemptEvent(tx, "auto_topup.failed", attempt, updated?.payment_intent_id ?? null, {
+    failure_code: failure.code,
+    failure_message: failure.message,
+    auto_topup_enabled: false,
   });
   return { userId: attempt.user_id, failed: true };
 }
@@ -129,18 +141,6 @@ export async function completeAutoTopup(
     UPDATE auto_topup_attempts SET status = 'succeeded', payment_intent_id = ${intent.id},
       failure_code = NULL, failure_message = NULL, updated_at = clock_timestamp()
     WHERE id = ${attempt.id}::uuid`;
-  await recordEvent(tx, {
-    type: "auto_topup.succeeded",
-    userId: attempt.user_id,
-    appId: attempt.app_id,
-    data: {
-      attempt_id: attempt.id,
-      pack_id: attempt.pack_id,
-      credits: Number(attempt.credits),
-      amount_cents: attempt.amount_cents,
-      payment_intent_id: intent.id,
-      ...(await accountState(tx, attempt.user_id, attempt.app_id)),
-    },
-  });
+  await recordAttemptEvent(tx, "auto_topup.succeeded", attempt, intent.id, {});
   return { userId: attempt.user_id, granted: true };
 }
