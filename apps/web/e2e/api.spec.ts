@@ -171,7 +171,7 @@ test("[WEB][API] /api/openapi.json is the document and /api/docs renders every e
   ).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
   );
-  expect(operations).toHaveLength(19);
+  expect(operations).toHaveLength(29);
   const deduct = document.paths["/api/credits/{userId}/deduct"].post;
   expect(Object.keys(deduct.responses)).toEqual(
     expect.arrayContaining([
@@ -195,7 +195,7 @@ test("[WEB][API] /api/openapi.json is the document and /api/docs renders every e
 
   await page.goto("/api/docs");
   await expect(page.getByRole("heading", { level: 1, name: "Credits service API" })).toBeVisible();
-  for (const tag of ["Customers", "Credits", "Holds", "Subscriptions", "Usage"]) {
+  for (const tag of ["Customers", "Credits", "Holds", "Subscriptions", "Usage", "Webhooks"]) {
     await expect(page.getByRole("heading", { level: 2, name: tag })).toBeVisible();
   }
   await expect(page.getByRole("article")).toHaveCount(operations.length);

@@ -12,8 +12,8 @@ test("[WEB][API] a trailing slash on any REST route is answered as the route, PO
   };
   let checked = 0;
   // Every REST route (this app mounts them all, src/pages/api); not the document's own pages.
-  const served = Object.entries(document.paths as Record<string, object>).filter(([template]) =>
-    /^\/api\/(credits|customers|subscriptions|usage)(\/|$)/.test(template),
+  const served = Object.entries(document.paths as Record<string, object>).filter(
+    ([template]) => template.startsWith("/api/") && !template.startsWith("/api/docs"),
   );
   for (const [template, methods] of served) {
     const path = template.replace(/\{[^}]+\}/g, randomUUID());

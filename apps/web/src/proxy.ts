@@ -8,6 +8,6 @@ export const proxy = createSecurityProxy();
 // (withSecurityHeaders, the REST handler). Next.js reads this statically, so it is written out here.
 export const config = {
   matcher: [
-    "/((?!api/trpc/[^/]+$|api/webhooks/stripe$|api/(?:credits|subscriptions|usage)(?:/|$)).*)",
+    "/((?!api/trpc/[^/]+$|api/webhooks/stripe$|api/(?:credits|customers|subscriptions|usage|webhook-endpoints|webhook-deliveries)(?:/|$)).*)",
   ],
 };

@@ -1,0 +1,8 @@
+// /api/webhook-deliveries/* — resending a webhook delivery (bearer service tokens); see /api/docs.
+import { restApiRoute } from "@credits/credits/next/rest-api-route";
+
+// The handler reads the body itself (a stream stopped at its own limit) and writes its own response.
+// Next.js reads this object statically, so it is written out in each route file.
+export const config = { api: { bodyParser: false, responseLimit: false, externalResolver: true } };
+
+export default restApiRoute;
