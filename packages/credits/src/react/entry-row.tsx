@@ -11,13 +11,6 @@ import type { RouterOutputs } from "../index.ts";
 
 type Entry = RouterOutputs["credits"]["history"]["entries"][number];
 
-/** How a purchase's status reads to people. */
-export const purchaseStatusLabels = {
-  COMPLETED: "Completed",
-  REFUNDED: "Refunded",
-  PARTIALLY_REFUNDED: "Partly refunded",
-} as const;
-
 /**
  * One ledger entry: what, when, by whom (named from the viewer's side) and the signed amount. With
  * `showApp` (lists that span apps) it also names the app and that app's balance after the entry: the

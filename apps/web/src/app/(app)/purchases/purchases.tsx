@@ -2,7 +2,6 @@
 
 import {
   describeError,
-  purchaseStatusLabels,
   useIdempotencyKey,
   useTRPC,
 } from "@credits/credits/react";
@@ -15,6 +14,7 @@ import {
   formatCredits,
   formatDateTime,
   formatNumber,
+  purchaseStatusLabels,
   Skeleton,
   useToast,
 } from "@credits/ui";

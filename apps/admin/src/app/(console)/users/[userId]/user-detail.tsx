@@ -9,7 +9,6 @@ import {
   historyFilterOf,
   isHistoryFiltered,
   NoMatchingEntries,
-  purchaseStatusLabels,
   useTRPC,
 } from "@credits/credits/react";
 import {
@@ -22,6 +21,7 @@ import {
   formatDate,
   formatDateTime,
   formatNumber,
+  purchaseStatusLabels,
   Skeleton,
 } from "@credits/ui";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
