@@ -1,10 +1,6 @@
 "use client";
 
-import {
-  describeError,
-  useIdempotencyKey,
-  useTRPC,
-} from "@credits/credits/react";
+import { describeError, useIdempotencyKey, useTRPC } from "@credits/credits/react";
 import {
   Alert,
   Button,
