@@ -17,7 +17,8 @@ import { getSubscription } from "../../service/billing/plan-changes.ts";
 import { createCustomerSignInLink } from "../../service/customers.ts";
 import { listHistory } from "../../service/queries.ts";
 import { listQuotas } from "../../service/usage.ts";
-import { endUserSessions, getUserOverview, searchUsers, setUserRole } from "../../service/users.ts";
+import { searchUsers } from "../../service/user-list.ts";
+import { endUserSessions, getUserOverview, setUserRole } from "../../service/users.ts";
 import { adminProcedure } from "../../trpc.ts";
 
 /** Finding and inspecting users; changing roles; ending their sessions; sign-in links. */
@@ -25,7 +26,7 @@ export const adminUsersRouter = {
   search: adminProcedure
     .input(SearchUsersInput)
     .output(UserSearchPage)
-    .query(({ ctx, input }) => searchUsers(ctx.db, input)),
+    .query(({ ctx, input }) => searchUsers(ctx.db, input, ctx.billing.graceDays)),
 
   get: adminProcedure
     .input(UserIdInput)
