@@ -217,7 +217,7 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
       </section>
       {more?.hasMore && (
         <div className="flex justify-center">
-          <Button variant="secondary" busy={more.loading} onClick={more.load}>
+          <Button variant="secondary" busy={more.loading} onClick={() => more.load()}>
             Load more
           </Button>
         </div>

@@ -99,6 +99,12 @@ export const auditActionLabels = {
   "customer.update": "Updated a customer",
   "token.create": "Created a service token",
   "token.revoke": "Revoked a service token",
+  "webhook.create": "Added a webhook endpoint",
+  "webhook.update": "Changed a webhook endpoint",
+  "webhook.delete": "Deleted a webhook endpoint",
+  "webhook.rotate_secret": "Rotated a webhook secret",
+  "webhook.test": "Sent a test webhook",
+  "webhook.resend": "Resent a webhook",
 } as const satisfies Record<string, string>;
 
 /** An action's label; one recorded by a newer version than this one reads as its code. */

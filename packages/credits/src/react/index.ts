@@ -9,6 +9,7 @@ export { describeError, fieldErrorMessage, useIdempotencyKey } from "./client.ts
 export { AppDocument } from "./document.tsx";
 export { EntryRow } from "./entry-row.tsx";
 export { HistoryFilters, NoMatchingEntries } from "./history-filters.tsx";
+export { LedgerTable } from "./ledger-table.tsx";
 export { LiveCreditUpdates } from "./live-updates.tsx";
 export { TRPCProvider, TRPCReactProvider, useTRPC, useTRPCClient } from "./provider.tsx";
 export { SystemStatus } from "./system-status.tsx";

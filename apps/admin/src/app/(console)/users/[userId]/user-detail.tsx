@@ -2,18 +2,17 @@
 
 import {
   describeError,
-  EntryRow,
   emptyHistoryFilter,
   type HistoryFilterFields,
   HistoryFilters,
   historyFilterOf,
   isHistoryFiltered,
+  LedgerTable,
   NoMatchingEntries,
   useTRPC,
 } from "@credits/credits/react";
 import {
   Alert,
-  Button,
   Card,
   CardTitle,
   EmptyState,
@@ -23,6 +22,7 @@ import {
   formatNumber,
   purchaseStatusLabels,
   Skeleton,
+  type SortOrder,
 } from "@credits/ui";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
@@ -39,9 +39,10 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
   const trpc = useTRPC();
   const overview = useQuery(trpc.admin.users.get.queryOptions({ userId }));
   const [ledgerFields, setLedgerFields] = useState<HistoryFilterFields>(emptyHistoryFilter);
+  const [ledgerOrder, setLedgerOrder] = useState<SortOrder>("desc");
   const ledger = useInfiniteQuery(
     trpc.admin.users.history.infiniteQueryOptions(
-      { userId, ...historyFilterOf(ledgerFields), limit: 25 },
+      { userId, ...historyFilterOf(ledgerFields), order: ledgerOrder, limit: 25 },
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
@@ -199,31 +200,26 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
         </div>
         {ledger.isError ? (
           <Alert>{describeError(ledger.error).message}</Alert>
-        ) : ledger.isPending ? (
-          <Skeleton className="h-32" />
-        ) : entries.length === 0 ? (
-          isHistoryFiltered(ledgerFields) ? (
-            <NoMatchingEntries />
-          ) : (
-            <EmptyState title="No ledger entries" />
-          )
         ) : (
-          <ul className="divide-y divide-zinc-100" data-testid="user-ledger">
-            {entries.map((entry) => (
-              <EntryRow key={entry.id} entry={entry} showApp />
-            ))}
-          </ul>
-        )}
-        {ledger.hasNextPage && (
-          <div className="mt-4 flex justify-center">
-            <Button
-              variant="secondary"
-              busy={ledger.isFetchingNextPage}
-              onClick={() => ledger.fetchNextPage()}
-            >
-              Load more
-            </Button>
-          </div>
+          <LedgerTable
+            entries={entries}
+            order={ledgerOrder}
+            onOrderChange={setLedgerOrder}
+            loading={ledger.isPending}
+            more={{
+              hasMore: ledger.hasNextPage,
+              loading: ledger.isFetchingNextPage,
+              load: ledger.fetchNextPage,
+            }}
+            empty={
+              isHistoryFiltered(ledgerFields) ? (
+                <NoMatchingEntries />
+              ) : (
+                <EmptyState title="No ledger entries" />
+              )
+            }
+            testId="user-ledger"
+          />
         )}
       </Card>
     </div>
