@@ -64,9 +64,10 @@ const placeholderRows = 3;
 /**
  * A list as a table: columns, sort buttons in the headers of the columns the server can sort by
  * (aria-sort on the sorted one), placeholder rows while the first page loads, an empty state, and
- * "Load more" for the next page. Narrower than its columns (a phone), the table scrolls sideways
- * inside its own container, which is focusable so the keyboard can scroll it too; the page never
- * does.
+ * "Load more" for the next page. On a phone (below Tailwind's `sm`) each row is a card of
+ * "column: value" lines, the header only its sort buttons; between that and the table's full
+ * width, the table scrolls sideways inside its own container (focusable, so the keyboard can
+ * scroll it too), never the page.
  */
 export function DataTable<TRow extends RowData, TColumn extends string = string>({
   label,
@@ -120,6 +121,7 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
   });
   const byId = new Map(columns.map((column) => [column.id, column]));
   const alignOf = (id: string) => (byId.get(id)?.align === "end" ? "text-right" : "text-left");
+  const sortable = onSortChange !== undefined && columns.some((column) => column.sortFirst);
 
   if (!loading && rows.length === 0) return <>{empty}</>;
   return (
@@ -131,10 +133,14 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
         tabIndex={0}
         className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-brand-600"
       >
-        <table className="w-full border-collapse text-sm" aria-label={label}>
-          <thead>
+        <table className="w-full border-collapse text-sm max-sm:block" aria-label={label}>
+          {/* On a phone the header keeps only its sort buttons, and each row becomes a card. */}
+          <thead className={cn("max-sm:block", !sortable && "max-sm:hidden")}>
             {table.getHeaderGroups().map((group) => (
-              <tr key={group.id} className="border-b border-zinc-200">
+              <tr
+                key={group.id}
+                className="border-b border-zinc-200 max-sm:flex max-sm:flex-wrap max-sm:gap-3"
+              >
                 {group.headers.map((header) => {
                   const sorted = header.column.getIsSorted();
                   const canSort = header.column.getCanSort() && onSortChange !== undefined;
@@ -147,8 +153,9 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
                         sorted ? (sorted === "asc" ? "ascending" : "descending") : undefined
                       }
                       className={cn(
-                        "px-2 py-2 text-xs font-semibold whitespace-nowrap text-zinc-600 first:pl-0 last:pr-0",
+                        "px-2 py-2 text-xs font-semibold whitespace-nowrap text-zinc-600 first:pl-0 last:pr-0 max-sm:px-0",
                         alignOf(header.column.id),
+                        !canSort && "max-sm:hidden",
                       )}
                     >
                       {canSort ? (
@@ -169,28 +176,34 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
               </tr>
             ))}
           </thead>
-          <tbody data-testid={testId} className="divide-y divide-zinc-100">
+          <tbody data-testid={testId} className="divide-y divide-zinc-100 max-sm:block">
             {table.getRowModel().rows.map((row) => {
               const opened = detail?.(row.original);
               return (
                 <Fragment key={row.id}>
-                  <tr data-testid={rowTestId} className="align-top">
+                  <tr data-testid={rowTestId} className="align-top max-sm:block max-sm:py-2">
                     {row.getAllCells().map((cell) => (
                       <td
                         key={cell.id}
+                        data-label={byId.get(cell.column.id)?.header}
                         className={cn(
                           "px-2 py-3 first:pl-0 last:pr-0",
+                          // A card's line: the column's name, then its value on the right.
+                          "max-sm:flex max-sm:items-baseline max-sm:justify-between max-sm:gap-4 max-sm:px-0 max-sm:py-1 max-sm:text-right",
+                          "max-sm:before:shrink-0 max-sm:before:text-xs max-sm:before:font-medium max-sm:before:text-zinc-500 max-sm:before:content-[attr(data-label)]",
                           alignOf(cell.column.id),
                           byId.get(cell.column.id)?.className,
                         )}
                       >
-                        <table.FlexRender cell={cell} />
+                        <div className="min-w-0">
+                          <table.FlexRender cell={cell} />
+                        </div>
                       </td>
                     ))}
                   </tr>
                   {opened && (
-                    <tr>
-                      <td colSpan={columns.length} className="pb-3">
+                    <tr className="max-sm:block">
+                      <td colSpan={columns.length} className="pb-3 max-sm:block">
                         {opened}
                       </td>
                     </tr>
@@ -201,11 +214,11 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
           </tbody>
           {(loading || more?.loading) && (
             // Hidden from assistive technology (and from tests counting rows): the region is busy.
-            <tbody aria-hidden="true">
+            <tbody aria-hidden="true" className="max-sm:block">
               {Array.from({ length: placeholderRows }, (_, index) => (
-                <tr key={index}>
+                <tr key={index} className="max-sm:block">
                   {columns.map((column) => (
-                    <td key={column.id} className="px-2 py-3 first:pl-0 last:pr-0">
+                    <td key={column.id} className="px-2 py-3 first:pl-0 last:pr-0 max-sm:block">
                       <Skeleton className="h-4" />
                     </td>
                   ))}
