@@ -88,7 +88,10 @@ test("[ADMIN][CREDITS] find the demo user, grant with expiry, debit, refund, and
   await refundDialog.getByLabel("Refund reason").fill("Partial outage");
   await refundDialog.getByRole("button", { name: "Refund" }).click();
   await expect(balance).toHaveText((before + 230).toLocaleString("en-US"));
-  await expect(page.getByTestId("user-purchases")).toContainText("60 credits refunded");
+  const refunded = page.getByTestId("user-purchases").getByRole("row").first();
+  await expect(refunded).toContainText("Partly refunded");
+  await expect(refunded.getByRole("cell").nth(3)).toHaveText("−120");
+  await expect(refunded.getByRole("cell").nth(4)).toHaveText("+60");
   await saveScreenshot(page, testInfo, "admin-user");
 
   await page.getByRole("link", { name: "Audit log" }).click();

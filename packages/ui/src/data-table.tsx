@@ -131,7 +131,8 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
         aria-busy={loading || more?.loading || undefined}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways takes focus so the keyboard can scroll it too
         tabIndex={0}
-        className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-brand-600"
+        // The pixel of padding keeps the rings of buttons in the last column inside what scrolls.
+        className="-mx-1 overflow-x-auto px-1 focus-visible:outline-2 focus-visible:outline-brand-600"
       >
         <table className="w-full border-collapse text-sm max-sm:block" aria-label={label}>
           {/* On a phone the header keeps only its sort buttons, and each row becomes a card. */}

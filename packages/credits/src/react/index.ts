@@ -12,4 +12,5 @@ export { HistoryFilters, NoMatchingEntries } from "./history-filters.tsx";
 export { LedgerTable } from "./ledger-table.tsx";
 export { LiveCreditUpdates } from "./live-updates.tsx";
 export { TRPCProvider, TRPCReactProvider, useTRPC, useTRPCClient } from "./provider.tsx";
+export { type Purchase, purchaseColumns } from "./purchase-columns.tsx";
 export { SystemStatus } from "./system-status.tsx";

@@ -79,27 +79,26 @@ function auditColumns(viewerId: string): DataTableColumn<AuditEntry>[] {
         ),
     },
     {
+      // The operator's reason under what changed: one column, so the log fits a laptop's width.
       id: "changes",
-      header: "Changes",
+      header: "Changes and reason",
       className: "min-w-56 text-zinc-700",
       cell: (entry) => {
         const changes = auditChanges(entry.before, entry.after);
-        return changes.length === 0 ? (
-          "—"
-        ) : (
-          <ul>
-            {changes.map((change) => (
-              <li key={change}>{change}</li>
-            ))}
-          </ul>
+        return (
+          <>
+            {changes.length > 0 && (
+              <ul>
+                {changes.map((change) => (
+                  <li key={change}>{change}</li>
+                ))}
+              </ul>
+            )}
+            {entry.reason && <p className="mt-1 italic">“{entry.reason}”</p>}
+            {changes.length === 0 && !entry.reason && "—"}
+          </>
         );
       },
-    },
-    {
-      id: "reason",
-      header: "Reason",
-      className: "min-w-40 text-zinc-700",
-      cell: (entry) => (entry.reason ? `“${entry.reason}”` : "—"),
     },
   ];
 }

@@ -173,6 +173,7 @@ function eventColumns(
       id: "actions",
       header: "Actions",
       align: "end",
+      className: "whitespace-nowrap",
       cell: (event) => (
         <EventActions event={event} open={isOpen(event.id)} onToggle={() => toggle(event.id)} />
       ),

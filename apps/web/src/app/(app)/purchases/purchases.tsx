@@ -1,20 +1,15 @@
 "use client";
 
-import type { RouterOutputs } from "@credits/credits";
-import { describeError, useIdempotencyKey, useTRPC } from "@credits/credits/react";
+import { describeError, purchaseColumns, useIdempotencyKey, useTRPC } from "@credits/credits/react";
 import {
   Alert,
   Button,
   Card,
   CardTitle,
   DataTable,
-  type DataTableColumn,
   EmptyState,
   formatCredits,
-  formatDateTime,
   formatNumber,
-  formatSigned,
-  purchaseStatusLabels,
   type SortOrder,
   useToast,
 } from "@credits/ui";
@@ -95,46 +90,6 @@ function BuyButton({
     </div>
   );
 }
-
-type Purchase = RouterOutputs["purchases"]["list"]["purchases"][number];
-
-const purchaseColumns: DataTableColumn<Purchase>[] = [
-  {
-    id: "date",
-    header: "Date",
-    sortFirst: "desc",
-    className: "whitespace-nowrap text-zinc-600",
-    cell: (purchase) => formatDateTime(purchase.createdAt),
-  },
-  {
-    id: "item",
-    header: "Item",
-    className: "min-w-40 font-medium text-zinc-900",
-    cell: (purchase) => purchase.itemName,
-  },
-  {
-    id: "status",
-    header: "Status",
-    className: "whitespace-nowrap",
-    cell: (purchase) => purchaseStatusLabels[purchase.status],
-  },
-  {
-    // What the purchase took from the balance, signed as the history shows it.
-    id: "amount",
-    header: "Amount",
-    align: "end",
-    className: "whitespace-nowrap font-semibold tabular-nums",
-    cell: (purchase) => formatSigned(-purchase.credits),
-  },
-  {
-    id: "refunded",
-    header: "Refunded",
-    align: "end",
-    className: "whitespace-nowrap tabular-nums text-zinc-600",
-    cell: (purchase) =>
-      purchase.refundedCredits > 0 ? formatSigned(purchase.refundedCredits) : "—",
-  },
-];
 
 export function Purchases() {
   const trpc = useTRPC();

@@ -20,7 +20,6 @@ import {
   formatDate,
   formatDateTime,
   formatNumber,
-  purchaseStatusLabels,
   Skeleton,
   type SortOrder,
 } from "@credits/ui";
@@ -29,7 +28,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { AdjustCredits } from "./adjust-credits.tsx";
 import { EndSessionsButton } from "./end-sessions-button.tsx";
-import { RefundButton } from "./refund-button.tsx";
+import { PurchasesTable } from "./purchases-table.tsx";
 import { RoleButton } from "./role-button.tsx";
 import { SignInLinkButton } from "./sign-in-link-button.tsx";
 import type { Plans } from "./subscription-actions.tsx";
@@ -160,33 +159,7 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
       </div>
       <Card>
         <CardTitle>Purchases</CardTitle>
-        {purchases.length === 0 ? (
-          <EmptyState title="No purchases" />
-        ) : (
-          <ul className="divide-y divide-zinc-100" data-testid="user-purchases">
-            {purchases.map((purchase) => (
-              <li
-                key={purchase.id}
-                className="flex flex-wrap items-center justify-between gap-3 py-3"
-              >
-                <div>
-                  <p className="font-medium">{purchase.itemName}</p>
-                  <p className="text-xs text-zinc-500">
-                    {formatCredits(purchase.credits)} · {formatDateTime(purchase.createdAt)} ·{" "}
-                    {purchaseStatusLabels[purchase.status]}
-                    {purchase.refundedCredits > 0 &&
-                      ` · ${formatCredits(purchase.refundedCredits)} refunded`}
-                  </p>
-                </div>
-                <RefundButton
-                  purchase={purchase}
-                  customer={customerName}
-                  balance={appBalance(purchase.appId)}
-                />
-              </li>
-            ))}
-          </ul>
-        )}
+        <PurchasesTable purchases={purchases} customer={customerName} appBalance={appBalance} />
       </Card>
       <Card>
         <CardTitle>Ledger</CardTitle>
