@@ -13,6 +13,7 @@ import { Fragment, type ReactNode, useMemo } from "react";
 import { Button } from "./button.tsx";
 import { Skeleton } from "./card.tsx";
 import { cn } from "./cn.ts";
+import { formatDateTime } from "./format.ts";
 
 // Sorting is the only feature: the server sorts and pages (keyset), so the table renders rows in
 // the order they came and turns header clicks into the next query's `order`.
@@ -50,8 +51,8 @@ export interface DataTableProps<TRow extends RowData, TColumn extends string> {
   loading?: boolean;
   /** What shows when there are no rows (an EmptyState). */
   empty: ReactNode;
-  /** The next keyset page, when there is one. */
-  more?: { hasMore: boolean; loading: boolean; load: () => void };
+  /** The list's keyset pages: an infinite query (TanStack Query's) can be passed as it is. */
+  pages?: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
   /** On the table body, so a test finds the rows (`getByRole("row")`) without the header. */
   testId?: string;
   rowTestId?: string;
@@ -78,7 +79,7 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
   onSortChange,
   loading = false,
   empty,
-  more,
+  pages,
   testId,
   rowTestId,
   detail,
@@ -128,7 +129,7 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
     <div className="flex flex-col gap-4">
       <section
         aria-label={label}
-        aria-busy={loading || more?.loading || undefined}
+        aria-busy={loading || pages?.isFetchingNextPage || undefined}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls sideways takes focus so the keyboard can scroll it too
         tabIndex={0}
         // The pixel of padding keeps the rings of buttons in the last column inside what scrolls.
@@ -213,7 +214,7 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
               );
             })}
           </tbody>
-          {(loading || more?.loading) && (
+          {(loading || pages?.isFetchingNextPage) && (
             // Hidden from assistive technology (and from tests counting rows): the region is busy.
             <tbody aria-hidden="true" className="max-sm:block">
               {Array.from({ length: placeholderRows }, (_, index) => (
@@ -229,15 +230,38 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
           )}
         </table>
       </section>
-      {more?.hasMore && (
+      {pages?.hasNextPage && (
         <div className="flex justify-center">
-          <Button variant="secondary" busy={more.loading} onClick={() => more.load()}>
+          <Button
+            variant="secondary"
+            busy={pages.isFetchingNextPage}
+            onClick={() => pages.fetchNextPage()}
+          >
             Load more
           </Button>
         </div>
       )}
     </div>
   );
+}
+
+/**
+ * A column of instants, the list's usual sort key: sortable, newest first on the first click, in
+ * the viewer's date-time format.
+ */
+export function dateColumn<TRow extends RowData>(
+  id: string,
+  header: string,
+  instant: (row: TRow) => Date,
+  format: (value: Date) => string = formatDateTime,
+): DataTableColumn<TRow> {
+  return {
+    id,
+    header,
+    sortFirst: "desc",
+    className: "whitespace-nowrap text-zinc-600",
+    cell: (row) => format(instant(row)),
+  };
 }
 
 /** An arrow for the sorted direction; both, faint, on a column that can be sorted but is not. */

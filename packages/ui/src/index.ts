@@ -10,6 +10,7 @@ export {
   DataTable,
   type DataTableColumn,
   type DataTableProps,
+  dateColumn,
   type SortOrder,
   type TableSort,
 } from "./data-table.tsx";

@@ -6,8 +6,8 @@ import {
   DataTable,
   type DataTableColumn,
   type DataTableProps,
+  dateColumn,
   entryTypeLabel,
-  formatDateTime,
   formatNumber,
   formatSigned,
   type SortOrder,
@@ -21,13 +21,7 @@ type Entry = RouterOutputs["credits"]["history"]["entries"][number];
 
 function ledgerColumns(viewer: Viewer): DataTableColumn<Entry>[] {
   return [
-    {
-      id: "date",
-      header: "Date",
-      sortFirst: "desc",
-      className: "whitespace-nowrap text-zinc-600",
-      cell: (entry) => formatDateTime(entry.createdAt),
-    },
+    dateColumn("date", "Date", (entry) => entry.createdAt),
     {
       id: "description",
       header: "Description",
@@ -87,7 +81,7 @@ export function LedgerTable({
   order,
   onOrderChange,
   loading,
-  more,
+  pages,
   empty,
   testId,
 }: {
@@ -95,7 +89,7 @@ export function LedgerTable({
   order: SortOrder;
   onOrderChange: (order: SortOrder) => void;
   loading: boolean;
-  more: DataTableProps<Entry, "date">["more"];
+  pages: DataTableProps<Entry, "date">["pages"];
   empty: ReactNode;
   testId: string;
 }) {
@@ -110,7 +104,7 @@ export function LedgerTable({
       sort={{ column: "date", order }}
       onSortChange={(sort) => onOrderChange(sort.order)}
       loading={loading}
-      more={more}
+      pages={pages}
       empty={empty}
       testId={testId}
     />

@@ -1,22 +1,11 @@
-import {
-  type DataTableColumn,
-  formatDateTime,
-  formatSigned,
-  purchaseStatusLabels,
-} from "@credits/ui";
+import { type DataTableColumn, dateColumn, formatSigned, purchaseStatusLabels } from "@credits/ui";
 import type { RouterOutputs } from "../index.ts";
 
 export type Purchase = RouterOutputs["purchases"]["list"]["purchases"][number];
 
 /** A purchase's columns, the same for its customer and for an operator. */
 export const purchaseColumns: DataTableColumn<Purchase>[] = [
-  {
-    id: "date",
-    header: "Date",
-    sortFirst: "desc",
-    className: "whitespace-nowrap text-zinc-600",
-    cell: (purchase) => formatDateTime(purchase.createdAt),
-  },
+  dateColumn("date", "Date", (purchase) => purchase.createdAt),
   {
     id: "item",
     header: "Item",

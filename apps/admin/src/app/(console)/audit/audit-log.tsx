@@ -10,9 +10,9 @@ import {
   Card,
   DataTable,
   type DataTableColumn,
+  dateColumn,
   EmptyState,
   FilterInput,
-  formatDateTime,
   Select,
   type SortOrder,
   useViewer,
@@ -26,13 +26,7 @@ type AuditEntry = RouterOutputs["admin"]["audit"]["list"]["entries"][number];
 
 function auditColumns(viewerId: string): DataTableColumn<AuditEntry>[] {
   return [
-    {
-      id: "date",
-      header: "Date",
-      sortFirst: "desc",
-      className: "whitespace-nowrap text-zinc-600",
-      cell: (entry) => formatDateTime(entry.createdAt),
-    },
+    dateColumn("date", "Date", (entry) => entry.createdAt),
     {
       id: "action",
       header: "Action",
@@ -190,11 +184,7 @@ export function AuditLog() {
             sort={{ column: "date", order }}
             onSortChange={(sort) => setOrder(sort.order)}
             loading={log.isPending}
-            more={{
-              hasMore: log.hasNextPage,
-              loading: log.isFetchingNextPage,
-              load: log.fetchNextPage,
-            }}
+            pages={log}
             empty={
               filtered ? (
                 <EmptyState title="No entries match these filters">

@@ -10,6 +10,7 @@ import {
   cn,
   DataTable,
   type DataTableColumn,
+  dateColumn,
   EmptyState,
   FilterInput,
   formatDateTime,
@@ -120,13 +121,7 @@ function eventColumns(
   toggle: (eventId: string) => void,
 ): DataTableColumn<StripeEvent>[] {
   return [
-    {
-      id: "receivedAt",
-      header: "Received",
-      sortFirst: "desc",
-      className: "whitespace-nowrap text-zinc-600",
-      cell: (event) => formatDateTime(event.receivedAt),
-    },
+    dateColumn("receivedAt", "Received", (event) => event.receivedAt),
     {
       id: "type",
       header: "Event",
@@ -249,11 +244,7 @@ export function StripeEvents({ initialStatus }: { initialStatus?: Status }) {
             sort={{ column: "receivedAt", order }}
             onSortChange={(sort) => setOrder(sort.order)}
             loading={events.isPending}
-            more={{
-              hasMore: events.hasNextPage,
-              loading: events.isFetchingNextPage,
-              load: events.fetchNextPage,
-            }}
+            pages={events}
             empty={
               filtered ? (
                 <EmptyState title="No events match these filters">

@@ -7,6 +7,7 @@ import {
   Card,
   DataTable,
   type DataTableColumn,
+  dateColumn,
   EmptyState,
   FilterInput,
   formatDate,
@@ -54,13 +55,7 @@ const columns: DataTableColumn<UserRow>[] = [
     className: "whitespace-nowrap tabular-nums",
     cell: (user) => formatNumber(user.available),
   },
-  {
-    id: "createdAt",
-    header: "Joined",
-    sortFirst: "desc",
-    className: "whitespace-nowrap text-zinc-600",
-    cell: (user) => formatDate(user.createdAt),
-  },
+  dateColumn("createdAt", "Joined", (user) => user.createdAt, formatDate),
   {
     id: "role",
     header: "Role",
@@ -109,11 +104,7 @@ export function UserSearch() {
             sort={sort}
             onSortChange={setSort}
             loading={results.isPending}
-            more={{
-              hasMore: results.hasNextPage,
-              loading: results.isFetchingNextPage,
-              load: results.fetchNextPage,
-            }}
+            pages={results}
             empty={
               <EmptyState title="No users match">
                 Try the start of an email address or a name.

@@ -72,7 +72,7 @@ export function History() {
             order={order}
             onOrderChange={setOrder}
             loading={history.isPending}
-            more={{ hasMore: hasNextPage, loading: isFetchingNextPage, load: fetchNextPage }}
+            pages={history}
             empty={
               isHistoryFiltered(fields) ? (
                 <NoMatchingEntries />

@@ -144,11 +144,7 @@ export function Purchases() {
             sort={{ column: "date", order }}
             onSortChange={(sort) => setOrder(sort.order)}
             loading={purchases.isPending}
-            more={{
-              hasMore: purchases.hasNextPage,
-              loading: purchases.isFetchingNextPage,
-              load: purchases.fetchNextPage,
-            }}
+            pages={purchases}
             empty={
               <EmptyState title="No purchases yet">
                 Reports you buy with credits are listed here.

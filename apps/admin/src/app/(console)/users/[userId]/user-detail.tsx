@@ -179,11 +179,7 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
             order={ledgerOrder}
             onOrderChange={setLedgerOrder}
             loading={ledger.isPending}
-            more={{
-              hasMore: ledger.hasNextPage,
-              loading: ledger.isFetchingNextPage,
-              load: ledger.fetchNextPage,
-            }}
+            pages={ledger}
             empty={
               isHistoryFiltered(ledgerFields) ? (
                 <NoMatchingEntries />
