@@ -13,7 +13,6 @@ import { Fragment, type ReactNode, useMemo } from "react";
 import { Button } from "./button.tsx";
 import { Skeleton } from "./card.tsx";
 import { cn } from "./cn.ts";
-import { formatDateTime } from "./format.ts";
 
 // Sorting is the only feature: the server sorts and pages (keyset), so the table renders rows in
 // the order they came and turns header clicks into the next query's `order`.
@@ -243,25 +242,6 @@ export function DataTable<TRow extends RowData, TColumn extends string = string>
       )}
     </div>
   );
-}
-
-/**
- * A column of instants, the list's usual sort key: sortable, newest first on the first click, in
- * the viewer's date-time format.
- */
-export function dateColumn<TRow extends RowData>(
-  id: string,
-  header: string,
-  instant: (row: TRow) => Date,
-  format: (value: Date) => string = formatDateTime,
-): DataTableColumn<TRow> {
-  return {
-    id,
-    header,
-    sortFirst: "desc",
-    className: "whitespace-nowrap text-zinc-600",
-    cell: (row) => format(instant(row)),
-  };
 }
 
 /** An arrow for the sorted direction; both, faint, on a column that can be sorted but is not. */

@@ -10,10 +10,10 @@ export {
   DataTable,
   type DataTableColumn,
   type DataTableProps,
-  dateColumn,
   type SortOrder,
   type TableSort,
 } from "./data-table.tsx";
+export { dateColumn } from "./date-column.ts";
 export { ConfirmDialog } from "./dialog.tsx";
 export { Field } from "./field.tsx";
 export {
