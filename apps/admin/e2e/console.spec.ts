@@ -27,6 +27,17 @@ test("[ADMIN][CREDITS] find the demo user, grant with expiry, debit, refund, and
   await page.getByRole("link", { name: "Users" }).click();
   await expect(page.getByRole("heading", { name: "Users" })).toBeVisible();
   await page.getByLabel("Search by email, name or id").fill("user@");
+  // Each user with their plan and what they can spend; sorted by the server, by email or date.
+  const demoRow = page
+    .getByTestId("user-results")
+    .getByRole("row")
+    .filter({ hasText: demoUser.email });
+  await expect(demoRow.getByRole("cell").nth(1)).toHaveText(/^(Free|Pro|Premium)$/);
+  await expect(demoRow.getByRole("cell").nth(2)).toHaveText(/^\d{1,3}(,\d{3})*$/);
+  const joined = page.getByRole("columnheader", { name: "Joined" });
+  await joined.getByRole("button").click();
+  await expect(joined).toHaveAttribute("aria-sort", "descending");
+  await expect(page.getByRole("columnheader", { name: "User" })).not.toHaveAttribute("aria-sort");
   await page.getByTestId("user-results").getByRole("link", { name: demoUser.email }).click();
   await expect(page.getByRole("heading", { name: demoUser.email })).toBeVisible();
   // Adjustments go to the default app; its line shows that app's balance.
@@ -51,10 +62,12 @@ test("[ADMIN][CREDITS] find the demo user, grant with expiry, debit, refund, and
   await saveScreenshot(page, testInfo, "admin-adjust-confirm");
   await dialog.getByRole("button", { name: "Confirm" }).click();
   await expect(balance).toHaveText((before + 250).toLocaleString("en-US"));
-  const granted = page.getByTestId("user-ledger").getByRole("listitem").first();
+  const granted = page.getByTestId("user-ledger").getByRole("row").first();
   await expect(granted).toContainText("Goodwill for the outage");
   // The operator's own grant reads as a grant by "you"; the customer reads it as by support.
-  await expect(granted).toContainText(/Grant · .* · by you/);
+  await expect(granted.getByRole("cell").nth(2)).toHaveText("Grant");
+  await expect(granted.getByRole("cell").nth(3)).toHaveText("you");
+  await expect(granted.getByRole("cell").nth(5)).toHaveText("+250");
   await expect(page.getByTestId("user-grants")).toContainText("expires Dec 31");
 
   // Debit 40.
@@ -75,17 +88,22 @@ test("[ADMIN][CREDITS] find the demo user, grant with expiry, debit, refund, and
   await refundDialog.getByLabel("Refund reason").fill("Partial outage");
   await refundDialog.getByRole("button", { name: "Refund" }).click();
   await expect(balance).toHaveText((before + 230).toLocaleString("en-US"));
-  await expect(page.getByTestId("user-purchases")).toContainText("60 credits refunded");
+  const refunded = page.getByTestId("user-purchases").getByRole("row").first();
+  await expect(refunded).toContainText("Partly refunded");
+  await expect(refunded.getByRole("cell").nth(3)).toHaveText("−120");
+  await expect(refunded.getByRole("cell").nth(4)).toHaveText("+60");
   await saveScreenshot(page, testInfo, "admin-user");
 
   await page.getByRole("link", { name: "Audit log" }).click();
-  const audit = page.getByTestId("audit-entries");
-  await expect(audit.getByRole("listitem").nth(0)).toContainText(
-    "purchase.refund by admin@example.com",
-  );
-  await expect(audit.getByRole("listitem").nth(1)).toContainText("credits.debit");
-  await expect(audit.getByRole("listitem").nth(1)).toContainText("“Duplicate grant”");
-  await expect(audit.getByRole("listitem").nth(2)).toContainText("credits.grant");
+  const audit = page.getByTestId("audit-entries").getByRole("row");
+  // Actions and fields in words, numbers grouped, the operator's own actions marked as theirs.
+  await expect(audit.nth(0)).toContainText("Refunded a purchase");
+  await expect(audit.nth(0)).toContainText("admin@example.com (you)");
+  await expect(audit.nth(0)).toContainText("Refunded credits: 40 → 60");
+  await expect(audit.nth(1)).toContainText("Debited credits");
+  await expect(audit.nth(1)).toContainText("“Duplicate grant”");
+  await expect(audit.nth(2)).toContainText("Granted credits");
+  await expect(audit.nth(2)).toContainText("Amount: 250");
   await saveScreenshot(page, testInfo, "admin-audit");
 });
 
@@ -146,10 +164,10 @@ test("[ADMIN][ROLES] promote a user to administrator and back, each step in the 
   await expect(page.getByText("Role Test · User")).toBeVisible();
 
   await page.getByRole("link", { name: "Audit entries" }).click();
-  const entries = page.getByTestId("audit-entries").getByRole("listitem");
+  const entries = page.getByTestId("audit-entries").getByRole("row");
   await expect(entries).toHaveCount(2);
-  await expect(entries.nth(0)).toContainText("role: ADMIN → USER");
-  await expect(entries.nth(1)).toContainText("role: USER → ADMIN");
+  await expect(entries.nth(0)).toContainText("Role: Admin → User");
+  await expect(entries.nth(1)).toContainText("Role: User → Admin");
 });
 
 test("[ADMIN][LEDGER] filter a user's ledger by app, type and dates", async ({
@@ -185,7 +203,7 @@ test("[ADMIN][LEDGER] filter a user's ledger by app, type and dates", async ({
 
   await signIn(page, admin);
   await page.goto(`/users/${user.id}`);
-  const ledger = page.getByTestId("user-ledger").getByRole("listitem");
+  const ledger = page.getByTestId("user-ledger").getByRole("row");
   await expect(ledger).toHaveCount(3);
   const filters = page.getByRole("group", { name: "Filter the ledger" });
   await filters.getByLabel("App").selectOption({ label: "Reports" });

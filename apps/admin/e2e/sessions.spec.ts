@@ -75,8 +75,9 @@ test("[ADMIN][SESSION] an operator ends a user's sessions from the user page, wi
   // Signing in again works; the operator's own session goes on.
   expect(await signedInEmail(webUrl, await webSession(user))).toBe(user.email);
   await page.getByRole("link", { name: "Audit log" }).click();
-  const latest = page.getByTestId("audit-entries").getByRole("listitem").first();
-  await expect(latest).toContainText("user.sessions_ended by admin@example.com");
+  const latest = page.getByTestId("audit-entries").getByRole("row").first();
+  await expect(latest).toContainText("Ended sessions");
+  await expect(latest).toContainText("admin@example.com (you)");
   await expect(latest).toContainText("“Reported a stolen phone”");
 });
 

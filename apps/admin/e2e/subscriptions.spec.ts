@@ -87,14 +87,15 @@ test("[ADMIN][SUBSCRIPTION] changes a subscription tier, cancels at period end a
 
   // Every step is in the audit log, newest first, and the actor filter finds them by email.
   await page.getByRole("link", { name: "Audit entries" }).click();
-  const entries = page.getByTestId("audit-entries").getByRole("listitem");
+  const entries = page.getByTestId("audit-entries").getByRole("row");
   await expect(entries).toHaveCount(4);
-  await expect(entries.nth(0)).toContainText("subscription.tier by admin@example.com");
-  await expect(entries.nth(0)).toContainText("tier: PRO → FREE");
-  await expect(entries.nth(1)).toContainText("subscription.resume");
+  await expect(entries.nth(0)).toContainText("Changed plan");
+  await expect(entries.nth(0)).toContainText("admin@example.com (you)");
+  await expect(entries.nth(0)).toContainText("Tier: Pro → Free");
+  await expect(entries.nth(1)).toContainText("Resumed subscription");
   await expect(entries.nth(1)).toContainText("“Beta extended”");
-  await expect(entries.nth(2)).toContainText("subscription.cancel_at_period_end");
-  await expect(entries.nth(3)).toContainText("tier: FREE → PRO");
+  await expect(entries.nth(2)).toContainText("Cancel at period end");
+  await expect(entries.nth(3)).toContainText("Tier: Free → Pro");
   await expect(entries.nth(3)).toContainText("“Comp for the beta programme”");
   await page.getByLabel("Actor email").fill("ADMIN@example.com");
   await expect(entries).toHaveCount(4);
@@ -160,10 +161,11 @@ test("[ADMIN][STRIPE] lists a failed Stripe event, shows its payload and retries
     "aria-expanded",
     "true",
   );
-  await expect(row.getByTestId("stripe-event-payload")).toContainText('"id": "txi_x"');
+  const shownPayload = page.getByTestId("stripe-event-payload");
+  await expect(shownPayload).toContainText('"id": "txi_x"');
   await saveScreenshot(page, testInfo, "admin-stripe-events");
   await page.setViewportSize({ width: 390, height: 844 });
-  await expect(row.getByTestId("stripe-event-payload")).toBeVisible();
+  await expect(shownPayload).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await saveScreenshot(page, testInfo, "admin-stripe-events-phone");
   await page.setViewportSize({ width: 1280, height: 720 });

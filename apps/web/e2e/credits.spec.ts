@@ -86,9 +86,13 @@ test("[WEB][PURCHASES] buying lowers the balance; an item too expensive says not
   await page.getByRole("button", { name: "Buy Market overview report for 120 credits" }).click();
   await expect(availableBalance(page)).toHaveText("380");
   await expect(page.getByText("Bought “Market overview report”")).toBeVisible();
-  await expect(
-    page.getByRole("listitem").filter({ hasText: "Market overview report" }).last(),
-  ).toContainText("Completed");
+  // The purchase is listed as the history lists it: what it took, signed.
+  const bought = page
+    .getByTestId("purchase-list")
+    .getByRole("row")
+    .filter({ hasText: "Market overview report" });
+  await expect(bought).toContainText("Completed");
+  await expect(bought).toContainText("−120");
 
   // What the balance cannot pay for cannot be bought, and says why beside its own button.
   const expensive = page.getByRole("button", { name: "Buy Industry deep dive for 25,000 credits" });
@@ -192,9 +196,20 @@ test.describe("a viewer in a time zone far from UTC", () => {
 
     await page.getByRole("link", { name: "History" }).click();
     const list = page.getByTestId("history-list");
-    await expect(list.getByRole("listitem")).toHaveCount(3);
+    await expect(list.getByRole("row")).toHaveCount(3);
+    await expect(list.getByRole("row").first()).toContainText("+150");
+    // The server sorts: oldest first is the first grant, then back to newest first.
+    const date = page.getByRole("columnheader", { name: "Date" });
+    await expect(date).toHaveAttribute("aria-sort", "descending");
+    await date.getByRole("button").click();
+    await expect(date).toHaveAttribute("aria-sort", "ascending");
+    await expect(list.getByRole("row").first()).toContainText("+400");
+    await expect(list.getByRole("row").last()).toContainText("+150");
+    await date.getByRole("button").press("Enter");
+    await expect(date).toHaveAttribute("aria-sort", "descending");
+    await expect(list.getByRole("row").first()).toContainText("+150");
     await page.getByLabel("Type").selectOption("PURCHASE");
-    await expect(list.getByRole("listitem")).toHaveCount(1);
+    await expect(list.getByRole("row")).toHaveCount(1);
     await expect(list).toContainText("Purchase: Competitor analysis");
     let lines = await exportedCsv(page);
     expect(lines[0]).toBe(csvHeader);
@@ -205,7 +220,7 @@ test.describe("a viewer in a time zone far from UTC", () => {
     await page.getByLabel("App").selectOption({ label: "Reports" });
     await page.getByLabel("From").fill(await localDay(page));
     await page.getByLabel("To").fill(await localDay(page));
-    await expect(list.getByRole("listitem")).toHaveCount(1);
+    await expect(list.getByRole("row")).toHaveCount(1);
     await expect(list).toContainText("E2E credits");
     await saveScreenshot(page, testInfo, "web-history");
     lines = await exportedCsv(page);
@@ -221,7 +236,7 @@ test.describe("a viewer in a time zone far from UTC", () => {
     await saveScreenshot(page, testInfo, "web-history-phone");
 
     await page.getByRole("button", { name: "Clear filters" }).click();
-    await expect(list.getByRole("listitem")).toHaveCount(3);
+    await expect(list.getByRole("row")).toHaveCount(3);
   });
 });
 

@@ -8,14 +8,25 @@ const variants = {
   ghost: "text-zinc-700 hover:bg-zinc-100",
 } as const;
 
+const sizes = {
+  md: "min-h-10 gap-2 px-4 py-2 text-sm",
+  /** For actions inside a table row, which should not outweigh the row's content. */
+  sm: "min-h-8 gap-1.5 px-2.5 py-1 text-xs",
+} as const;
+
 export function Button({
   variant = "primary",
+  size = "md",
   busy = false,
   className,
   children,
   disabled,
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: keyof typeof variants; busy?: boolean }) {
+}: ButtonHTMLAttributes<HTMLButtonElement> & {
+  variant?: keyof typeof variants;
+  size?: keyof typeof sizes;
+  busy?: boolean;
+}) {
   return (
     <button
       type="button"
@@ -23,7 +34,8 @@ export function Button({
       disabled={disabled || busy}
       aria-busy={busy || undefined}
       className={cn(
-        "inline-flex min-h-10 items-center justify-center gap-2 rounded-lg px-4 py-2 text-sm font-semibold transition-colors disabled:cursor-not-allowed",
+        "inline-flex items-center justify-center rounded-lg font-semibold transition-colors disabled:cursor-not-allowed",
+        sizes[size],
         variants[variant],
         className,
       )}

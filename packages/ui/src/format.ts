@@ -20,8 +20,9 @@ export function formatCredits(amount: number): string {
   return `${integer.format(amount)} ${Math.abs(amount) === 1 ? "credit" : "credits"}`;
 }
 
-/** "+1,250" or "−40", for ledger amounts. */
+/** "+1,250", "−40" (a true minus sign) or "0", for ledger amounts. */
 export function formatSigned(amount: number): string {
+  if (amount === 0) return "0";
   return amount > 0 ? `+${integer.format(amount)}` : `−${integer.format(-amount)}`;
 }
 

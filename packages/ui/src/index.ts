@@ -6,6 +6,14 @@ export { cn } from "./cn.ts";
 export { ConfirmWithReasonDialog } from "./confirm-with-reason-dialog.tsx";
 export { CopyField } from "./copy-field.tsx";
 export { CreditAmountField, creditAmountProblem } from "./credit-amount.tsx";
+export {
+  DataTable,
+  type DataTableColumn,
+  type DataTableProps,
+  type SortOrder,
+  type TableSort,
+} from "./data-table.tsx";
+export { dateColumn } from "./date-column.ts";
 export { ConfirmDialog } from "./dialog.tsx";
 export { Field } from "./field.tsx";
 export {
@@ -26,8 +34,14 @@ export { useViewer, ViewerProvider } from "./viewer.tsx";
 export {
   type ActorKind,
   actorLabel,
+  auditActionLabel,
+  auditActionLabels,
+  auditChanges,
+  auditFieldLabel,
   type EntryType,
   entryTypeLabel,
   entryTypeOptions,
+  formatAuditValue,
+  purchaseStatusLabels,
   type Viewer,
 } from "./vocabulary.ts";

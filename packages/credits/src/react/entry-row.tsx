@@ -3,7 +3,6 @@ import {
   cn,
   entryTypeLabel,
   formatDateTime,
-  formatNumber,
   formatSigned,
   useViewer,
 } from "@credits/ui";
@@ -11,19 +10,11 @@ import type { RouterOutputs } from "../index.ts";
 
 type Entry = RouterOutputs["credits"]["history"]["entries"][number];
 
-/** How a purchase's status reads to people. */
-export const purchaseStatusLabels = {
-  COMPLETED: "Completed",
-  REFUNDED: "Refunded",
-  PARTIALLY_REFUNDED: "Partly refunded",
-} as const;
-
 /**
- * One ledger entry: what, when, by whom (named from the viewer's side) and the signed amount. With
- * `showApp` (lists that span apps) it also names the app and that app's balance after the entry: the
- * ledger keeps balances per app, so without the app beside it the number reads as a wrong total.
+ * One ledger entry in a short list (the dashboard's recent activity): what, when, by whom (named
+ * from the viewer's side) and the signed amount. Full lists use LedgerTable.
  */
-export function EntryRow({ entry, showApp = false }: { entry: Entry; showApp?: boolean }) {
+export function EntryRow({ entry }: { entry: Entry }) {
   const viewer = useViewer();
   return (
     <li className="flex items-start justify-between gap-4 py-3">
@@ -34,21 +25,14 @@ export function EntryRow({ entry, showApp = false }: { entry: Entry; showApp?: b
           {actorLabel({ type: entry.actorType, id: entry.actorId }, viewer)}
         </p>
       </div>
-      <div className="shrink-0 text-right">
-        <p
-          className={cn(
-            "font-semibold tabular-nums",
-            entry.amount > 0 ? "text-green-700" : "text-zinc-900",
-          )}
-        >
-          {formatSigned(entry.amount)}
-        </p>
-        {showApp && (
-          <p className="text-xs text-zinc-500 tabular-nums">
-            {entry.appId} balance {formatNumber(entry.balanceAfter)}
-          </p>
+      <p
+        className={cn(
+          "shrink-0 text-right font-semibold tabular-nums",
+          entry.amount > 0 ? "text-green-700" : "text-zinc-900",
         )}
-      </div>
+      >
+        {formatSigned(entry.amount)}
+      </p>
     </li>
   );
 }

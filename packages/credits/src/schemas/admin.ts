@@ -1,7 +1,7 @@
 // Operators' inputs and outputs: finding users, roles and sessions, the audit log, bulk grants and
 // the overview.
 import { z } from "zod";
-import { BillingOverview, SubscriptionView } from "./billing.ts";
+import { BillingOverview, SubscriptionView, TierName } from "./billing.ts";
 import {
   AppIdOrDefault,
   bigintCursor,
@@ -13,6 +13,7 @@ import {
   pageLimit,
   Reason,
   SafeText,
+  SortOrder,
   UserId,
 } from "./common.ts";
 import { ActiveGrant, BalanceOutput, HistoryInput, PurchaseRecord } from "./credits.ts";
@@ -23,6 +24,9 @@ export const RoleName = z.enum(["USER", "ADMIN"], { error: "must be USER or ADMI
 
 export const SearchUsersInput = z.object({
   query: SafeText.trim().max(200).default(""),
+  /** By email (A to Z unless `order` says otherwise) or by sign-up date (newest first). */
+  sort: z.enum(["email", "createdAt"], { error: "must be email or createdAt" }).default("email"),
+  order: SortOrder.optional(),
   cursor: SafeText.max(320).nullish(),
   limit: pageLimit(25),
 });
@@ -59,6 +63,8 @@ export const AuditListInput = z.object({
   action: SafeText.max(100).optional(),
   from: DateInput.optional(),
   to: DateInput.optional(),
+  /** Newest first unless "asc". */
+  order: SortOrder.optional(),
   cursor: bigintCursor("must be a cursor from a previous page").nullish(),
   limit: pageLimit(50),
 });
@@ -91,8 +97,16 @@ export const UserSummary = z.object({
   createdAt: z.date(),
 });
 
+/** A user in the operators' list: the summary, what they can spend across apps, their plan now. */
+export const UserListItem = UserSummary.extend({
+  /** Credits available to spend, summed over the user's apps (expired credits and holds excluded). */
+  available: z.number(),
+  /** The tier whose limits apply now. */
+  tier: TierName,
+});
+
 export const UserSearchPage = z.object({
-  users: z.array(UserSummary),
+  users: z.array(UserListItem),
   nextCursor: NextCursor,
 });
 

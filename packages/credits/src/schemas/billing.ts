@@ -9,7 +9,7 @@ import {
   type QuotaFeature,
   tiers,
 } from "../plans.ts";
-import { NextCursor, pageLimit, Reason, SafeText, UserId } from "./common.ts";
+import { NextCursor, pageLimit, Reason, SafeText, SortOrder, UserId } from "./common.ts";
 
 export const TierName = z.enum(tiers, { error: "must be FREE, PRO or PREMIUM" });
 export const PaidTierName = z.enum(["PRO", "PREMIUM"], { error: "must be PRO or PREMIUM" });
@@ -47,6 +47,8 @@ export const StripeEventStatusName = z.enum(["PROCESSED", "IGNORED", "FAILED"]);
 export const StripeEventsListInput = z.object({
   status: StripeEventStatusName.optional(),
   type: SafeText.trim().max(100).optional(),
+  /** Newest first unless "asc". */
+  order: SortOrder.optional(),
   /** `<received at, in ms>:<event id>`; the time's 15 digits at most stay a valid date. */
   cursor: z
     .string()

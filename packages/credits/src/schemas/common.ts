@@ -98,6 +98,13 @@ export function bigintCursor(error: string) {
     .refine((value) => BigInt(value) <= maxBigint, { error });
 }
 
+/**
+ * Which way a keyset list runs: "desc" (newest first) when omitted. A cursor belongs to the order
+ * it was read in: the next page continues that way.
+ */
+export const SortOrder = z.enum(["asc", "desc"], { error: "must be asc or desc" });
+export type SortOrder = z.infer<typeof SortOrder>;
+
 /** What a page returns as its next page's `cursor`; null on the last page. */
 export const NextCursor = z.string().nullable();
 

@@ -17,6 +17,7 @@ import {
   pageLimit,
   Reason,
   SafeText,
+  SortOrder,
   TransactionType,
   UserId,
 } from "./common.ts";
@@ -118,6 +119,8 @@ export const HistoryInput = z
     types: z.array(TransactionType).max(9).optional(),
     from: DateInput.optional(),
     to: DateInput.optional(),
+    /** Newest first unless "asc". */
+    order: SortOrder.optional(),
     /** The `nextCursor` of the previous page. */
     cursor: bigintCursor("must be a cursor from a previous page").nullish(),
     limit: pageLimit(50),
@@ -135,6 +138,8 @@ export const BalanceAtInput = z.object({
 
 export const ListPurchasesInput = z.object({
   appId: AppId.optional(),
+  /** Newest first unless "asc". */
+  order: SortOrder.optional(),
   cursor: z.uuid({ error: "must be a cursor from a previous page" }).nullish(),
   limit: pageLimit(50),
 });

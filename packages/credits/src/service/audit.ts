@@ -3,6 +3,7 @@
 // effect.
 import { findUsersByEmail } from "@credits/auth";
 import type { Database } from "@credits/db";
+import type { SortOrder } from "../schemas/common.ts";
 import type { Actor, Queryable } from "./types.ts";
 
 /** Who acted: an operator (a user id) or a service token (its id), as the CHECK requires one. */
@@ -75,12 +76,15 @@ export interface AuditFilters {
   action?: string;
   from?: Date;
   to?: Date;
+  order?: SortOrder;
   cursor?: string | null;
   limit: number;
 }
 
-/** The audit log, newest first, keyset-paginated by id. */
+/** The audit log, newest first (oldest first with `order: "asc"`), keyset-paginated by id. */
 export async function listAudit(db: Database, filters: AuditFilters) {
+  const order = filters.order ?? "desc";
+  const after = filters.cursor ? BigInt(filters.cursor) : undefined;
   // An email nobody has gives an empty `in`, which matches nothing: an empty page, not an error.
   const actorIds = filters.actorEmail
     ? (await findUsersByEmail(db, [filters.actorEmail])).map((user) => user.id)
@@ -92,9 +96,9 @@ export async function listAudit(db: Database, filters: AuditFilters) {
       targetUserId: filters.targetUserId,
       action: filters.action,
       createdAt: filters.from || filters.to ? { gte: filters.from, lte: filters.to } : undefined,
-      id: filters.cursor ? { lt: BigInt(filters.cursor) } : undefined,
+      id: after === undefined ? undefined : order === "desc" ? { lt: after } : { gt: after },
     },
-    orderBy: { id: "desc" },
+    orderBy: { id: order },
     take: filters.limit + 1,
     select: {
       id: true,

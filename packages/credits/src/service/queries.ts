@@ -62,17 +62,22 @@ const historySelect = {
   createdAt: true,
 } as const;
 
-/** The user's ledger entries, newest first, one keyset page at a time (`cursor` = last id seen). */
+/**
+ * The user's ledger entries, newest first (oldest first with `order: "asc"`), one keyset page at a
+ * time (`cursor` = last id seen). Ids grow with time, and the (user_id, id) index serves both ways.
+ */
 export async function listHistory(db: Database, userId: string, input: HistoryInput) {
+  const order = input.order ?? "desc";
+  const after = input.cursor ? BigInt(input.cursor) : undefined;
   const rows = await db.creditTransaction.findMany({
     where: {
       userId,
       appId: input.appId,
       type: input.types?.length ? { in: input.types } : undefined,
       createdAt: input.from || input.to ? { gte: input.from, lte: input.to } : undefined,
-      id: input.cursor ? { lt: BigInt(input.cursor) } : undefined,
+      id: after === undefined ? undefined : order === "desc" ? { lt: after } : { gt: after },
     },
-    orderBy: { id: "desc" },
+    orderBy: { id: order },
     take: input.limit + 1,
     select: historySelect,
   });
@@ -143,11 +148,15 @@ export async function listActiveGrants(db: Database, userId: string, appId?: str
   }));
 }
 
-/** The user's purchases, newest first, keyset-paginated by (created_at, id). */
+/**
+ * The user's purchases, newest first (oldest first with `order: "asc"`), keyset-paginated by
+ * (created_at, id) over the (user_id, created_at DESC, id DESC) index, which serves both ways.
+ */
 export async function listPurchases(db: Database, userId: string, input: ListPurchasesInput) {
+  const order = input.order ?? "desc";
   const rows = await db.purchase.findMany({
     where: { userId, appId: input.appId },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    orderBy: [{ createdAt: order }, { id: order }],
     cursor: input.cursor ? { id: input.cursor } : undefined,
     skip: input.cursor ? 1 : 0,
     take: input.limit + 1,

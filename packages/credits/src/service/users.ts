@@ -1,57 +1,10 @@
-// Operators' view of users: search, one user's whole picture, roles and sessions.
+// Operators' view of users: one user's whole picture, roles and sessions (the list: user-list.ts).
 import { endAllSessions, mayGetSignInLink } from "@credits/auth";
 import type { Database } from "@credits/db";
 import { InvalidRequestError, NotFoundError, StateConflictError } from "../errors.ts";
 import { auditAction, recordAudit } from "./audit.ts";
 import { getBalances, listActiveGrants, listPurchases } from "./queries.ts";
 import type { Actor, Queryable } from "./types.ts";
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * Users whose email or name starts with `query` (case-insensitive), or whose id or external id is
- * `query`; ordered by email (a customer without one by its external id), keyset-paginated by it.
- * Prefix matches use the lower(...) text_pattern_ops indexes, the order its expression index.
- */
-export async function searchUsers(
-  db: Database,
-  input: { query: string; cursor?: string | null; limit: number },
-) {
-  const query = input.query.trim().toLowerCase();
-  const pattern = `${query.replace(/[\\%_]/g, (match) => `\\${match}`)}%`;
-  const rows = await db.$queryRaw<
-    {
-      id: string;
-      email: string | null;
-      external_id: string | null;
-      name: string | null;
-      role: "USER" | "ADMIN";
-      created_at: Date;
-      sort_key: string;
-    }[]
-  >`
-    SELECT id, email, external_id, name, role, created_at, coalesce(email, external_id, id::text) AS sort_key
-    FROM users
-    WHERE (${query} = '' OR lower(email) LIKE ${pattern} OR lower(name) LIKE ${pattern}
-           OR external_id = ${input.query.trim()}
-           OR (${uuidPattern.test(query)} AND id::text = ${query}))
-      AND (${input.cursor ?? null}::text IS NULL
-           OR coalesce(email, external_id, id::text) > ${input.cursor ?? null})
-    ORDER BY coalesce(email, external_id, id::text)
-    LIMIT ${input.limit + 1}`;
-  const page = rows.slice(0, input.limit);
-  return {
-    users: page.map((row) => ({
-      id: row.id,
-      email: row.email,
-      externalId: row.external_id,
-      name: row.name,
-      role: row.role,
-      createdAt: row.created_at,
-    })),
-    nextCursor: rows.length > input.limit ? (page.at(-1)?.sort_key ?? null) : null,
-  };
-}
 
 /** NotFoundError unless the user exists (before work that would otherwise act for nobody). */
 export async function assertUserExists(db: Queryable, userId: string): Promise<void> {

@@ -28,7 +28,8 @@ import {
   setLowBalanceThreshold,
 } from "../../service/thresholds/settings.ts";
 import { listQuotas } from "../../service/usage.ts";
-import { endUserSessions, getUserOverview, searchUsers, setUserRole } from "../../service/users.ts";
+import { searchUsers } from "../../service/user-list.ts";
+import { endUserSessions, getUserOverview, setUserRole } from "../../service/users.ts";
 import { adminProcedure } from "../../trpc.ts";
 
 /**
@@ -39,7 +40,7 @@ export const adminUsersRouter = {
   search: adminProcedure
     .input(SearchUsersInput)
     .output(UserSearchPage)
-    .query(({ ctx, input }) => searchUsers(ctx.db, input)),
+    .query(({ ctx, input }) => searchUsers(ctx.db, input, ctx.billing.graceDays)),
 
   get: adminProcedure
     .input(UserIdInput)

@@ -1,8 +1,9 @@
 // The received Stripe webhook events as operators see them, and an operator's retry of one that
 // failed (applied through the same once-only path as a delivery).
-import type { Database } from "@credits/db";
+import { type Database, Prisma } from "@credits/db";
 import { NotFoundError, StateConflictError } from "../../errors.ts";
 import type { StripeEventRetryOutcome } from "../../schemas/billing.ts";
+import type { SortOrder } from "../../schemas/common.ts";
 import type { BillingConfig } from "../../stripe/config.ts";
 import { parseStripeEvent } from "../../stripe/event-schema.ts";
 import { type EventStatus, processStripeEvent } from "../../stripe/webhook.ts";
@@ -12,6 +13,7 @@ import type { Actor } from "../types.ts";
 export interface StripeEventFilters {
   status?: "PROCESSED" | "IGNORED" | "FAILED";
   type?: string;
+  order?: SortOrder;
   cursor?: string | null;
   limit: number;
 }
@@ -44,18 +46,26 @@ function eventSummary(row: StripeEventRow) {
   };
 }
 
-/** Received events, newest first, keyset-paginated by (received at, id). */
+/**
+ * Received events, newest first (oldest first with `order: "asc"`), keyset-paginated by (received
+ * at, id); the received_at index serves both ways.
+ */
 export async function listStripeEvents(db: Database, filters: StripeEventFilters) {
   const [cursorMs, cursorId] = filters.cursor ? filters.cursor.split(":") : [null, null];
   const cursorAt = cursorMs ? new Date(Number(cursorMs)) : null;
+  const asc = filters.order === "asc";
   const rows = await db.$queryRaw<StripeEventRow[]>`
     SELECT e.id, e.type, e.status, e.error, e.attempts, e.user_id, u.email, e.event_created_at,
       e.received_at, e.processed_at
     FROM stripe_events e LEFT JOIN users u ON u.id = e.user_id
     WHERE (${filters.status ?? null}::text IS NULL OR e.status = ${filters.status ?? null}::"StripeEventStatus")
       AND (${filters.type ?? null}::text IS NULL OR e.type = ${filters.type ?? null})
-      AND (${cursorAt}::timestamptz IS NULL OR (e.received_at, e.id) < (${cursorAt}::timestamptz, ${cursorId}))
-    ORDER BY e.received_at DESC, e.id DESC
+      AND (${cursorAt}::timestamptz IS NULL OR ${
+        asc
+          ? Prisma.sql`(e.received_at, e.id) > (${cursorAt}::timestamptz, ${cursorId})`
+          : Prisma.sql`(e.received_at, e.id) < (${cursorAt}::timestamptz, ${cursorId})`
+      })
+    ORDER BY ${asc ? Prisma.sql`e.received_at ASC, e.id ASC` : Prisma.sql`e.received_at DESC, e.id DESC`}
     LIMIT ${filters.limit + 1}`;
   const page = rows.slice(0, filters.limit);
   const last = page.at(-1);

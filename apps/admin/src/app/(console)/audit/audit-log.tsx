@@ -1,49 +1,100 @@
 "use client";
 
+import type { RouterOutputs } from "@credits/credits";
 import { describeError, useTRPC } from "@credits/credits/react";
 import {
   Alert,
-  Button,
+  auditActionLabel,
+  auditActionLabels,
+  auditChanges,
   Card,
+  DataTable,
+  type DataTableColumn,
+  dateColumn,
   EmptyState,
   FilterInput,
-  formatDateTime,
   Select,
-  Skeleton,
+  type SortOrder,
+  useViewer,
 } from "@credits/ui";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 
-const actions = [
-  "credits.grant",
-  "credits.debit",
-  "credits.bulk_grant",
-  "credits.threshold",
-  "purchase.refund",
-  "user.role",
-  "user.sessions_ended",
-  "subscription.tier",
-  "subscription.cancel",
-  "subscription.cancel_at_period_end",
-  "subscription.resume",
-  "stripe_event.retry",
-  "customer.create",
-  "customer.update",
-  "user.sign_in_link_created",
-  "credits.threshold",
-  "token.create",
-  "token.revoke",
-];
+type AuditEntry = RouterOutputs["admin"]["audit"]["list"]["entries"][number];
 
-function changes(before: unknown, after: unknown): string {
-  const was = (before ?? {}) as Record<string, unknown>;
-  const now = (after ?? {}) as Record<string, unknown>;
-  return Object.keys(now)
-    .filter((key) => key in was && was[key] !== now[key])
-    .map((key) => `${key}: ${String(was[key])} → ${String(now[key])}`)
-    .join(", ");
+function auditColumns(viewerId: string): DataTableColumn<AuditEntry>[] {
+  return [
+    dateColumn("date", "Date", (entry) => entry.createdAt),
+    {
+      id: "action",
+      header: "Action",
+      className: "whitespace-nowrap font-semibold",
+      cell: (entry) => auditActionLabel(entry.action),
+    },
+    {
+      id: "by",
+      header: "By",
+      className: "min-w-40",
+      cell: (entry) => (
+        <>
+          {entry.actorToken ? (
+            <Link href={`/audit?token=${entry.actorToken.id}`} className="text-brand-700 underline">
+              token {entry.actorToken.name}
+            </Link>
+          ) : (
+            <span className="break-all">
+              {entry.actor?.email}
+              {entry.actor?.id === viewerId && " (you)"}
+            </span>
+          )}
+          {entry.recordedBy && (
+            <span className="block text-xs text-zinc-500">(recorded by {entry.recordedBy})</span>
+          )}
+        </>
+      ),
+    },
+    {
+      id: "user",
+      header: "User",
+      className: "min-w-40",
+      cell: (entry) =>
+        entry.targetUser ? (
+          <Link
+            href={`/users/${entry.targetUser.id}`}
+            className="break-all text-brand-700 underline"
+          >
+            {/* A customer another backend created may have no email yet. */}
+            {entry.targetUser.email ?? entry.targetUser.id}
+          </Link>
+        ) : (
+          "—"
+        ),
+    },
+    {
+      // The operator's reason under what changed: one column, so the log fits a laptop's width.
+      id: "changes",
+      header: "Changes and reason",
+      className: "min-w-56 text-zinc-700",
+      cell: (entry) => {
+        const changes = auditChanges(entry.before, entry.after);
+        return (
+          <>
+            {changes.length > 0 && (
+              <ul>
+                {changes.map((change) => (
+                  <li key={change}>{change}</li>
+                ))}
+              </ul>
+            )}
+            {entry.reason && <p className="mt-1 italic">“{entry.reason}”</p>}
+            {changes.length === 0 && !entry.reason && "—"}
+          </>
+        );
+      },
+    },
+  ];
 }
 
 export function AuditLog() {
@@ -56,6 +107,9 @@ export function AuditLog() {
   const [actorEmail, setActorEmail] = useState("");
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
+  const [order, setOrder] = useState<SortOrder>("desc");
+  const viewer = useViewer();
+  const columns = useMemo(() => auditColumns(viewer.userId), [viewer.userId]);
   const log = useInfiniteQuery(
     trpc.admin.audit.list.infiniteQueryOptions(
       {
@@ -65,6 +119,7 @@ export function AuditLog() {
         targetUserId,
         from: from ? new Date(`${from}T00:00:00`) : undefined,
         to: to ? new Date(`${to}T23:59:59.999`) : undefined,
+        order,
         limit: 50,
       },
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
@@ -99,9 +154,9 @@ export function AuditLog() {
           />
           <Select label="Action" value={action} onChange={(event) => setAction(event.target.value)}>
             <option value="">All actions</option>
-            {actions.map((name) => (
+            {Object.entries(auditActionLabels).map(([name, label]) => (
               <option key={name} value={name}>
-                {name}
+                {label}
               </option>
             ))}
           </Select>
@@ -120,70 +175,32 @@ export function AuditLog() {
       <Card>
         {log.isError ? (
           <Alert>{describeError(log.error).message}</Alert>
-        ) : log.isPending ? (
-          <Skeleton className="h-32" />
-        ) : entries.length === 0 ? (
-          filtered ? (
-            <EmptyState title="No entries match these filters">
-              {actorEmail
-                ? `No action by ${actorEmail} matches these filters.`
-                : "Widen the dates or choose another action."}
-            </EmptyState>
-          ) : (
-            <EmptyState title="Nothing recorded yet">
-              Every operator action, and what service tokens change in plans and customers, will
-              appear here.
-            </EmptyState>
-          )
         ) : (
-          <ul className="divide-y divide-zinc-100" data-testid="audit-entries">
-            {entries.map((entry) => (
-              <li key={entry.id} className="py-3 text-sm">
-                <p>
-                  <span className="font-semibold">{entry.action}</span> by{" "}
-                  {entry.actorToken ? (
-                    <Link
-                      href={`/audit?token=${entry.actorToken.id}`}
-                      className="text-brand-700 underline"
-                    >
-                      token {entry.actorToken.name}
-                    </Link>
-                  ) : (
-                    entry.actor?.email
-                  )}
-                  {entry.recordedBy && <> (recorded by {entry.recordedBy})</>}
-                  {entry.targetUser && (
-                    <>
-                      {" "}
-                      on{" "}
-                      <Link
-                        href={`/users/${entry.targetUser.id}`}
-                        className="text-brand-700 underline"
-                      >
-                        {/* A customer another backend created may have no email yet. */}
-                        {entry.targetUser.email ?? entry.targetUser.id}
-                      </Link>
-                    </>
-                  )}
-                </p>
-                <p className="text-xs text-zinc-600">
-                  {formatDateTime(entry.createdAt)} · {changes(entry.before, entry.after)}
-                  {entry.reason && ` · “${entry.reason}”`}
-                </p>
-              </li>
-            ))}
-          </ul>
-        )}
-        {log.hasNextPage && (
-          <div className="mt-4 flex justify-center">
-            <Button
-              variant="secondary"
-              busy={log.isFetchingNextPage}
-              onClick={() => log.fetchNextPage()}
-            >
-              Load more
-            </Button>
-          </div>
+          <DataTable
+            label="Audit entries"
+            columns={columns}
+            rows={entries}
+            getRowId={(entry) => entry.id}
+            sort={{ column: "date", order }}
+            onSortChange={(sort) => setOrder(sort.order)}
+            loading={log.isPending}
+            pages={log}
+            empty={
+              filtered ? (
+                <EmptyState title="No entries match these filters">
+                  {actorEmail
+                    ? `No action by ${actorEmail} matches these filters.`
+                    : "Widen the dates or choose another action."}
+                </EmptyState>
+              ) : (
+                <EmptyState title="Nothing recorded yet">
+                  Every operator action, and what service tokens change in plans and customers, will
+                  appear here.
+                </EmptyState>
+              )
+            }
+            testId="audit-entries"
+          />
         )}
       </Card>
     </div>

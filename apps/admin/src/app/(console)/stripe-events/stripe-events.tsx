@@ -8,16 +8,20 @@ import {
   Button,
   Card,
   cn,
+  DataTable,
+  type DataTableColumn,
+  dateColumn,
   EmptyState,
   FilterInput,
   formatDateTime,
   Select,
   Skeleton,
+  type SortOrder,
   useToast,
 } from "@credits/ui";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useDeferredValue, useId, useState } from "react";
+import { useDeferredValue, useMemo, useState } from "react";
 
 type StripeEvent = RouterOutputs["admin"]["stripeEvents"]["list"]["events"][number];
 type Status = StripeEvent["status"];
@@ -55,12 +59,19 @@ function EventPayload({ eventId }: { eventId: string }) {
   );
 }
 
-function EventRow({ event }: { event: StripeEvent }) {
+/** Retry (for a failed event) and the payload's toggle: small, so the row's facts lead. */
+function EventActions({
+  event,
+  open,
+  onToggle,
+}: {
+  event: StripeEvent;
+  open: boolean;
+  onToggle: () => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const toast = useToast();
-  const [open, setOpen] = useState(false);
-  const payloadId = useId();
   const retry = useMutation(
     trpc.admin.stripeEvents.retry.mutationOptions({
       onSuccess: async (result) => {
@@ -79,62 +90,90 @@ function EventRow({ event }: { event: StripeEvent }) {
     }),
   );
   return (
-    <li className="py-3" data-testid="stripe-event">
-      <div className="flex flex-wrap items-start justify-between gap-3">
-        {/* Wide enough that on a phone the buttons wrap below instead of squeezing the text. */}
-        <div className="min-w-0 flex-1 basis-64">
-          <p className="flex flex-wrap items-center gap-2">
-            <span className="font-mono text-sm font-semibold wrap-anywhere">{event.type}</span>
-            <Badge tone={statusTones[event.status]}>{statusLabels[event.status]}</Badge>
-          </p>
-          <p className="mt-0.5 text-xs text-zinc-600">
-            Received {formatDateTime(event.receivedAt)} ·{" "}
-            {event.attempts === 1 ? "1 attempt" : `${event.attempts} attempts`} ·{" "}
-            {event.userId && event.userEmail ? (
-              <Link href={`/users/${event.userId}`} className="text-brand-700 underline">
-                {event.userEmail}
-              </Link>
-            ) : (
-              "no user"
-            )}{" "}
-            · <span className="font-mono wrap-anywhere">{event.id}</span>
-          </p>
+    <div className="flex justify-end gap-2">
+      {event.status === "FAILED" && (
+        <Button
+          size="sm"
+          busy={retry.isPending}
+          onClick={() => retry.mutate({ eventId: event.id })}
+          aria-label={`Retry ${event.type} ${event.id}`}
+        >
+          Retry
+        </Button>
+      )}
+      <Button
+        size="sm"
+        variant="secondary"
+        aria-expanded={open}
+        aria-controls={payloadId(event.id)}
+        onClick={onToggle}
+      >
+        {open ? "Hide payload" : "Show payload"}
+      </Button>
+    </div>
+  );
+}
+
+const payloadId = (eventId: string) => `payload-${eventId}`;
+
+function eventColumns(
+  isOpen: (eventId: string) => boolean,
+  toggle: (eventId: string) => void,
+): DataTableColumn<StripeEvent>[] {
+  return [
+    dateColumn("receivedAt", "Received", (event) => event.receivedAt),
+    {
+      id: "type",
+      header: "Event",
+      className: "min-w-56",
+      cell: (event) => (
+        <>
+          <p className="font-mono font-semibold wrap-anywhere">{event.type}</p>
+          <p className="font-mono text-xs text-zinc-500 wrap-anywhere">{event.id}</p>
           {event.error && (
-            <p
-              className={cn(
-                "mt-1 text-sm",
-                event.status === "FAILED" ? "text-red-700" : "text-zinc-700",
-              )}
-            >
+            <p className={cn("mt-1", event.status === "FAILED" ? "text-red-700" : "text-zinc-700")}>
               {event.error}
             </p>
           )}
-        </div>
-        <div className="flex gap-2">
-          {event.status === "FAILED" && (
-            <Button
-              busy={retry.isPending}
-              onClick={() => retry.mutate({ eventId: event.id })}
-              aria-label={`Retry ${event.type} ${event.id}`}
-            >
-              Retry
-            </Button>
-          )}
-          <Button
-            variant="secondary"
-            aria-expanded={open}
-            aria-controls={payloadId}
-            onClick={() => setOpen(!open)}
-          >
-            {open ? "Hide payload" : "Show payload"}
-          </Button>
-        </div>
-      </div>
-      <div id={payloadId} className={open ? "mt-3" : undefined}>
-        {open && <EventPayload eventId={event.id} />}
-      </div>
-    </li>
-  );
+        </>
+      ),
+    },
+    {
+      id: "status",
+      header: "Status",
+      className: "whitespace-nowrap",
+      cell: (event) => <Badge tone={statusTones[event.status]}>{statusLabels[event.status]}</Badge>,
+    },
+    {
+      id: "attempts",
+      header: "Attempts",
+      align: "end",
+      className: "whitespace-nowrap tabular-nums",
+      cell: (event) => (event.attempts === 1 ? "1 attempt" : `${event.attempts} attempts`),
+    },
+    {
+      id: "user",
+      header: "User",
+      className: "min-w-40",
+      cell: (event) =>
+        event.userId && event.userEmail ? (
+          <Link href={`/users/${event.userId}`} className="break-all text-brand-700 underline">
+            {event.userEmail}
+          </Link>
+        ) : (
+          <span className="text-zinc-500">no user</span>
+        ),
+    },
+    {
+      id: "actions",
+      header: "Actions",
+      align: "end",
+      className: "whitespace-nowrap",
+      cell: (event) => (
+        <EventActions event={event} open={isOpen(event.id)} onToggle={() => toggle(event.id)} />
+      ),
+    },
+  ];
 }
 
 /** Received Stripe webhook events, newest first, with their payloads and a retry for failures. */
@@ -142,10 +181,25 @@ export function StripeEvents({ initialStatus }: { initialStatus?: Status }) {
   const trpc = useTRPC();
   const [status, setStatus] = useState<Status | "">(initialStatus ?? "");
   const [type, setType] = useState("");
+  const [order, setOrder] = useState<SortOrder>("desc");
+  const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const columns = useMemo(
+    () =>
+      eventColumns(
+        (eventId) => open.has(eventId),
+        (eventId) =>
+          setOpen((was) => {
+            const next = new Set(was);
+            if (!next.delete(eventId)) next.add(eventId);
+            return next;
+          }),
+      ),
+    [open],
+  );
   const deferredType = useDeferredValue(type.trim());
   const events = useInfiniteQuery(
     trpc.admin.stripeEvents.list.infiniteQueryOptions(
-      { status: status || undefined, type: deferredType || undefined, limit: 25 },
+      { status: status || undefined, type: deferredType || undefined, order, limit: 25 },
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
@@ -181,35 +235,37 @@ export function StripeEvents({ initialStatus }: { initialStatus?: Status }) {
       <Card>
         {events.isError ? (
           <Alert>{describeError(events.error).message}</Alert>
-        ) : events.isPending ? (
-          <Skeleton className="h-32" />
-        ) : rows.length === 0 ? (
-          filtered ? (
-            <EmptyState title="No events match these filters">
-              Choose another status, or give the exact type (e.g. invoice.paid).
-            </EmptyState>
-          ) : (
-            <EmptyState title="No Stripe events received yet">
-              Events appear here as Stripe delivers them to the webhook.
-            </EmptyState>
-          )
         ) : (
-          <ul className="divide-y divide-zinc-100" data-testid="stripe-events">
-            {rows.map((event) => (
-              <EventRow key={event.id} event={event} />
-            ))}
-          </ul>
-        )}
-        {events.hasNextPage && (
-          <div className="mt-4 flex justify-center">
-            <Button
-              variant="secondary"
-              busy={events.isFetchingNextPage}
-              onClick={() => events.fetchNextPage()}
-            >
-              Load more
-            </Button>
-          </div>
+          <DataTable
+            label="Stripe events"
+            columns={columns}
+            rows={rows}
+            getRowId={(event) => event.id}
+            sort={{ column: "receivedAt", order }}
+            onSortChange={(sort) => setOrder(sort.order)}
+            loading={events.isPending}
+            pages={events}
+            empty={
+              filtered ? (
+                <EmptyState title="No events match these filters">
+                  Choose another status, or give the exact type (e.g. invoice.paid).
+                </EmptyState>
+              ) : (
+                <EmptyState title="No Stripe events received yet">
+                  Events appear here as Stripe delivers them to the webhook.
+                </EmptyState>
+              )
+            }
+            testId="stripe-events"
+            rowTestId="stripe-event"
+            detail={(event) =>
+              open.has(event.id) ? (
+                <div id={payloadId(event.id)}>
+                  <EventPayload eventId={event.id} />
+                </div>
+              ) : null
+            }
+          />
         )}
       </Card>
     </div>

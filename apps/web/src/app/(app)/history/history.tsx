@@ -2,29 +2,30 @@
 
 import {
   describeError,
-  EntryRow,
   emptyHistoryFilter,
   type HistoryFilterFields,
   HistoryFilters,
   historyFilterOf,
   historyFilterSearchParams,
   isHistoryFiltered,
+  LedgerTable,
   NoMatchingEntries,
   useTRPC,
 } from "@credits/credits/react";
-import { Alert, Button, Card, EmptyState, Skeleton } from "@credits/ui";
+import { Alert, Card, EmptyState, type SortOrder } from "@credits/ui";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 
 export function History() {
   const trpc = useTRPC();
   const [fields, setFields] = useState<HistoryFilterFields>(emptyHistoryFilter);
+  const [order, setOrder] = useState<SortOrder>("desc");
   const balance = useQuery(trpc.credits.balance.queryOptions());
   // The list and the export link are built from this one filter, so the CSV is what is on screen.
   const filter = historyFilterOf(fields);
   const history = useInfiniteQuery(
     trpc.credits.history.infiniteQueryOptions(
-      { ...filter, limit: 25 },
+      { ...filter, order, limit: 25 },
       {
         getNextPageParam: (page) => page.nextCursor ?? undefined,
       },
@@ -62,38 +63,29 @@ export function History() {
       <Card>
         <HistoryFilters value={fields} onChange={setFields} apps={balance.data?.apps} />
       </Card>
-      <Card aria-live="polite" aria-busy={history.isFetching}>
+      <Card aria-live="polite">
         {history.isError ? (
           <Alert>{describeError(history.error).message}</Alert>
-        ) : history.isPending ? (
-          <div className="flex flex-col gap-3">
-            <Skeleton className="h-10" />
-            <Skeleton className="h-10" />
-            <Skeleton className="h-10" />
-          </div>
-        ) : entries.length === 0 ? (
-          isHistoryFiltered(fields) ? (
-            <NoMatchingEntries />
-          ) : (
-            <EmptyState title="No activity yet">
-              Credits you receive, spend or send will show up here.
-            </EmptyState>
-          )
         ) : (
-          <ul className="divide-y divide-zinc-100" data-testid="history-list">
-            {entries.map((entry) => (
-              <EntryRow key={entry.id} entry={entry} showApp />
-            ))}
-          </ul>
+          <LedgerTable
+            entries={entries}
+            order={order}
+            onOrderChange={setOrder}
+            loading={history.isPending}
+            pages={history}
+            empty={
+              isHistoryFiltered(fields) ? (
+                <NoMatchingEntries />
+              ) : (
+                <EmptyState title="No activity yet">
+                  Credits you receive, spend or send will show up here.
+                </EmptyState>
+              )
+            }
+            testId="history-list"
+          />
         )}
         <div ref={sentinel} />
-        {hasNextPage && (
-          <div className="mt-4 flex justify-center">
-            <Button variant="secondary" busy={isFetchingNextPage} onClick={() => fetchNextPage()}>
-              Load more
-            </Button>
-          </div>
-        )}
       </Card>
     </div>
   );

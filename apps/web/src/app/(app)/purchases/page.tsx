@@ -8,7 +8,13 @@ export default async function PurchasesPage() {
   const queryClient = getQueryClient();
   await Promise.all([
     queryClient.prefetchQuery(trpc.credits.balance.queryOptions()),
-    queryClient.prefetchQuery(trpc.purchases.list.queryOptions({ limit: 50 })),
+    // The list's first page, with the input the page asks for first (newest first, 25).
+    queryClient.prefetchInfiniteQuery(
+      trpc.purchases.list.infiniteQueryOptions(
+        { order: "desc", limit: 25 },
+        { getNextPageParam: (page) => page.nextCursor ?? undefined },
+      ),
+    ),
   ]);
   return (
     <HydrateClient>

@@ -1,24 +1,19 @@
 "use client";
 
-import {
-  describeError,
-  purchaseStatusLabels,
-  useIdempotencyKey,
-  useTRPC,
-} from "@credits/credits/react";
+import { describeError, purchaseColumns, useIdempotencyKey, useTRPC } from "@credits/credits/react";
 import {
   Alert,
   Button,
   Card,
   CardTitle,
+  DataTable,
   EmptyState,
   formatCredits,
-  formatDateTime,
   formatNumber,
-  Skeleton,
+  type SortOrder,
   useToast,
 } from "@credits/ui";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useId, useState } from "react";
 import { catalog } from "~/lib/catalog.ts";
@@ -99,7 +94,13 @@ function BuyButton({
 export function Purchases() {
   const trpc = useTRPC();
   const balance = useQuery(trpc.credits.balance.queryOptions());
-  const purchases = useQuery(trpc.purchases.list.queryOptions({ limit: 50 }));
+  const [order, setOrder] = useState<SortOrder>("desc");
+  const purchases = useInfiniteQuery(
+    trpc.purchases.list.infiniteQueryOptions(
+      { order, limit: 25 },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
   return (
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -134,28 +135,23 @@ export function Purchases() {
         <CardTitle>Your purchases</CardTitle>
         {purchases.isError ? (
           <Alert>{describeError(purchases.error).message}</Alert>
-        ) : !purchases.data ? (
-          <Skeleton className="h-24" />
-        ) : purchases.data.purchases.length === 0 ? (
-          <EmptyState title="No purchases yet">
-            Reports you buy with credits are listed here.
-          </EmptyState>
         ) : (
-          <ul className="divide-y divide-zinc-100">
-            {purchases.data.purchases.map((purchase) => (
-              <li key={purchase.id} className="flex items-start justify-between gap-4 py-3">
-                <div>
-                  <p className="font-medium">{purchase.itemName}</p>
-                  <p className="text-xs text-zinc-500">
-                    {formatDateTime(purchase.createdAt)} · {purchaseStatusLabels[purchase.status]}
-                    {purchase.refundedCredits > 0 &&
-                      ` · ${formatCredits(purchase.refundedCredits)} refunded`}
-                  </p>
-                </div>
-                <p className="font-semibold tabular-nums">{formatCredits(purchase.credits)}</p>
-              </li>
-            ))}
-          </ul>
+          <DataTable
+            label="Your purchases"
+            columns={purchaseColumns}
+            rows={purchases.data?.pages.flatMap((page) => page.purchases) ?? []}
+            getRowId={(purchase) => purchase.id}
+            sort={{ column: "date", order }}
+            onSortChange={(sort) => setOrder(sort.order)}
+            loading={purchases.isPending}
+            pages={purchases}
+            empty={
+              <EmptyState title="No purchases yet">
+                Reports you buy with credits are listed here.
+              </EmptyState>
+            }
+            testId="purchase-list"
+          />
         )}
       </Card>
     </div>

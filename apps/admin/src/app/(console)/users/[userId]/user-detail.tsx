@@ -2,19 +2,17 @@
 
 import {
   describeError,
-  EntryRow,
   emptyHistoryFilter,
   type HistoryFilterFields,
   HistoryFilters,
   historyFilterOf,
   isHistoryFiltered,
+  LedgerTable,
   NoMatchingEntries,
-  purchaseStatusLabels,
   useTRPC,
 } from "@credits/credits/react";
 import {
   Alert,
-  Button,
   Card,
   CardTitle,
   EmptyState,
@@ -23,6 +21,7 @@ import {
   formatDateTime,
   formatNumber,
   Skeleton,
+  type SortOrder,
 } from "@credits/ui";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
@@ -30,7 +29,7 @@ import { useState } from "react";
 import { AdjustCredits } from "./adjust-credits.tsx";
 import { AutoTopupCard } from "./auto-topup-card.tsx";
 import { EndSessionsButton } from "./end-sessions-button.tsx";
-import { RefundButton } from "./refund-button.tsx";
+import { PurchasesTable } from "./purchases-table.tsx";
 import { RoleButton } from "./role-button.tsx";
 import { SignInLinkButton } from "./sign-in-link-button.tsx";
 import type { Plans } from "./subscription-actions.tsx";
@@ -41,9 +40,10 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
   const trpc = useTRPC();
   const overview = useQuery(trpc.admin.users.get.queryOptions({ userId }));
   const [ledgerFields, setLedgerFields] = useState<HistoryFilterFields>(emptyHistoryFilter);
+  const [ledgerOrder, setLedgerOrder] = useState<SortOrder>("desc");
   const ledger = useInfiniteQuery(
     trpc.admin.users.history.infiniteQueryOptions(
-      { userId, ...historyFilterOf(ledgerFields), limit: 25 },
+      { userId, ...historyFilterOf(ledgerFields), order: ledgerOrder, limit: 25 },
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
@@ -163,33 +163,7 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
       </div>
       <Card>
         <CardTitle>Purchases</CardTitle>
-        {purchases.length === 0 ? (
-          <EmptyState title="No purchases" />
-        ) : (
-          <ul className="divide-y divide-zinc-100" data-testid="user-purchases">
-            {purchases.map((purchase) => (
-              <li
-                key={purchase.id}
-                className="flex flex-wrap items-center justify-between gap-3 py-3"
-              >
-                <div>
-                  <p className="font-medium">{purchase.itemName}</p>
-                  <p className="text-xs text-zinc-500">
-                    {formatCredits(purchase.credits)} · {formatDateTime(purchase.createdAt)} ·{" "}
-                    {purchaseStatusLabels[purchase.status]}
-                    {purchase.refundedCredits > 0 &&
-                      ` · ${formatCredits(purchase.refundedCredits)} refunded`}
-                  </p>
-                </div>
-                <RefundButton
-                  purchase={purchase}
-                  customer={customerName}
-                  balance={appBalance(purchase.appId)}
-                />
-              </li>
-            ))}
-          </ul>
-        )}
+        <PurchasesTable purchases={purchases} customer={customerName} appBalance={appBalance} />
       </Card>
       <Card>
         <CardTitle>Ledger</CardTitle>
@@ -203,31 +177,22 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
         </div>
         {ledger.isError ? (
           <Alert>{describeError(ledger.error).message}</Alert>
-        ) : ledger.isPending ? (
-          <Skeleton className="h-32" />
-        ) : entries.length === 0 ? (
-          isHistoryFiltered(ledgerFields) ? (
-            <NoMatchingEntries />
-          ) : (
-            <EmptyState title="No ledger entries" />
-          )
         ) : (
-          <ul className="divide-y divide-zinc-100" data-testid="user-ledger">
-            {entries.map((entry) => (
-              <EntryRow key={entry.id} entry={entry} showApp />
-            ))}
-          </ul>
-        )}
-        {ledger.hasNextPage && (
-          <div className="mt-4 flex justify-center">
-            <Button
-              variant="secondary"
-              busy={ledger.isFetchingNextPage}
-              onClick={() => ledger.fetchNextPage()}
-            >
-              Load more
-            </Button>
-          </div>
+          <LedgerTable
+            entries={entries}
+            order={ledgerOrder}
+            onOrderChange={setLedgerOrder}
+            loading={ledger.isPending}
+            pages={ledger}
+            empty={
+              isHistoryFiltered(ledgerFields) ? (
+                <NoMatchingEntries />
+              ) : (
+                <EmptyState title="No ledger entries" />
+              )
+            }
+            testId="user-ledger"
+          />
         )}
       </Card>
     </div>

@@ -1,0 +1,3 @@
+import { defineVitestConfig } from "@credits/vitest-config";
+
+export default defineVitestConfig({ name: "ui" });
