@@ -44,8 +44,8 @@ test("[ADMIN][ALERTS] change a user's low-balance alert with a reason; the audit
   await auditPage(page, testInfo, "admin-user-thresholds");
 
   await page.getByRole("link", { name: "Audit entries" }).click();
-  const entry = page.getByTestId("audit-entries").getByRole("listitem").first();
-  await expect(entry).toContainText("credits.threshold");
-  await expect(entry).toContainText("threshold: null → 40");
+  const entry = page.getByTestId("audit-entries").getByRole("row").first();
+  await expect(entry).toContainText("Low-balance threshold set");
+  await expect(entry).toContainText("Low-balance threshold: none → 40");
   await expect(entry).toContainText("“Asked for an early warning”");
 });

@@ -1375,6 +1375,8 @@ export interface webhooks {
                             credits: number;
                             amount_cents: number;
                             payment_intent_id: string | null;
+                            balance: number;
+                            available: number;
                             /** @description Stripe's code, e.g. card_declined, authentication_required */
                             failure_code: string;
                             failure_message: string;
