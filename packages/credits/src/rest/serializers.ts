@@ -7,7 +7,7 @@ import type { ThresholdStatus } from "../schemas/thresholds.ts";
 import type { Customer, CustomerSignInLink } from "../service/customers.ts";
 import type { getBalances } from "../service/queries.ts";
 
-const iso = (value: Date | string | null | undefined) =>
+export const iso = (value: Date | string | null | undefined) =>
   value === null || value === undefined ? null : new Date(value).toISOString();
 
 export const ledgerResponse = (result: {

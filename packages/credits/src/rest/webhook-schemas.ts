@@ -1,17 +1,16 @@
 // The REST API's webhook endpoint bodies and answers, in its snake_case; the field rules are the
 // tRPC procedures' (schemas/webhooks.ts), so both validate alike.
 import { z } from "zod";
-import { SafeText } from "../schemas/common.ts";
 import type { WebhookDelivery, WebhookEndpoint } from "../schemas/webhooks.ts";
 import {
   DeliveryStatus,
+  EndpointDescription,
+  EndpointEnabled,
   WebhookEndpointId,
   WebhookEventTypes,
   WebhookUrl,
 } from "../schemas/webhooks.ts";
-
-const EndpointDescription = SafeText.trim().max(500, { error: "must be at most 500 characters" });
-const Enabled = z.boolean({ error: "must be true or false" });
+import { iso } from "./serializers.ts";
 
 export const EndpointPath = z.object({ endpointId: WebhookEndpointId });
 export const DeliveryPath = z.object({
@@ -22,14 +21,14 @@ export const CreateEndpointBody = z.strictObject({
   url: WebhookUrl,
   description: EndpointDescription.default(""),
   event_types: WebhookEventTypes.default([]),
-  enabled: Enabled.default(true),
+  enabled: EndpointEnabled.default(true),
 });
 
 export const UpdateEndpointBody = z.strictObject({
   url: WebhookUrl.optional(),
   description: EndpointDescription.optional(),
   event_types: WebhookEventTypes.optional(),
-  enabled: Enabled.optional(),
+  enabled: EndpointEnabled.optional(),
 });
 
 export const DeliveriesQuery = z.strictObject({
@@ -90,8 +89,6 @@ export const DeliveryPageResponse = z.object({
 });
 
 export const QueuedResponse = z.object({ id: z.string(), status: z.literal("queued") });
-
-const iso = (value: Date | null) => (value === null ? null : value.toISOString());
 
 export const endpointResponse = (endpoint: WebhookEndpoint) => ({
   id: endpoint.id,

@@ -38,13 +38,17 @@ export const WebhookEventTypes = z
   .max(eventTypes.length)
   .transform((types) => [...new Set(types)].sort());
 
-const EndpointDescription = SafeText.trim().max(500, { error: "must be at most 500 characters" });
+export const EndpointDescription = SafeText.trim().max(500, {
+  error: "must be at most 500 characters",
+});
+
+export const EndpointEnabled = z.boolean({ error: "must be true or false" });
 
 export const CreateWebhookEndpointInput = z.object({
   url: WebhookUrl,
   description: EndpointDescription.default(""),
   eventTypes: WebhookEventTypes.default([]),
-  enabled: z.boolean({ error: "must be true or false" }).default(true),
+  enabled: EndpointEnabled.default(true),
 });
 export type CreateWebhookEndpointInput = z.infer<typeof CreateWebhookEndpointInput>;
 
@@ -58,7 +62,7 @@ export const UpdateWebhookEndpointInput = z.object({
   url: WebhookUrl.optional(),
   description: EndpointDescription.optional(),
   eventTypes: WebhookEventTypes.optional(),
-  enabled: z.boolean({ error: "must be true or false" }).optional(),
+  enabled: EndpointEnabled.optional(),
 });
 export type UpdateWebhookEndpointInput = z.infer<typeof UpdateWebhookEndpointInput>;
 
@@ -111,7 +115,7 @@ export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 export const WebhookDeliveryListInput = z.object({
   endpointId: WebhookEndpointId,
   status: DeliveryStatus.optional(),
-  cursor: z.string().nullish(),
+  cursor: z.uuid({ error: "must be a cursor from a previous page" }).nullish(),
   limit: pageLimit(25),
 });
 export type WebhookDeliveryListInput = z.infer<typeof WebhookDeliveryListInput>;

@@ -34,7 +34,7 @@ export async function listWebhookDeliveries(
   db: Database,
   input: WebhookDeliveryListInput,
 ): Promise<{ deliveries: WebhookDelivery[]; nextCursor: string | null }> {
-  const cursor = input.cursor && /^[0-9a-f-]{36}$/i.test(input.cursor) ? input.cursor : null;
+  const cursor = input.cursor ?? null;
   const rows = await db.$queryRaw<DeliveryRow[]>`
     SELECT d.id::text AS id, d.endpoint_id::text AS "endpointId", d.event_id::text AS "eventId",
       ev.type AS "eventType", d.status, d.attempts, d.last_attempt_at AS "lastAttemptAt",
