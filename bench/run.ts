@@ -1,4 +1,4 @@
-// `pnpm bench [--quick] [--skip-build] [--report-only]`: measures the credit path of a production
+// `pnpm bench [--quick] [--skip-build] [--report-only] [--focus service]`: measures the credit path of a production
 // build of apps/web (HTTP → Next.js → REST or tRPC → Prisma → Postgres) against what Postgres itself can do with the
 // same guarantees, against the original design's naive ledger, and as history grows. Numbers are
 // reported, never judged: only a broken invariant, an over-spend of this ledger or a double grant
@@ -40,6 +40,9 @@ const { values: args } = parseArgs({
     quick: { type: "boolean" },
     "skip-build": { type: "boolean" },
     "report-only": { type: "boolean" },
+    // Only the ceilings and apps/service's rows, printed and not written to bench/RESULTS.md: a
+    // quick look at one change of the spend path, never a result to keep.
+    focus: { type: "string" },
   },
 });
 if (args["report-only"]) {
@@ -100,21 +103,26 @@ try {
     await buildApps();
   }
   server = await startWeb(3300, serverEnv());
-  const report = await runScenarios(
-    createScenarioContext({
-      settings,
-      pool,
-      prisma,
-      web: server,
-      authSecret,
-      serverEnv: serverEnv(),
-    }),
-  );
-  const failures = report.correctness.filter((check) => !check.ok);
+  if (args.focus !== undefined && args.focus !== "service") {
+    throw new Error(`--focus knows only "service", not "${args.focus}"`);
+  }
+  const context = createScenarioContext({
+    settings,
+    pool,
+    prisma,
+    web: server,
+    authSecret,
+    serverEnv: serverEnv(),
+  });
+  if (args.focus) await runServiceFocus(context);
+  else {
+    const report = await runScenarios(context);
+    const { rows: version } = await pool.query<{ server_version: string }>("SHOW server_version");
+    writeReport(report, describeMachine(`PostgreSQL ${version[0]?.server_version ?? "unknown"}`));
+  }
+  const failures = context.correctness.filter((check) => !check.ok);
   for (const failure of failures) console.error(`✗ ${failure.name}: ${failure.detail}`);
   exitCode = failures.length > 0 ? 1 : 0;
-  const { rows: version } = await pool.query<{ server_version: string }>("SHOW server_version");
-  writeReport(report, describeMachine(`PostgreSQL ${version[0]?.server_version ?? "unknown"}`));
 } catch (error) {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   exitCode = 1;
@@ -184,4 +192,19 @@ async function runScenarios(context: ScenarioContext): Promise<BenchReport> {
     correctness: context.correctness,
     settings: { ...settings, concurrency, accountCount },
   };
+}
+
+/** --focus service: the ceilings and apps/service's rows, each printed as it is measured. */
+async function runServiceFocus(context: ScenarioContext): Promise<void> {
+  const accounts = await seedSpendAccounts(context);
+  const { ceilingSpread, ceilingHot } = await measureCeiling(context, accounts);
+  await measurePlainRest(context, accounts);
+  for (const row of context.rows) {
+    const hot = row.id.includes("hot");
+    const base = (hot ? ceilingHot : ceilingSpread).load.opsPerSec;
+    const cpu = row.cpu ? ` · CPU ms/op ${JSON.stringify(row.cpu)}` : "";
+    console.log(
+      `${row.name}: ${Math.round(row.load.opsPerSec)}/s, p50 ${row.load.p50} ms, ${Math.round((row.load.opsPerSec / base) * 100)}% of the ${hot ? "hot " : ""}ceiling${cpu}`,
+    );
+  }
 }
