@@ -9,6 +9,8 @@
 // which then often loses the answer; a kept-alive connection with the body unread never reads the
 // next request.)
 
+import type { IncomingMessage } from "node:http";
+
 /** How long and how much of a refused body is still read, to be dropped. */
 const discardLimits = { ms: 5_000, bytes: 4 * 1024 * 1024, graceMs: 250 };
 
@@ -69,4 +71,73 @@ export async function readTextWithin(request: Request, maxBytes: number): Promis
     chunks.push(value);
   }
   return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/**
+ * `readTextWithin` for a Node request, read from Node's own stream (no Web stream around it). A
+ * refused body's rest is dropped as `discardRest` drops it; a body the client cut off rejects.
+ */
+export function readNodeTextWithin(
+  incoming: IncomingMessage,
+  maxBytes: number,
+): Promise<string | null> {
+  if (Number(incoming.headers["content-length"] ?? 0) > maxBytes) {
+    discardNodeRest(incoming);
+    return Promise.resolve(null);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      incoming.off("data", onData);
+      incoming.off("end", onEnd);
+      incoming.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      discardNodeRest(incoming);
+      resolve(null);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(new TextDecoder().decode(Buffer.concat(chunks)));
+    };
+    const onClose = () => {
+      stop();
+      reject(new Error("the request body ended before it was complete"));
+    };
+    incoming.on("data", onData);
+    incoming.once("end", onEnd);
+    incoming.once("close", onClose);
+  });
+}
+
+/** `discardRest` for a Node request: its rest is read and dropped within the same bounds. */
+export function discardNodeRest(incoming: IncomingMessage): void {
+  const started = Date.now();
+  let dropped = 0;
+  const cutOff = () => {
+    clearTimeout(timer);
+    incoming.off("data", onData);
+    // node-server.ts closes the connection of a body that did not end.
+    incoming.destroy();
+  };
+  const timer = setTimeout(cutOff, discardLimits.ms);
+  timer.unref();
+  const onData = (chunk: Buffer) => {
+    dropped += chunk.byteLength;
+    if (dropped > discardLimits.bytes && Date.now() - started > discardLimits.graceMs) cutOff();
+  };
+  incoming.once("close", () => clearTimeout(timer));
+  // From the next turn of the event loop: the answer is written first.
+  setImmediate(() => {
+    if (incoming.complete || incoming.destroyed) return clearTimeout(timer);
+    incoming.on("data", onData);
+    incoming.resume();
+  });
 }

@@ -11,7 +11,13 @@ import { metrics } from "../observability/metrics.ts";
 /** A caller's own request id is kept when it is a plain token (so it cannot forge log fields). */
 const requestIdPattern = /^[\w.:-]{1,100}$/;
 
-export function requestIdOf(request: Request): string {
+/** What observing needs of a request: a Fetch `Request`, or the REST handler's own (rest/handler.ts). */
+export interface ObservableRequest {
+  method: string;
+  headers: { get(name: string): string | null };
+}
+
+export function requestIdOf(request: ObservableRequest): string {
   const given = request.headers.get("x-request-id");
   return given && requestIdPattern.test(given) ? given : randomUUID();
 }
@@ -23,40 +29,69 @@ export interface ObservedRequest {
 }
 
 /**
+ * How an observed server shapes its answers: the answer to an escaping error, and an answer with
+ * the request id header added. The Fetch API's are `fetchAnswers`; the REST handler has its own.
+ */
+export interface AnswerShape<T extends { status: number }> {
+  failure(error: unknown): T;
+  withRequestId(answer: T, requestId: string): T;
+}
+
+/**
  * Serves `request` with `serve`, observed as described above. An escaping error is answered as its
  * domain error when it is one (a lost database is a 503 with Retry-After), else as a plain 500.
  */
+export function observeServing<T extends { status: number }>(
+  request: ObservableRequest,
+  route: string,
+  shape: AnswerShape<T>,
+  serve: (observed: ObservedRequest) => Promise<T>,
+): Promise<T> {
+  const observed: ObservedRequest = { requestId: requestIdOf(request), route };
+  return withRequestId(observed.requestId, async () => {
+    const started = performance.now();
+    let answer: T;
+    try {
+      answer = await serve(observed);
+    } catch (error) {
+      logFailure(error, { route: observed.route });
+      answer = shape.failure(error);
+    }
+    answer = shape.withRequestId(answer, observed.requestId);
+    const seconds = (performance.now() - started) / 1000;
+    const { httpRequests, httpDuration } = metrics();
+    const labels = { method: request.method, route: observed.route };
+    httpRequests.inc({ ...labels, status: String(answer.status) });
+    httpDuration.observe(labels, seconds);
+    log(answer.status >= 500 ? "error" : "info", "request", {
+      ...labels,
+      status: answer.status,
+      durationMs: Math.round(seconds * 1000),
+    });
+    return answer;
+  });
+}
+
+/** `observeServing` for the Fetch API's requests and responses (tRPC, the Stripe webhook). */
 export function observeRequest(
   request: Request,
   route: string,
   serve: (observed: ObservedRequest) => Promise<Response>,
 ): Promise<Response> {
-  const observed: ObservedRequest = { requestId: requestIdOf(request), route };
-  return withRequestId(observed.requestId, async () => {
-    const started = performance.now();
-    let response: Response;
-    try {
-      response = await serve(observed);
-    } catch (error) {
-      logFailure(error, { route: observed.route });
-      response = failureResponse(error);
-    }
-    response = withHeaders(response, { "x-request-id": observed.requestId });
-    const seconds = (performance.now() - started) / 1000;
-    const { httpRequests, httpDuration } = metrics();
-    const labels = { method: request.method, route: observed.route };
-    httpRequests.inc({ ...labels, status: String(response.status) });
-    httpDuration.observe(labels, seconds);
-    log(response.status >= 500 ? "error" : "info", "request", {
-      ...labels,
-      status: response.status,
-      durationMs: Math.round(seconds * 1000),
-    });
-    return response;
-  });
+  return observeServing(request, route, fetchAnswers, serve);
 }
 
-function failureResponse(error: unknown): Response {
+const fetchAnswers: AnswerShape<Response> = {
+  failure: failureResponse,
+  withRequestId: (response, requestId) => withHeaders(response, { "x-request-id": requestId }),
+};
+
+/** The status, body and headers that answer an escaping error. */
+export function failureOf(error: unknown): {
+  status: number;
+  body: { error: { code: string; message: string } };
+  headers: Record<string, string>;
+} {
   const domainError = asDomainError(error);
   const body = domainError
     ? { code: domainError.kind, message: domainError.message }
@@ -64,13 +99,16 @@ function failureResponse(error: unknown): Response {
         code: "internal",
         message: "Something went wrong on our side. Please try again in a moment.",
       };
-  return Response.json(
-    { error: body },
-    {
-      status: domainError?.httpStatus ?? 500,
-      headers: { "cache-control": "no-store", ...domainError?.headers },
-    },
-  );
+  return {
+    status: domainError?.httpStatus ?? 500,
+    body: { error: body },
+    headers: { "cache-control": "no-store", ...domainError?.headers },
+  };
+}
+
+function failureResponse(error: unknown): Response {
+  const { status, body, headers } = failureOf(error);
+  return Response.json(body, { status, headers });
 }
 
 function withHeaders(response: Response, headers: Record<string, string>): Response {

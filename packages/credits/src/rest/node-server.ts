@@ -4,28 +4,63 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { discardRest } from "../http/body.ts";
+import { readNodeTextWithin } from "../http/body.ts";
 import { apiSecurityHeaders } from "../http/security-headers.ts";
-import { handleRestRequest, invalidTargetResponse, type RestDependencies } from "./handler.ts";
+import {
+  answerRestRequest,
+  invalidTargetAnswer,
+  type RestDependencies,
+  type RestRequest,
+} from "./handler.ts";
 
 export interface NodeRestServer {
   url: string;
   close(): Promise<void>;
 }
 
-/** Answers one Node request with `handleRestRequest`, the body streamed into it as it asks. */
+/** Answers one Node request with the REST handler, the body read as it asks. */
 export async function respondWithRest(
   deps: RestDependencies,
   incoming: IncomingMessage,
   outgoing: ServerResponse,
 ): Promise<void> {
-  const request = fetchRequestOf(incoming);
-  const response = request ? await handleRestRequest(request, deps) : invalidTargetResponse();
-  setHeaders(outgoing, apiSecurityHeaders(nodeHeaders(incoming), deps.config.security));
-  await writeFetchResponse(outgoing, response);
-  // A body the handler refused before reading it (a bad token, an unknown route) is still on the
-  // connection: it is dropped as a refused body is (http/body.ts). Node drops unwrapped ones itself.
-  if (request?.body && !request.body.locked) discardRest(request.body.getReader());
+  const request = restRequestOf(incoming);
+  const answer = request ? await answerRestRequest(request, deps) : invalidTargetAnswer();
+  setHeaders(outgoing, apiSecurityHeaders(request ?? nodeHeaders(incoming), deps.config.security));
+  outgoing.writeHead(answer.status, answer.headers);
+  // A body the handler never read (a bad token, an unknown route) Node reads and drops itself
+  // once the answer is out; one it refused midway is dropped within bounds (http/body.ts).
+  outgoing.end(answer.body);
+}
+
+/** The handler's request of a Node one, or null when its host and target make no URL. */
+export function restRequestOf(incoming: IncomingMessage): RestRequest | null {
+  let url: URL;
+  try {
+    url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "localhost"}`);
+  } catch {
+    return null;
+  }
+  closeWhenCutOff(incoming);
+  return {
+    method: incoming.method ?? "GET",
+    url,
+    headers: nodeHeaders(incoming).headers,
+    readText: (maxBytes) =>
+      incoming.method === "GET" || incoming.method === "HEAD"
+        ? Promise.resolve("")
+        : readNodeTextWithin(incoming, maxBytes),
+  };
+}
+
+/**
+ * A body that ends before it is complete was cut off (http/body.ts): its connection cannot carry
+ * another request. Once the answer is out Node has let go of the socket, so it is closed here.
+ */
+function closeWhenCutOff(incoming: IncomingMessage): void {
+  if (incoming.method === "GET" || incoming.method === "HEAD") return;
+  const socket = incoming.socket;
+  incoming.once("close", () => incoming.complete || socket.destroy());
 }
 
 /** A Node request's headers as the Fetch API reads them, one value per name. */
@@ -63,10 +98,7 @@ export function fetchRequestOf(incoming: IncomingMessage): Request | null {
   }
   // The body streams into the handler: nothing is read before it asks.
   const streamed = incoming.method !== "GET" && incoming.method !== "HEAD";
-  // A body that ends before it is complete was cut off (http/body.ts): its connection cannot carry
-  // another request. Once the answer is out Node has let go of the socket, so it is closed here.
-  const socket = incoming.socket;
-  if (streamed) incoming.once("close", () => incoming.complete || socket.destroy());
+  closeWhenCutOff(incoming);
   return new Request(url, {
     method: incoming.method,
     headers: Object.entries(incoming.headers).flatMap(([name, value]) =>
