@@ -1,11 +1,13 @@
 // Group commit of spends (service/group-commit.ts) against one statement per spend: the same
 // outcomes and the same ledger for any interleaving of spends, replays, conflicts and refusals,
 // and no spend lost or acknowledged twice when the database drops a batch in the middle.
-import { createDatabaseClient } from "@credits/db";
+import { createDatabaseClient, disconnectDb, getDb } from "@credits/db";
 import fc from "fast-check";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { metrics } from "../src/observability/metrics.ts";
+import { servingDatabase } from "../src/rest/dependencies.ts";
+import { spendBatcherOf } from "../src/service/group-commit.ts";
 import { reserveHold } from "../src/service/holds.ts";
 import { createPurchase, grantCredits, spendCredits } from "../src/service/operations.ts";
 import type { Actor } from "../src/service/types.ts";
@@ -16,7 +18,7 @@ const databaseUrl = process.env.DATABASE_URL ?? "";
 const system: Actor = { type: "SYSTEM", id: null };
 /** The same database without group commit: each spend its own statement. */
 const oneByOne = createDatabaseClient(databaseUrl, { poolMax: 4 });
-afterAll(() => oneByOne.$disconnect());
+afterAll(() => Promise.all([oneByOne.$disconnect(), disconnectDb()]));
 
 type Step =
   | { kind: "spend"; account: 0 | 1; amount: number }
@@ -160,6 +162,14 @@ describe("group commit", () => {
     expect((await metrics().spendBatchRetries.get()).values[0]?.value ?? 0).toBe(retriesBefore);
     expect(await verifyLedger(db)).toEqual([]);
   }, 120_000);
+
+  it("sends the apps' tRPC spends through the same batcher as the REST API", async () => {
+    const served = servingDatabase({ ...process.env, CREDITS_GROUP_COMMIT: "on" });
+    // The process's one client (what createRequestContext and restDependenciesFrom hand out).
+    expect(served).toBe(getDb());
+    expect(spendBatcherOf(served)).toBeDefined();
+    expect(servingDatabase()).toBe(served);
+  });
 
   it("records purchases from a batch, each linked to its entry", async () => {
     const [userId] = await fundedPair();

@@ -1,18 +1,18 @@
 import "server-only";
 
 import { getSessionUser } from "@credits/auth/next";
-import { getDb } from "@credits/db";
+import { servingDatabase } from "../rest/dependencies.ts";
 import { getBillingConfig } from "../stripe/config.ts";
 import type { CreditsContext } from "../trpc.ts";
 
 /**
- * The context of a request in either app: the shared database, the signed-in user (if any), the
- * billing settings and the request's origin.
+ * The context of a request in either app: the shared database (its spends under group commit), the
+ * signed-in user (if any), the billing settings and the request's origin.
  */
 export async function createRequestContext(request?: Request): Promise<CreditsContext> {
   const user = await getSessionUser();
   return {
-    db: getDb(),
+    db: servingDatabase(),
     session: user ? { user } : null,
     billing: getBillingConfig(),
     origin: request ? requestOrigin(request) : "http://localhost:3000",
