@@ -212,27 +212,31 @@ describe("group commit", () => {
         description: "killed batch",
         idempotencyKey: newKey(),
       });
+    /** The pid of the backend running a spend statement (`credits_debit(` or the batch's). */
+    const backend = async (statement: string) => {
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const { rows } = await first.query<{ pid: number }>(
+          `SELECT pid FROM pg_stat_activity
+           WHERE query LIKE '%' || $1 || '%' AND state = 'active' AND pid <> pg_backend_pid()`,
+          [statement],
+        );
+        if (rows[0]) return rows[0].pid;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`${statement} never reached the database`);
+    };
     try {
-      // The first spend goes alone and waits on a lock; the next four queue behind it, then leave
-      // as one batch, which waits on the second lock until its connection is killed.
+      // The first spend goes alone and waits on a lock; the next four, sent once it is waiting,
+      // queue behind it, then leave as one batch, which waits on the second lock until its
+      // connection is killed.
       await lock(first, blocker);
       const alone = spend(blocker, 1);
+      await backend("credits_debit(");
       const batch = [spend(user, 10), spend(user, 20), spend(user, 30), spend(user, 40)];
       await lock(second, user);
       await first.query("COMMIT");
       await alone;
-      const backend = async () => {
-        for (let attempt = 0; attempt < 100; attempt += 1) {
-          const { rows } = await first.query<{ pid: number }>(
-            `SELECT pid FROM pg_stat_activity
-             WHERE query LIKE '%credits_debit_batch(%' AND state = 'active' AND pid <> pg_backend_pid()`,
-          );
-          if (rows[0]) return rows[0].pid;
-          await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-        throw new Error("the batch never reached the database");
-      };
-      await first.query("SELECT pg_terminate_backend($1)", [await backend()]);
+      await first.query("SELECT pg_terminate_backend($1)", [await backend("credits_debit_batch(")]);
       await second.query("COMMIT");
       const answers = await Promise.all(batch);
       expect(answers.map((answer) => answer.balance)).toEqual([90, 70, 40, 0]);

@@ -1,7 +1,10 @@
 // Group commit of spends: while one database call of spends is in flight, the spends that arrive
 // wait in a queue, and leave together as one call (credits_debit_batch: one round trip, one
-// transaction, one commit) the moment it returns. Nothing waits when the process is idle: a spend
-// that finds nothing in flight goes at once, alone, as the plain statement.
+// transaction, one commit) the moment it returns. Nothing waits on a timer: a call leaves at the
+// end of the event-loop turn in which it became possible (setImmediate), so the spends that one
+// read of the sockets brought in (a burst of HTTP/2 streams on one connection, requests on many
+// connections ready at once) leave together instead of the first alone and the rest behind it;
+// a spend alone goes as the plain statement.
 import type { Database } from "@credits/db";
 import { metrics } from "../observability/metrics.ts";
 import { defaultLowBalanceThreshold } from "./thresholds/default.ts";
@@ -67,7 +70,8 @@ export function spendBatcherOf(db: Database): SpendBatcher | undefined {
 
 export class SpendBatcher {
   private queue: Pending[] = [];
-  private inFlight = false;
+  /** A call is in flight, or scheduled to leave at the end of this turn. */
+  private busy = false;
 
   constructor(
     private readonly db: Database,
@@ -88,12 +92,14 @@ export class SpendBatcher {
   }
 
   private pump(): void {
-    if (this.inFlight || this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.options.maxBatch);
-    this.inFlight = true;
-    void this.send(batch).finally(() => {
-      this.inFlight = false;
-      this.pump();
+    if (this.busy || this.queue.length === 0) return;
+    this.busy = true;
+    setImmediate(() => {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      void this.send(batch).finally(() => {
+        this.busy = false;
+        this.pump();
+      });
     });
   }
 
