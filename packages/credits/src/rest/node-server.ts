@@ -33,14 +33,19 @@ export async function respondWithRest(
   outgoing.end(answer.body);
 }
 
-/** The handler's request of a Node one, or null when its host and target make no URL. */
-export function restRequestOf(incoming: IncomingMessage): RestRequest | null {
-  let url: URL;
+/** The URL a Node request names, or null when its Host header and target make none. */
+function urlOf(incoming: IncomingMessage): URL | null {
   try {
-    url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "localhost"}`);
+    return new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "localhost"}`);
   } catch {
     return null;
   }
+}
+
+/** The handler's request of a Node one, or null when its host and target make no URL. */
+export function restRequestOf(incoming: IncomingMessage): RestRequest | null {
+  const url = urlOf(incoming);
+  if (!url) return null;
   closeWhenCutOff(incoming);
   return {
     method: incoming.method ?? "GET",
@@ -90,12 +95,8 @@ export async function writeFetchResponse(outgoing: ServerResponse, response: Res
 
 /** The Fetch-API request of a Node one, or null when its host and target make no URL. */
 export function fetchRequestOf(incoming: IncomingMessage): Request | null {
-  let url: URL;
-  try {
-    url = new URL(incoming.url ?? "/", `http://${incoming.headers.host ?? "localhost"}`);
-  } catch {
-    return null;
-  }
+  const url = urlOf(incoming);
+  if (!url) return null;
   // The body streams into the handler: nothing is read before it asks.
   const streamed = incoming.method !== "GET" && incoming.method !== "HEAD";
   closeWhenCutOff(incoming);
