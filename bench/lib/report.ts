@@ -215,6 +215,20 @@ function targetsTable(report: BenchReport): string {
         share >= 0.9,
       ] as [string, string, boolean];
     })(),
+    (() => {
+      const batched = row("plain-single")?.load.p50 ?? 0;
+      const unbatched = row("plain-single-unbatched")?.load.p50 ?? 0;
+      return [
+        "one client: p50 of a service spend with group commit within 10% of without",
+        `${batched} vs ${unbatched} ms`,
+        unbatched > 0 && batched <= unbatched * 1.1,
+      ] as [string, string, boolean];
+    })(),
+    [
+      "tRPC purchases.create in Next.js ≥ 60% of the Next.js floor",
+      `${Math.round((row("spend-trpc")?.floorRatio ?? 0) * 100)}%`,
+      (row("spend-trpc")?.floorRatio ?? 0) >= 0.6,
+    ],
     ["service peak RSS < 200 MB", `${servicePeak} MB`, servicePeak > 0 && servicePeak < 200],
   ];
   return table(

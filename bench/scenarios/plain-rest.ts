@@ -2,7 +2,9 @@
 // Next.js around it), on the same data, for what the framework costs; 1d: 1b again with a webhook
 // endpoint subscribed to every default event (credits.spent off), which must cost spends nothing;
 // 1e and 2e: purchases (an item id and name recorded with the spend) through REST, the operation
-// gRPC's UseCredits makes, which 1c and 2c measure.
+// gRPC's UseCredits makes, which 1c and 2c measure; 1f and 1g: one client, each spend sent once the
+// last one answered, with group commit on and on a second service with it off, for what batching
+// costs a spend that has the process to itself.
 import { creditClient, grpcUseCredits } from "../lib/grpc.ts";
 import { httpLoad, loopLoad } from "../lib/load.ts";
 import { benchServiceToken, restDeduct, restPurchase } from "../lib/requests.ts";
@@ -102,6 +104,41 @@ export async function measurePlainRest(
       undefined,
       plain,
     );
+    const oneClient = (url: string) =>
+      httpLoad({
+        url,
+        connections: 1,
+        seconds: settings.seconds,
+        next: () => restDeduct(pick(spreadUsers)),
+      });
+    const singleDetail = `${accountCount} accounts, 1 client, each spend once the last answered`;
+    const single = await measured(
+      {
+        id: "plain-single",
+        name: "1f. spend, one client (apps/service, group commit on)",
+        detail: singleDetail,
+        run: () => oneClient(plain.url),
+      },
+      undefined,
+      plain,
+    );
+    const unbatched = await startService(3303, 3304, { ...serverEnv, CREDITS_GROUP_COMMIT: "off" });
+    let singleUnbatched: Awaited<ReturnType<typeof measured>>;
+    try {
+      await oneClient(unbatched.url);
+      singleUnbatched = await measured(
+        {
+          id: "plain-single-unbatched",
+          name: "1g. spend, one client (apps/service, group commit off)",
+          detail: singleDetail,
+          run: () => oneClient(unbatched.url),
+        },
+        undefined,
+        unbatched,
+      );
+    } finally {
+      await unbatched.stop();
+    }
     const client = creditClient(plain.grpcUrl ?? "");
     const grpcLoad = (userOf: () => string) =>
       loopLoad({
@@ -143,6 +180,8 @@ export async function measurePlainRest(
       purchaseHot,
       grpcSpread,
       grpcHot,
+      single,
+      singleUnbatched,
     };
   } finally {
     await plain.stop();
