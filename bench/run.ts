@@ -1,4 +1,4 @@
-// `pnpm bench [--quick] [--skip-build] [--report-only] [--focus service]`: measures the credit path of a production
+// `pnpm bench [--quick] [--skip-build] [--report-only] [--focus service|web]`: measures the credit path of a production
 // build of apps/web (HTTP → Next.js → REST or tRPC → Prisma → Postgres) against what Postgres itself can do with the
 // same guarantees, against the original design's naive ledger, and as history grows. Numbers are
 // reported, never judged: only a broken invariant, an over-spend of this ledger or a double grant
@@ -13,7 +13,13 @@ import { createScratchDatabase, isEmbedded } from "@credits/db/testing";
 import pg from "pg";
 import { repoRoot } from "../scripts/run.ts";
 import { createDirectTables } from "./lib/data.ts";
-import { type BenchReport, describeMachine, rewriteReport, writeReport } from "./lib/report.ts";
+import {
+  type BenchReport,
+  describeMachine,
+  type Row,
+  rewriteReport,
+  writeReport,
+} from "./lib/report.ts";
 import { benchServiceToken, benchWebhookSecret } from "./lib/requests.ts";
 import {
   accountCount,
@@ -40,8 +46,9 @@ const { values: args } = parseArgs({
     quick: { type: "boolean" },
     "skip-build": { type: "boolean" },
     "report-only": { type: "boolean" },
-    // Only the ceilings and apps/service's rows, printed and not written to bench/RESULTS.md: a
-    // quick look at one change of the spend path, never a result to keep.
+    // Only the ceilings and apps/service's rows (service) or apps/web's spend rows, REST and tRPC,
+    // with the Next.js floors (web), printed and not written to bench/RESULTS.md: a quick look at
+    // one change of the spend path, never a result to keep.
     focus: { type: "string" },
   },
 });
@@ -103,8 +110,8 @@ try {
     await buildApps();
   }
   server = await startWeb(3300, serverEnv());
-  if (args.focus !== undefined && args.focus !== "service") {
-    throw new Error(`--focus knows only "service", not "${args.focus}"`);
+  if (args.focus !== undefined && args.focus !== "service" && args.focus !== "web") {
+    throw new Error(`--focus takes service or web, not "${args.focus}"`);
   }
   const context = createScenarioContext({
     settings,
@@ -114,7 +121,7 @@ try {
     authSecret,
     serverEnv: serverEnv(),
   });
-  if (args.focus) await runServiceFocus(context);
+  if (args.focus) await runFocus(context, args.focus);
   else {
     const report = await runScenarios(context);
     const { rows: version } = await pool.query<{ server_version: string }>("SHOW server_version");
@@ -194,17 +201,26 @@ async function runScenarios(context: ScenarioContext): Promise<BenchReport> {
   };
 }
 
-/** --focus service: the ceilings and apps/service's rows, each printed as it is measured. */
-async function runServiceFocus(context: ScenarioContext): Promise<void> {
+/** --focus: the ceilings and the chosen rows, each printed with its share of the ceiling. */
+async function runFocus(context: ScenarioContext, focus: string): Promise<void> {
   const accounts = await seedSpendAccounts(context);
+  let floor: Row | undefined;
+  if (focus === "web") {
+    await warmUp(context, accounts);
+    floor = (await measureFloors(context)).floor;
+    await measureSpends(context, accounts);
+  }
   const { ceilingSpread, ceilingHot } = await measureCeiling(context, accounts);
-  await measurePlainRest(context, accounts);
+  if (focus === "service") await measurePlainRest(context, accounts);
   for (const row of context.rows) {
     const hot = row.id.includes("hot");
     const base = (hot ? ceilingHot : ceilingSpread).load.opsPerSec;
+    const ofFloor = floor
+      ? `, ${Math.round((row.load.opsPerSec / floor.load.opsPerSec) * 100)}% of the Next.js floor`
+      : "";
     const cpu = row.cpu ? ` · CPU ms/op ${JSON.stringify(row.cpu)}` : "";
     console.log(
-      `${row.name}: ${Math.round(row.load.opsPerSec)}/s, p50 ${row.load.p50} ms, ${Math.round((row.load.opsPerSec / base) * 100)}% of the ${hot ? "hot " : ""}ceiling${cpu}`,
+      `${row.name}: ${Math.round(row.load.opsPerSec)}/s, p50 ${row.load.p50} ms, ${Math.round((row.load.opsPerSec / base) * 100)}% of the ${hot ? "hot " : ""}ceiling${ofFloor}${cpu}`,
     );
   }
 }
