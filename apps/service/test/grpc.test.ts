@@ -157,6 +157,36 @@ describe("the gRPC CreditService", () => {
     expect((await restBalance(nobody)).platform_user_id).toBeNull();
   });
 
+  it("counts every call in /metrics by method and status code, with its time", async () => {
+    const counted = async () => {
+      const text = await (await fetch(`${service.restUrl}/metrics`)).text();
+      const value = (code: string) =>
+        Number(
+          text.match(
+            new RegExp(
+              `^credits_grpc_calls_total\\{method="UseCredits",code="${code}"\\} (\\d+)$`,
+              "m",
+            ),
+          )?.[1] ?? 0,
+        );
+      return {
+        ok: value("OK"),
+        short: value("FAILED_PRECONDITION"),
+        timed: /^credits_grpc_call_duration_seconds_count\{method="UseCredits"\} \d+$/m.test(text),
+      };
+    };
+    const before = await counted();
+    const userId = newUserId();
+    await call(client, "AddCredits", { user_id: userId, credits: 5 }, auth());
+    const purchase = { user_id: userId, report_id: "r", report_name: "Report" };
+    expect(
+      (await call(client, "UseCredits", { ...purchase, credits: 5 }, auth())).error,
+    ).toBeFalsy();
+    const short = await call(client, "UseCredits", { ...purchase, credits: 1 }, auth());
+    expect(short.error?.code).toBe(status.FAILED_PRECONDITION);
+    expect(await counted()).toEqual({ ok: before.ok + 1, short: before.short + 1, timed: true });
+  });
+
   it("sums an app's outstanding credits; NOT_FOUND for an unknown app", async () => {
     const appId = `grpc-${randomUUID().slice(0, 8)}`;
     await db.$executeRaw`INSERT INTO apps (id, name) VALUES (${appId}, 'gRPC test app')`;

@@ -17,8 +17,10 @@ import {
   type ServerWritableStream,
   type ServiceDefinition,
   type sendUnaryData,
+  status as statusCodes,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { metrics } from "../observability/metrics.ts";
 import type { RestDependencies } from "../rest/handler.ts";
 import { type GrpcCall, grpcErrorOf } from "./call.ts";
 import { CreditService } from "./generated/credits/v1/credits_pb.ts";
@@ -27,6 +29,13 @@ import { GrpcStatusError } from "./status.ts";
 
 /** The largest request message accepted, as REST's body limit: every request here is small. */
 export const maxRequestMessageBytes = 64 * 1024;
+
+/** Counts a finished call and its time under its method and status code's name. */
+function observeCall(method: string, started: number, code: number): void {
+  const { grpcCalls, grpcDuration } = metrics();
+  grpcCalls.inc({ method, code: statusCodes[code] ?? String(code) });
+  grpcDuration.observe({ method }, (performance.now() - started) / 1000);
+}
 
 /** A failure as grpc-js sends it: the status, its message, and the trailers that go with it. */
 function statusOf(error: unknown, method: string) {
@@ -92,15 +101,24 @@ function implementationOf(handlers: CreditServiceHandlers): UntypedServiceImplem
     implementation[method.localName] =
       method.methodKind === "server_streaming"
         ? async (call: ServerWritableStream<Buffer, unknown>) => {
+            const started = performance.now();
             try {
               const request = requestOf(method.input, call.request);
               const messages = (handler as StreamingHandler)(request, callOf(call.metadata));
               await streamTo(call, method, messages);
+              observeCall(method.name, started, call.cancelled ? statusCodes.CANCELLED : 0);
             } catch (error) {
-              if (!call.cancelled) call.emit("error", statusOf(error, method.name));
+              const failure = statusOf(error, method.name);
+              observeCall(
+                method.name,
+                started,
+                call.cancelled ? statusCodes.CANCELLED : failure.code,
+              );
+              if (!call.cancelled) call.emit("error", failure);
             }
           }
         : async (call: ServerUnaryCall<Buffer, unknown>, callback: sendUnaryData<unknown>) => {
+            const started = performance.now();
             let answer: Message;
             try {
               const request = requestOf(method.input, call.request);
@@ -109,9 +127,12 @@ function implementationOf(handlers: CreditServiceHandlers): UntypedServiceImplem
                 await (handler as UnaryHandler)(request, callOf(call.metadata)),
               );
             } catch (error) {
-              callback(statusOf(error, method.name));
+              const failure = statusOf(error, method.name);
+              observeCall(method.name, started, failure.code);
+              callback(failure);
               return;
             }
+            observeCall(method.name, started, statusCodes.OK);
             callback(null, answer);
           };
   }

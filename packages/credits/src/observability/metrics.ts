@@ -10,6 +10,8 @@ interface Metrics {
   httpDuration: Histogram<"method" | "route">;
   trpcCalls: Counter<"procedure" | "type" | "code">;
   trpcDuration: Histogram<"procedure" | "type">;
+  grpcCalls: Counter<"method" | "code">;
+  grpcDuration: Histogram<"method">;
   ledgerOperations: Counter<"operation" | "outcome">;
   spendBatchSize: Histogram;
   spendBatchRetries: Counter;
@@ -47,6 +49,19 @@ function createMetrics(): Metrics {
       name: "credits_trpc_call_duration_seconds",
       help: "Time tRPC procedures take, by procedure and type.",
       labelNames: ["procedure", "type"],
+      buckets: latencyBuckets,
+      registers: [registry],
+    }),
+    grpcCalls: new Counter({
+      name: "credits_grpc_calls_total",
+      help: "gRPC CreditService calls by method (e.g. UseCredits) and status code (OK or its name).",
+      labelNames: ["method", "code"],
+      registers: [registry],
+    }),
+    grpcDuration: new Histogram({
+      name: "credits_grpc_call_duration_seconds",
+      help: "Time gRPC CreditService calls take to answer (streams: to their end), by method.",
+      labelNames: ["method"],
       buckets: latencyBuckets,
       registers: [registry],
     }),
