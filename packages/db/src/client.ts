@@ -5,8 +5,18 @@ import { PrismaClient } from "./generated/prisma/client.ts";
 
 export type Database = PrismaClient;
 
-/** Each client's connection pool, kept so its use can be reported (metrics). */
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+const processWide = globalThis as unknown as {
+  __creditsDb?: PrismaClient;
+  __creditsDbPools?: WeakMap<PrismaClient, pg.Pool>;
+};
+
+/**
+ * Each client's connection pool, kept so its use can be reported (metrics). On globalThis, as the
+ * client is: Next.js bundles its App-Router and Pages-Router code apart, each with its own copy of
+ * this module, and one bundle's metrics route must find the pool of a client another made.
+ */
+processWide.__creditsDbPools ??= new WeakMap();
+const pools = processWide.__creditsDbPools;
 
 /** Builds a Prisma client over node-postgres; both a real server and the embedded one speak this. */
 export function createDatabaseClient(
@@ -42,8 +52,6 @@ export function poolStats(db: PrismaClient): PoolStats | null {
     max: pool.options.max ?? 10,
   };
 }
-
-const processWide = globalThis as unknown as { __creditsDb?: PrismaClient };
 
 /**
  * The one Prisma client of the process. Created on first use (so importing this module at build

@@ -47,7 +47,16 @@ interface Pending {
 
 type RunOne = (spend: DebitArguments) => Promise<DebitOutcome<unknown> | undefined>;
 
-const batchers = new WeakMap<Database, SpendBatcher>();
+/**
+ * The batcher of each database client, on globalThis as the client is (packages/db): Next.js
+ * bundles the REST and tRPC routes apart, each with its own copy of this module, and the process's
+ * spends must still leave through one batcher.
+ */
+const processWide = globalThis as unknown as {
+  __creditsSpendBatchers?: WeakMap<Database, SpendBatcher>;
+};
+processWide.__creditsSpendBatchers ??= new WeakMap();
+const batchers = processWide.__creditsSpendBatchers;
 
 /**
  * Sends the spends of `db` through group commit from now on (the service and the REST API do it at
