@@ -1,37 +1,14 @@
 import "server-only";
 
-import { DatabaseUnavailableError } from "@credits/db";
 import { cookies, headers } from "next/headers";
 import type { NextRequest } from "next/server";
-import type { NextAuthOptions } from "next-auth";
-import { type AuthEnv, readAuthEnv } from "./env.ts";
 import { type AuthRequestParts, trustedAuthRequest } from "./hosts.ts";
-import { callNextAuth, readSession } from "./next-auth-call.ts";
-import { createAuthOptions, signInErrors } from "./options.ts";
+import { callNextAuth } from "./next-auth-call.ts";
+import { signInErrors } from "./options.ts";
+import { authEnv, authOptions, sessionUserOf } from "./process-auth.ts";
 import type {} from "./session-types.ts";
 import { trackSignOut } from "./sign-out-outcome.ts";
 import type { SessionUser } from "./users.ts";
-
-let options: NextAuthOptions | undefined;
-let env: AuthEnv | undefined;
-
-/** The auth env of this process, validated once. */
-function authEnv(): AuthEnv {
-  env ??= readAuthEnv();
-  return env;
-}
-
-/** The auth options of this process, built (and the auth env validated) on first use. */
-export function authOptions(): NextAuthOptions {
-  if (!options) {
-    // next-auth takes its URL from the Host header only with AUTH_TRUST_HOST (else it is
-    // NEXTAUTH_URL or http://localhost:3000). Every request reaches it through trustedAuthRequest,
-    // which refuses hosts that are not trusted and hands it only checked headers.
-    process.env.AUTH_TRUST_HOST = "true";
-    options = createAuthOptions();
-  }
-  return options;
-}
 
 const jsonError = (status: number, error: string, message: string) =>
   Response.json({ error, message }, { status, headers: { "cache-control": "no-store" } });
@@ -88,8 +65,5 @@ export async function signInPageError(fromUrl: string | undefined): Promise<stri
  */
 export async function getSessionUser(): Promise<SessionUser | null> {
   const parts = await currentParts();
-  if (!parts) return null;
-  const session = await readSession(parts, authOptions());
-  if (session?.databaseUnavailable) throw new DatabaseUnavailableError(session.databaseUnavailable);
-  return session?.user ?? null;
+  return parts ? sessionUserOf(parts) : null;
 }

@@ -4,6 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { readNodeTextWithin } from "../http/body.ts";
 import { apiSecurityHeaders } from "../http/security-headers.ts";
 import {
@@ -93,8 +95,28 @@ export async function writeFetchResponse(outgoing: ServerResponse, response: Res
   outgoing.end(Buffer.from(await response.arrayBuffer()));
 }
 
-/** The Fetch-API request of a Node one, or null when its host and target make no URL. */
-export function fetchRequestOf(incoming: IncomingMessage): Request | null {
+/**
+ * Sends a Fetch-API response on Node's as its body comes (a tRPC subscription's event stream
+ * never ends on its own); a client that goes away cancels the body.
+ */
+export async function streamFetchResponse(outgoing: ServerResponse, response: Response) {
+  outgoing.writeHead(response.status, Object.fromEntries(response.headers));
+  if (!response.body) {
+    outgoing.end();
+    return;
+  }
+  await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), outgoing).catch(
+    () => {
+      // The client went away mid-stream: the body was cancelled, nothing is left to send.
+    },
+  );
+}
+
+/**
+ * The Fetch-API request of a Node one, or null when its host and target make no URL; `signal`
+ * tells a handler that streams its answer that the client went away.
+ */
+export function fetchRequestOf(incoming: IncomingMessage, signal?: AbortSignal): Request | null {
   const url = urlOf(incoming);
   if (!url) return null;
   // The body streams into the handler: nothing is read before it asks.
@@ -107,6 +129,7 @@ export function fetchRequestOf(incoming: IncomingMessage): Request | null {
     ) as [string, string][],
     body: streamed ? (Readable.toWeb(incoming) as ReadableStream<Uint8Array>) : undefined,
     duplex: "half",
+    signal,
   } as RequestInit);
 }
 
