@@ -2,11 +2,19 @@
 // round charging it off-session when available credits fall below the threshold, the credits
 // granted by the payment_intent.succeeded webhook, and what turns it off. A round covers every
 // account of the database, so each test checks its own user's charges, not the round's totals.
-import type { SessionUser } from "@credits/auth";
-import type { TestCardName } from "@credits/stripe-fake";
 import { describe, expect, it } from "vitest";
 import { runAutoTopups } from "../src/service/billing/auto-topup/round.ts";
-import { createUser, db, fundedUser, newKey, trpcErrorOf } from "./fixtures.ts";
+import {
+  attemptsOf,
+  autoToppedUser,
+  eventsOf,
+  intentsOf,
+  paymentEvents,
+  saveCard,
+  settings,
+  spend,
+} from "./auto-topup-fixtures.ts";
+import { createUser, db, trpcErrorOf } from "./fixtures.ts";
 import {
   billedCaller,
   billing,
@@ -14,52 +22,8 @@ import {
   deliver,
   deliverAll,
   fake,
-  sessionIdOf,
   unreachableBilling,
 } from "./stripe-fixtures.ts";
-
-const settings = { enabled: true, belowCredits: 100, packId: "pack_500", monthlyCapCredits: 5_000 };
-
-/** Saves `card` for the user through the setup-mode Checkout, as the billing page does. */
-async function saveCard(user: SessionUser, card: TestCardName) {
-  const { url } = await billedCaller(user).billing.saveCardSession();
-  fake.takeEvents();
-  const events = await fake.completeCheckout(sessionIdOf(url), card);
-  fake.takeEvents();
-  await deliverAll(events);
-}
-
-/** A user with `credits`, a saved `card` and auto top-up on with `overrides`. */
-async function autoToppedUser(
-  credits: number,
-  card: TestCardName = "pm_card_visa",
-  overrides: Partial<typeof settings> = {},
-) {
-  const { user, caller } = await fundedUser(credits);
-  await saveCard(user, card);
-  await billedCaller(user).billing.setAutoTopup({ ...settings, ...overrides });
-  const customer = (await db.user.findUniqueOrThrow({ where: { id: user.id } })).stripeCustomerId;
-  return { user, caller, customer };
-}
-
-const spend = (caller: Awaited<ReturnType<typeof fundedUser>>["caller"], credits: number) =>
-  caller.purchases.create({ itemId: "x", itemName: "X", credits, idempotencyKey: newKey() });
-
-const intentsOf = (customer: string | null) =>
-  [...fake.state.paymentIntents.values()].filter((intent) => intent.customer === customer);
-
-const attemptsOf = (userId: string) =>
-  db.autoTopupAttempt.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
-
-const eventsOf = (userId: string, type: string) =>
-  db.creditEvent.findMany({ where: { userId, type }, orderBy: { sequence: "asc" } });
-
-/** The events the fake sent for the user's payment intents since the last take. */
-function paymentEvents(customer: string | null) {
-  return fake
-    .takeEvents()
-    .filter((event) => (event.data.object as { customer?: string }).customer === customer);
-}
 
 describe("auto top-up settings", () => {
   it("keeps the card a setup-mode Checkout saved and shows it, with nothing set up yet", async () => {
