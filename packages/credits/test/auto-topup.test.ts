@@ -2,6 +2,8 @@
 // round charging it off-session when available credits fall below the threshold, the credits
 // granted by the payment_intent.succeeded webhook, and what turns it off. A round covers every
 // account of the database, so each test checks its own user's charges, not the round's totals.
+import type { SessionUser } from "@credits/auth";
+import type { TestCardName } from "@credits/stripe-fake";
 import { describe, expect, it } from "vitest";
 import { runAutoTopups } from "../src/service/billing/auto-topup/round.ts";
 import {
@@ -22,6 +24,7 @@ import {
   deliver,
   deliverAll,
   fake,
+  sessionIdOf,
   unreachableBilling,
 } from "./stripe-fixtures.ts";
 
@@ -53,6 +56,59 @@ describe("auto top-up settings", () => {
     expect(tooLow.code).toBe("BAD_REQUEST");
     expect(tooLow.message).toMatch(/monthly cap must be at least the pack's 500 credits/);
     expect(await db.autoTopupSettings.count({ where: { userId: user.id } })).toBe(0);
+  });
+});
+
+describe("a card saved from a pack purchase", () => {
+  /** Buys pack_500 through Checkout, paying with `card`; `saveCard` is the user's opt-in. */
+  async function buyPack(user: SessionUser, card: TestCardName, saveCard?: boolean) {
+    const { url } = await billedCaller(user).billing.buyCredits({ packId: "pack_500", saveCard });
+    fake.takeEvents();
+    const events = await fake.completeCheckout(sessionIdOf(url), card);
+    fake.takeEvents();
+    await deliverAll(events);
+    const session = fake.state.checkoutSessions.get(sessionIdOf(url));
+    return fake.state.paymentIntents.get(String(session?.payment_intent));
+  }
+
+  it("becomes the auto top-up card when the user opts in and none is saved, and auto top-up charges it", async () => {
+    const user = await createUser();
+    const intent = await buyPack(user, "pm_card_visa", true);
+
+    expect(intent?.setup_future_usage).toBe("off_session");
+    expect(await creditsOf(user.id)).toBe(500);
+    const view = await billedCaller(user).billing.autoTopup();
+    expect(view).toMatchObject({ enabled: false, card: { brand: "visa", last4: "4242" } });
+
+    await billedCaller(user).billing.setAutoTopup({ ...settings, belowCredits: 600 });
+    await runAutoTopups(db, billing);
+    const [attempt] = await attemptsOf(user.id);
+    const charge = fake.state.paymentIntents.get(String(attempt?.paymentIntentId));
+    expect(charge).toMatchObject({ status: "succeeded", payment_method: intent?.payment_method });
+  });
+
+  it("is not kept without the opt-in, and does not replace a card saved for auto top-up", async () => {
+    const user = await createUser();
+    const unsaved = await buyPack(user, "pm_card_visa");
+    expect(unsaved?.setup_future_usage).toBeNull();
+    expect((await billedCaller(user).billing.autoTopup()).card).toBeNull();
+
+    await saveCard(user, "pm_card_visa");
+    await buyPack(user, "pm_card_chargeCustomerFail", true);
+    expect(await creditsOf(user.id)).toBe(1_000);
+    expect((await billedCaller(user).billing.autoTopup()).card).toEqual({
+      brand: "visa",
+      last4: "4242",
+    });
+  });
+
+  it("refuses a saveCard that is not a boolean, naming the field", async () => {
+    const user = await createUser();
+    const refused = await trpcErrorOf(
+      billedCaller(user).billing.buyCredits({ packId: "pack_500", saveCard: "yes" as never }),
+    );
+    expect(refused.code).toBe("BAD_REQUEST");
+    expect(refused.message).toMatch(/saveCard/);
   });
 });
 

@@ -17,7 +17,9 @@ export const billingRouter = {
     .mutation(({ ctx, input }) => {
       const pack = findCreditPack(input.packId);
       if (!pack) throw new InvalidRequestError("There is no such credit pack.", "packId");
-      return startCreditPackCheckout(ctx.db, ctx.billing, ctx.session.user.id, pack, ctx.origin);
+      return startCreditPackCheckout(ctx.db, ctx.billing, ctx.session.user.id, pack, ctx.origin, {
+        saveCard: input.saveCard ?? false,
+      });
     }),
 
   autoTopup: protectedProcedure

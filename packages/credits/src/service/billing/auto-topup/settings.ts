@@ -1,5 +1,6 @@
 // A user's auto top-up as they read and set it on the billing page (and operators read it), and
-// the saved card, which the setup-mode Checkout's webhook stores (handlers.ts).
+// the saved card, which the webhook of a setup-mode Checkout, or of a pack purchase that saved its
+// card, stores (handlers.ts).
 import type { Database } from "@credits/db";
 import { StateConflictError } from "../../../errors.ts";
 import { billingAppId, findCreditPack } from "../../../plans.ts";
@@ -153,19 +154,24 @@ export async function setAutoTopup(
 }
 
 /**
- * Keeps the card a setup-mode Checkout saved as the one auto top-up charges (replacing any
- * earlier one). Runs in the webhook's transaction.
+ * Keeps a saved card as the one auto top-up charges, in the webhook's transaction. A setup-mode
+ * Checkout's card replaces any earlier one (`replace`: saving a card for auto top-up is what the
+ * user asked for); a card a pack purchase saved (the user opted in) is kept only when none is saved
+ * yet. True when the card was stored; a second delivery stores the same again or nothing.
  */
 export async function saveAutoTopupCard(
   tx: Queryable,
   userId: string,
   card: { paymentMethodId: string; brand: string; last4: string },
-): Promise<void> {
-  await tx.$executeRaw`
+  options: { replace: boolean },
+): Promise<boolean> {
+  const stored = await tx.$executeRaw`
     INSERT INTO auto_topup_settings (user_id, app_id, stripe_payment_method_id, card_brand, card_last4)
     VALUES (${userId}::uuid, ${billingAppId}, ${card.paymentMethodId}, ${card.brand}, ${card.last4})
     ON CONFLICT (user_id, app_id) DO UPDATE SET
       stripe_payment_method_id = EXCLUDED.stripe_payment_method_id,
       card_brand = EXCLUDED.card_brand, card_last4 = EXCLUDED.card_last4,
-      updated_at = clock_timestamp()`;
+      updated_at = clock_timestamp()
+    WHERE ${options.replace} OR auto_topup_settings.stripe_payment_method_id IS NULL`;
+  return stored > 0;
 }
