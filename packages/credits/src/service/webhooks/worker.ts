@@ -17,11 +17,12 @@ import {
   dispatchRound,
   roundSize,
 } from "./dispatch.ts";
+import { pruneOutbox } from "./retention.ts";
 
 /**
  * How often the worker posts due expiries and holds (credits.expired, hold.expired), announces
- * grants about to expire (credits.expiring) and settles auto top-ups whose webhook never came:
- * what time, not a request, brings about.
+ * grants about to expire (credits.expiring), deletes events past their retention and settles auto
+ * top-ups whose webhook never came: what time, not a request, brings about.
  */
 const maintenanceIntervalMs = 60_000;
 
@@ -80,8 +81,9 @@ export async function startWebhookWorker(options: {
     try {
       await runExpirySweep(db);
       await recordExpiringNotices(db, config.expiringNoticeDays);
+      await pruneOutbox(db, config.retentionDays);
     } catch (error) {
-      logger.error("expiry maintenance failed; it runs again shortly", {
+      logger.error("outbox maintenance failed; it runs again shortly", {
         error: error instanceof Error ? error.message : String(error),
       });
     }
