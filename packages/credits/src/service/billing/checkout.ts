@@ -128,7 +128,8 @@ export async function startCreditPackCheckout(
 ): Promise<{ url: string }> {
   const { stripe } = requirePayments(config);
   const customer = await ensureCustomer(db, stripe, userId);
-  const saveCard = options.saveCard ? { save_card: "true" } : {};
+  const metadata: Record<string, string> = { user_id: userId, pack_id: pack.id };
+  if (options.saveCard) metadata.save_card = "true";
   return createCheckout(stripe, config, customer, userId, origin, {
     mode: "payment",
     line_items: [
@@ -141,7 +142,7 @@ export async function startCreditPackCheckout(
         quantity: 1,
       },
     ],
-    metadata: { user_id: userId, pack_id: pack.id, ...saveCard },
+    metadata,
     payment_intent_data: {
       metadata: { user_id: userId, pack_id: pack.id },
       ...(options.saveCard ? { setup_future_usage: "off_session" as const } : {}),
