@@ -29,7 +29,9 @@ export const billingRouter = {
   setAutoTopup: protectedProcedure
     .input(SetAutoTopupInput)
     .output(AutoTopupView)
-    .mutation(({ ctx, input }) => setAutoTopup(ctx.db, ctx.billing, ctx.session.user.id, input)),
+    .mutation(({ ctx, input }) =>
+      setAutoTopup(ctx.db, ctx.billing, ctx.actor, ctx.session.user.id, input),
+    ),
 
   /** Checkout in setup mode: saves (or replaces) the card auto top-up charges. */
   saveCardSession: protectedProcedure

@@ -11,7 +11,8 @@ import type {
   SetAutoTopupInput,
 } from "../../../schemas/auto-topup.ts";
 import { type BillingConfig, paymentsConfigured } from "../../../stripe/config.ts";
-import type { Queryable } from "../../types.ts";
+import { auditAction } from "../../audit.ts";
+import type { Actor, Queryable } from "../../types.ts";
 import { assertUserExists } from "../../users.ts";
 
 interface SettingsRow {
@@ -119,11 +120,13 @@ export async function getAutoTopupForOperator(
 /**
  * Sets the user's auto top-up. Turning it on needs payments configured and a saved card, and
  * clears the reason a failed charge turned it off. Changing the settings starts nothing by itself:
- * the next round of the worker does, if available credits are below the threshold by then.
+ * the next round of the worker does, if available credits are below the threshold by then. A
+ * service token's change is audit-logged (the user's own is theirs to see on the billing page).
  */
 export async function setAutoTopup(
   db: Database,
   config: BillingConfig,
+  actor: Actor,
   userId: string,
   input: SetAutoTopupInput,
 ): Promise<AutoTopupView> {
@@ -133,10 +136,19 @@ export async function setAutoTopup(
     throw new StateConflictError("Payments are not configured here, so auto top-up cannot be on.");
   }
   return db.$transaction(async (tx) => {
-    const [saved] = await tx.$queryRaw<{ card: string | null }[]>`
+    const [saved] = await tx.$queryRaw<
+      {
+        card: string | null;
+        enabled: boolean;
+        below: bigint | null;
+        pack: string | null;
+        cap: bigint | null;
+      }[]
+    >`
       INSERT INTO auto_topup_settings (user_id, app_id) VALUES (${userId}::uuid, ${billingAppId})
       ON CONFLICT (user_id, app_id) DO UPDATE SET updated_at = auto_topup_settings.updated_at
-      RETURNING stripe_payment_method_id AS card`;
+      RETURNING stripe_payment_method_id AS card, enabled, below_credits AS below, pack_id AS pack,
+        monthly_cap_credits AS cap`;
     if (input.enabled && !saved?.card) {
       throw new StateConflictError(
         "Save a card first (Save a card for auto top-up), then turn auto top-up on.",
@@ -149,6 +161,17 @@ export async function setAutoTopup(
         disabled_reason = CASE WHEN ${input.enabled} THEN NULL ELSE disabled_reason END,
         updated_at = clock_timestamp()
       WHERE user_id = ${userId}::uuid AND app_id = ${billingAppId}`;
+    await auditAction(tx, actor, {
+      action: "auto_topup.set",
+      targetUserId: userId,
+      before: saved && {
+        enabled: saved.enabled,
+        belowCredits: number(saved.below),
+        packId: saved.pack,
+        monthlyCapCredits: number(saved.cap),
+      },
+      after: { ...input },
+    });
     return getAutoTopup(tx, config, userId);
   });
 }
