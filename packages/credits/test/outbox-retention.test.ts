@@ -28,7 +28,7 @@ async function endpoint() {
 /** An event of `userId`, `ageDays` old, dispatched unless told otherwise. */
 async function event(userId: string, ageDays: number, dispatched = true) {
   const { id } = await db.$transaction((tx) =>
-    recordEvent(tx, { type: "credits.granted", userId, appId: "default", data: {} }),
+    recordEvent(tx, { type: "test.retention", userId, appId: "default", data: {} }),
   );
   await db.$executeRaw`
     UPDATE credit_events SET created_at = now() - make_interval(days => ${ageDays}),
@@ -109,7 +109,7 @@ describe("outbox retention", () => {
 
     // The customer's numbering goes on after the deleted events: no sequence number repeats.
     const { sequence } = await db.$transaction((tx) =>
-      recordEvent(tx, { type: "credits.granted", userId, appId: "default", data: {} }),
+      recordEvent(tx, { type: "test.retention", userId, appId: "default", data: {} }),
     );
     expect(sequence).toBe(6n);
   });
@@ -120,7 +120,7 @@ describe("outbox retention", () => {
     const ids = Array.from({ length: 1_200 }, () => randomUUID());
     await db.$executeRaw`
       INSERT INTO credit_events (id, type, user_id, app_id, sequence, data, created_at, dispatched_at)
-      SELECT id, 'credits.granted', ${userId}::uuid, 'default', n, '{}'::jsonb,
+      SELECT id, 'test.retention', ${userId}::uuid, 'default', n, '{}'::jsonb,
         now() - interval '60 days', now() - interval '60 days'
       FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS t(id, n)`;
     await db.$executeRaw`
