@@ -33,6 +33,23 @@ export function CreditPacks({ paymentsConfigured }: { paymentsConfigured: boolea
       <h2 id="packs-heading" className="mb-3 text-lg font-semibold">
         Buy credits
       </h2>
+      {offerSaving && (
+        <label className="mb-3 flex items-start gap-3 text-sm">
+          <input
+            type="checkbox"
+            checked={saveCard}
+            onChange={(event) => setSaveCard(event.target.checked)}
+            className="mt-0.5 size-5 shrink-0 accent-brand-600"
+          />
+          <span>
+            <span className="font-medium">Save my card for auto top-up</span>
+            <span className="block text-zinc-600">
+              Stripe keeps the card you pay with, so auto top-up (below) can charge it when your
+              credits run low. Nothing is charged until you turn auto top-up on.
+            </span>
+          </span>
+        </label>
+      )}
       {!packs.data ? (
         <Skeleton className="h-24" />
       ) : (
@@ -62,23 +79,6 @@ export function CreditPacks({ paymentsConfigured }: { paymentsConfigured: boolea
             </li>
           ))}
         </ul>
-      )}
-      {offerSaving && (
-        <label className="mt-3 flex items-start gap-3 text-sm">
-          <input
-            type="checkbox"
-            checked={saveCard}
-            onChange={(event) => setSaveCard(event.target.checked)}
-            className="mt-0.5 size-5 shrink-0 accent-brand-600"
-          />
-          <span>
-            <span className="font-medium">Save my card for auto top-up</span>
-            <span className="block text-zinc-600">
-              Stripe keeps the card you pay with, so auto top-up (below) can charge it when your
-              credits run low. Nothing is charged until you turn auto top-up on.
-            </span>
-          </span>
-        </label>
       )}
     </section>
   );
