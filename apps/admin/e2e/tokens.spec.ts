@@ -142,3 +142,34 @@ test("[ADMIN][TOKENS] creates a service token shown once, sees its use by the RE
   expect(overflow).toBe(0);
   await saveScreenshot(page, testInfo, "admin-tokens-phone");
 });
+
+test("[ADMIN][TOKENS] a token with only the webhooks scope manages webhook endpoints over REST and nothing else; write alone cannot", async ({
+  page,
+}, testInfo) => {
+  await signIn(page, admin);
+  await page.goto("/tokens");
+  const created: Record<string, string> = {};
+  for (const scope of ["webhooks", "write"] as const) {
+    const name = `${scope} only ${randomUUID().slice(0, 8)}`;
+    await page.getByLabel("Name").fill(name);
+    for (const other of ["read", "write", "webhooks"]) {
+      await page.getByLabel(new RegExp(`^${other}:`)).setChecked(other === scope);
+    }
+    if (scope === "webhooks") await saveScreenshot(page, testInfo, "admin-token-webhooks-scope");
+    await page.getByRole("button", { name: "Create token" }).click();
+    const shown = page.getByRole("dialog", { name: `Token for “${name}”` });
+    created[scope] = await shown.getByTestId("new-token").inputValue();
+    await shown.getByRole("button", { name: "I have copied it" }).click();
+    await expect(
+      page.getByTestId("service-token").filter({ hasText: name }).getByText(scope, { exact: true }),
+    ).toBeVisible();
+  }
+  const endpoints = (token: string | undefined) =>
+    fetch(`${webUrl}/api/webhook-endpoints`, { headers: { authorization: `Bearer ${token}` } });
+  expect((await endpoints(created.webhooks)).status).toBe(200);
+  expect((await endpoints(created.write)).status).toBe(403);
+  const userId = await withDatabase(
+    async (db) => (await db.user.findUniqueOrThrow({ where: { email: "user@example.com" } })).id,
+  );
+  expect(await balanceWith(created.webhooks ?? "", userId)).toBe(403);
+});

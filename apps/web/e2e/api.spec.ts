@@ -171,7 +171,7 @@ test("[WEB][API] /api/openapi.json is the document and /api/docs renders every e
   ).flatMap(([path, methods]) =>
     Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
   );
-  expect(operations).toHaveLength(29);
+  expect(operations).toHaveLength(31);
   const deduct = document.paths["/api/credits/{userId}/deduct"].post;
   expect(Object.keys(deduct.responses)).toEqual(
     expect.arrayContaining([

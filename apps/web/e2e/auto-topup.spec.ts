@@ -101,3 +101,33 @@ test("[WEB][BILLING][AUTO-TOPUP] save a card, turn auto top-up on, see a top-up 
   await expectNoHorizontalScroll(page);
   await saveScreenshot(page, testInfo, "auto-topup-declined-375");
 });
+
+test("[WEB][BILLING][AUTO-TOPUP] a pack bought with 'Save my card for auto top-up' ticked keeps its card for auto top-up", async ({
+  page,
+}, testInfo) => {
+  const user = await signUp(page, "Card From Pack");
+  await page.goto("/billing");
+  const section = page.getByRole("region", { name: "Auto top-up" });
+  await expect(section.getByTestId("saved-card")).toHaveText(/No card saved yet/);
+
+  const consent = page.getByRole("checkbox", { name: /Save my card for auto top-up/ });
+  await consent.focus();
+  await page.keyboard.press("Space");
+  await expect(consent).toBeChecked();
+  await page.setViewportSize({ width: 375, height: 800 });
+  await consent.scrollIntoViewIfNeeded();
+  await expectNoHorizontalScroll(page);
+  await saveScreenshot(page, testInfo, "billing-save-card-consent-375");
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.getByRole("button", { name: "Buy 500 credits for $5.00" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${fakeStripeUrl.replaceAll(".", "\\.")}/checkout/cs_`));
+  await page.getByLabel("Test card").selectOption("pm_card_visa");
+  await page.getByRole("button", { name: "Pay" }).click();
+
+  await expect(section.getByTestId("saved-card")).toHaveText("Card: Visa •••• 4242");
+  await expect.poll(() => availableCreditsOf(user.email), { timeout: 15_000 }).toBe(500);
+  // With a card saved, the purchase no longer offers to keep one.
+  await expect(consent).toHaveCount(0);
+  await page.getByRole("region", { name: "Buy credits" }).scrollIntoViewIfNeeded();
+  await saveScreenshot(page, testInfo, "billing-card-from-pack-1280");
+});

@@ -6,7 +6,17 @@ import type { SessionUser } from "@credits/auth";
 import type { TestCardName } from "@credits/stripe-fake";
 import { describe, expect, it } from "vitest";
 import { runAutoTopups } from "../src/service/billing/auto-topup/round.ts";
-import { createUser, db, fundedUser, newKey, trpcErrorOf } from "./fixtures.ts";
+import {
+  attemptsOf,
+  autoToppedUser,
+  eventsOf,
+  intentsOf,
+  paymentEvents,
+  saveCard,
+  settings,
+  spend,
+} from "./auto-topup-fixtures.ts";
+import { createUser, db, trpcErrorOf } from "./fixtures.ts";
 import {
   billedCaller,
   billing,
@@ -17,49 +27,6 @@ import {
   sessionIdOf,
   unreachableBilling,
 } from "./stripe-fixtures.ts";
-
-const settings = { enabled: true, belowCredits: 100, packId: "pack_500", monthlyCapCredits: 5_000 };
-
-/** Saves `card` for the user through the setup-mode Checkout, as the billing page does. */
-async function saveCard(user: SessionUser, card: TestCardName) {
-  const { url } = await billedCaller(user).billing.saveCardSession();
-  fake.takeEvents();
-  const events = await fake.completeCheckout(sessionIdOf(url), card);
-  fake.takeEvents();
-  await deliverAll(events);
-}
-
-/** A user with `credits`, a saved `card` and auto top-up on with `overrides`. */
-async function autoToppedUser(
-  credits: number,
-  card: TestCardName = "pm_card_visa",
-  overrides: Partial<typeof settings> = {},
-) {
-  const { user, caller } = await fundedUser(credits);
-  await saveCard(user, card);
-  await billedCaller(user).billing.setAutoTopup({ ...settings, ...overrides });
-  const customer = (await db.user.findUniqueOrThrow({ where: { id: user.id } })).stripeCustomerId;
-  return { user, caller, customer };
-}
-
-const spend = (caller: Awaited<ReturnType<typeof fundedUser>>["caller"], credits: number) =>
-  caller.purchases.create({ itemId: "x", itemName: "X", credits, idempotencyKey: newKey() });
-
-const intentsOf = (customer: string | null) =>
-  [...fake.state.paymentIntents.values()].filter((intent) => intent.customer === customer);
-
-const attemptsOf = (userId: string) =>
-  db.autoTopupAttempt.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
-
-const eventsOf = (userId: string, type: string) =>
-  db.creditEvent.findMany({ where: { userId, type }, orderBy: { sequence: "asc" } });
-
-/** The events the fake sent for the user's payment intents since the last take. */
-function paymentEvents(customer: string | null) {
-  return fake
-    .takeEvents()
-    .filter((event) => (event.data.object as { customer?: string }).customer === customer);
-}
 
 describe("auto top-up settings", () => {
   it("keeps the card a setup-mode Checkout saved and shows it, with nothing set up yet", async () => {
@@ -89,6 +56,59 @@ describe("auto top-up settings", () => {
     expect(tooLow.code).toBe("BAD_REQUEST");
     expect(tooLow.message).toMatch(/monthly cap must be at least the pack's 500 credits/);
     expect(await db.autoTopupSettings.count({ where: { userId: user.id } })).toBe(0);
+  });
+});
+
+describe("a card saved from a pack purchase", () => {
+  /** Buys pack_500 through Checkout, paying with `card`; `saveCard` is the user's opt-in. */
+  async function buyPack(user: SessionUser, card: TestCardName, saveCard?: boolean) {
+    const { url } = await billedCaller(user).billing.buyCredits({ packId: "pack_500", saveCard });
+    fake.takeEvents();
+    const events = await fake.completeCheckout(sessionIdOf(url), card);
+    fake.takeEvents();
+    await deliverAll(events);
+    const session = fake.state.checkoutSessions.get(sessionIdOf(url));
+    return fake.state.paymentIntents.get(String(session?.payment_intent));
+  }
+
+  it("becomes the auto top-up card when the user opts in and none is saved, and auto top-up charges it", async () => {
+    const user = await createUser();
+    const intent = await buyPack(user, "pm_card_visa", true);
+
+    expect(intent?.setup_future_usage).toBe("off_session");
+    expect(await creditsOf(user.id)).toBe(500);
+    const view = await billedCaller(user).billing.autoTopup();
+    expect(view).toMatchObject({ enabled: false, card: { brand: "visa", last4: "4242" } });
+
+    await billedCaller(user).billing.setAutoTopup({ ...settings, belowCredits: 600 });
+    await runAutoTopups(db, billing);
+    const [attempt] = await attemptsOf(user.id);
+    const charge = fake.state.paymentIntents.get(String(attempt?.paymentIntentId));
+    expect(charge).toMatchObject({ status: "succeeded", payment_method: intent?.payment_method });
+  });
+
+  it("is not kept without the opt-in, and does not replace a card saved for auto top-up", async () => {
+    const user = await createUser();
+    const unsaved = await buyPack(user, "pm_card_visa");
+    expect(unsaved?.setup_future_usage).toBeNull();
+    expect((await billedCaller(user).billing.autoTopup()).card).toBeNull();
+
+    await saveCard(user, "pm_card_visa");
+    await buyPack(user, "pm_card_chargeCustomerFail", true);
+    expect(await creditsOf(user.id)).toBe(1_000);
+    expect((await billedCaller(user).billing.autoTopup()).card).toEqual({
+      brand: "visa",
+      last4: "4242",
+    });
+  });
+
+  it("refuses a saveCard that is not a boolean, naming the field", async () => {
+    const user = await createUser();
+    const refused = await trpcErrorOf(
+      billedCaller(user).billing.buyCredits({ packId: "pack_500", saveCard: "yes" as never }),
+    );
+    expect(refused.code).toBe("BAD_REQUEST");
+    expect(refused.message).toMatch(/saveCard/);
   });
 });
 

@@ -10,7 +10,7 @@ import { serviceApiConfigFrom } from "../src/rest/config.ts";
 import type { RestDependencies } from "../src/rest/handler.ts";
 import { serveRestOnNode } from "../src/rest/node-server.ts";
 import { openApiDocument } from "../src/rest/openapi.ts";
-import { createServiceToken } from "../src/service/tokens.ts";
+import { createServiceToken, type TokenScope } from "../src/service/tokens.ts";
 import type { BillingConfig } from "../src/stripe/config.ts";
 import { createUser, db, unconfiguredBilling } from "./fixtures.ts";
 
@@ -162,7 +162,7 @@ export async function userWithCredits(credits: number) {
   return user;
 }
 
-export async function tokenWith(scopes: ("read" | "write")[]) {
+export async function tokenWith(scopes: TokenScope[]) {
   const admin = await createUser("ADMIN");
   return createServiceToken(
     db,

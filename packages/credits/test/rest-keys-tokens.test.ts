@@ -145,6 +145,15 @@ describe("token management", () => {
     expect(audit.map((entry) => entry.action)).toEqual(["token.create", "token.revoke"]);
     const invalid = await trpcErrorOf(operator.create({ name: "", scopes: [] }));
     expect(invalid.code).toBe("BAD_REQUEST");
+    const unknownScope = await trpcErrorOf(
+      operator.create({ name: "x", scopes: ["admin" as "read"] }),
+    );
+    expect(unknownScope.message).toMatch(/must be read, write or webhooks/);
+    // The webhooks scope on its own, as the admin form offers it, stored as chosen.
+    const hooks = await operator.create({ name: "hooks manager", scopes: ["webhooks"] });
+    expect((await operator.list()).find((token) => token.id === hooks.id)?.scopes).toEqual([
+      "webhooks",
+    ]);
   });
 });
 

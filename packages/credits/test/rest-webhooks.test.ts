@@ -1,6 +1,6 @@
 // The REST API's webhook endpoints: created with their secret shown once, read without it,
 // changed, rotated, their delivery log paged and test events queued; bad input answers 400 naming
-// the field and changes nothing; a read-only token cannot manage them. Every answer is checked
+// the field and changes nothing; only a token with the webhooks scope manages or reads them. Every answer is checked
 // against the OpenAPI document. No worker runs here: delivery itself is webhook-delivery.test.ts.
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
@@ -123,18 +123,51 @@ describe("webhook endpoints over REST", () => {
     expect(notAnId.status).toBe(400);
   });
 
-  it("lets a read-only token list endpoints but not create or change them", async () => {
-    const reader = await tokenWith(["read"]);
+  it("needs the webhooks scope for every route, reads too: read and write tokens are refused", async () => {
+    const made = await createEndpoint({ url: `https://hooks.example.com/${randomUUID()}` });
+    const path = `${endpointsPath}/${made.body.id}`;
+    const requests = [
+      ["GET", endpointsPath, endpointsPath, undefined],
+      ["POST", endpointsPath, endpointsPath, { url: `https://hooks.example.com/${randomUUID()}` }],
+      ["GET", path, `${endpointsPath}/{endpointId}`, undefined],
+      ["POST", path, `${endpointsPath}/{endpointId}`, { enabled: false }],
+      ["POST", `${path}/rotate-secret`, `${endpointsPath}/{endpointId}/rotate-secret`, {}],
+      ["GET", `${path}/deliveries`, `${endpointsPath}/{endpointId}/deliveries`, undefined],
+      ["POST", `${path}/test`, `${endpointsPath}/{endpointId}/test`, {}],
+      [
+        "POST",
+        `/api/webhook-deliveries/${randomUUID()}/resend`,
+        "/api/webhook-deliveries/{deliveryId}/resend",
+        {},
+      ],
+    ] as const;
+    const readWrite = await tokenWith(["read", "write"]);
+    for (const [method, url, template, body] of requests) {
+      const refused = await call(method, url, { token: readWrite.token, body, template });
+      expect(refused, `${method} ${url}`).toMatchObject({
+        status: 403,
+        body: { error: { code: "forbidden", message: 'This token lacks the "webhooks" scope.' } },
+      });
+    }
+    expect(await db.webhookEndpoint.count({ where: { id: made.body.id, enabled: true } })).toBe(1);
+
+    const manager = await tokenWith(["webhooks"]);
     const listed = await call("GET", endpointsPath, {
-      token: reader.token,
+      token: manager.token,
       template: endpointsPath,
     });
     expect(listed.status).toBe(200);
-    const refused = await call("POST", endpointsPath, {
-      token: reader.token,
-      body: { url: `https://hooks.example.com/${randomUUID()}` },
-      template: endpointsPath,
+    const changed = await call("POST", path, {
+      token: manager.token,
+      body: { description: "by the webhooks token" },
+      template: `${endpointsPath}/{endpointId}`,
     });
-    expect(refused.status).toBe(403);
+    expect(changed).toMatchObject({ status: 200, body: { description: "by the webhooks token" } });
+    // …and nothing else: the webhooks scope does not reach credits.
+    const balance = await call("GET", `/api/credits/${randomUUID()}/balance`, {
+      token: manager.token,
+      template: "/api/credits/{userId}/balance",
+    });
+    expect(balance.status).toBe(403);
   });
 });

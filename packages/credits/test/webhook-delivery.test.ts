@@ -40,6 +40,7 @@ const config: WebhookConfig = {
   timeoutMs: 1_000,
   dispatchIntervalMs: 50,
   expiringNoticeDays: 7,
+  retentionDays: 30,
 };
 
 let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;

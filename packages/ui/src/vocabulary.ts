@@ -86,6 +86,7 @@ export const auditActionLabels = {
   "credits.debit": "Debited credits",
   "credits.bulk_grant": "Bulk grant",
   "credits.threshold": "Low-balance threshold set",
+  "auto_topup.set": "Auto top-up set",
   "purchase.refund": "Refunded a purchase",
   "user.role": "Changed role",
   "user.sessions_ended": "Ended sessions",

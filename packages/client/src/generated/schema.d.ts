@@ -174,6 +174,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/credits/{userId}/auto-topup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's auto top-up: the threshold, pack and monthly cap, the saved card, why it was turned off, this month's purchases and the last charge. */
+        get: operations["getApiCreditsBy_userIdAutoTopup"];
+        put?: never;
+        /** Sets a user's auto top-up. Turning it on needs payments configured and a card the user saved (409 otherwise); it clears the reason a failed charge turned it off. */
+        post: operations["postApiCreditsBy_userIdAutoTopup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/credits/{userId}/holds": {
         parameters: {
             query?: never;
@@ -2863,6 +2881,278 @@ export interface operations {
             };
             /** @description Unknown user, hold or endpoint. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 64 KiB (whether or not Content-Length says so). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON: send it as application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited or quota used up; see the Retry-After header. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something went wrong on the server; retry later. The message never carries internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot be reached for a moment (a restart, a failover) and nothing was done: retry after Retry-After seconds, with the same Idempotency-Key. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiCreditsBy_userIdAutoTopup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user_id: string;
+                        platform_user_id: string | null;
+                        app_id: string;
+                        enabled: boolean;
+                        below_credits: number | null;
+                        pack_id: string | null;
+                        monthly_cap_credits: number | null;
+                        card: {
+                            brand: string;
+                            last4: string;
+                        } | null;
+                        disabled_reason: string | null;
+                        bought_this_month: number;
+                        last_attempt: {
+                            id: string;
+                            pack_id: string;
+                            credits: number;
+                            amount_cents: number;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            payment_intent_id: string | null;
+                            failure_code: string | null;
+                            failure_message: string | null;
+                            created_at: string;
+                        } | null;
+                        payments_configured: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: `error.details` names each field and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown user, hold or endpoint. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited or quota used up; see the Retry-After header. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Something went wrong on the server; retry later. The message never carries internals. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database cannot be reached for a moment (a restart, a failover) and nothing was done: retry after Retry-After seconds, with the same Idempotency-Key. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiCreditsBy_userIdAutoTopup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key and body replay the first response; the same key with another body is a 409. Without it the request runs once with a generated key. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    created_by?: string;
+                    enabled: boolean;
+                    below_credits: number;
+                    pack_id: string;
+                    monthly_cap_credits: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user_id: string;
+                        platform_user_id: string | null;
+                        app_id: string;
+                        enabled: boolean;
+                        below_credits: number | null;
+                        pack_id: string | null;
+                        monthly_cap_credits: number | null;
+                        card: {
+                            brand: string;
+                            last4: string;
+                        } | null;
+                        disabled_reason: string | null;
+                        bought_this_month: number;
+                        last_attempt: {
+                            id: string;
+                            pack_id: string;
+                            credits: number;
+                            amount_cents: number;
+                            /** @enum {string} */
+                            status: "pending" | "succeeded" | "failed";
+                            payment_intent_id: string | null;
+                            failure_code: string | null;
+                            failure_message: string | null;
+                            created_at: string;
+                        } | null;
+                        payments_configured: boolean;
+                    };
+                };
+            };
+            /** @description Invalid input: `error.details` names each field and why. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, invalid or revoked token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token lacks the scope this endpoint needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unknown user, hold or endpoint. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflict: the idempotency key was used for another request, or the object's state forbids it. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

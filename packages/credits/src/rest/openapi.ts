@@ -182,7 +182,7 @@ export function openApiDocument() {
       title: "Credits service API",
       version: "1.0.0",
       description:
-        "Credits, holds, subscriptions and usage for other backends. Authenticate with `Authorization: Bearer <service token>` (scopes `read` and `write`). Every error has the shape `{error: {code, message, details?}}`. A path not listed here answers 404 (`components.responses.UnknownEndpoint`); a listed path under a method not listed answers 405 with an `Allow` header (`components.responses.MethodNotAllowed`).",
+        "Credits, holds, subscriptions and usage for other backends. Authenticate with `Authorization: Bearer <service token>` (scopes: `read` and `write` for credits, holds, subscriptions and usage; `webhooks` alone for webhook endpoints and their deliveries, which neither of the others allows). Every error has the shape `{error: {code, message, details?}}`. A path not listed here answers 404 (`components.responses.UnknownEndpoint`); a listed path under a method not listed answers 405 with an `Allow` header (`components.responses.MethodNotAllowed`).",
     },
     servers: [{ url: "/" }],
     security: [{ bearer: [] }],

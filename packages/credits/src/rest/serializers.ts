@@ -1,6 +1,7 @@
 // The service layer's results in the REST API's snake_case shapes (rest/schemas.ts declares them).
 
 import type { z } from "zod";
+import type { AutoTopupAttemptView, AutoTopupView } from "../schemas/auto-topup.ts";
 import type { SubscriptionView } from "../schemas/billing.ts";
 import type { HistoryOutput, PurchasesOutput } from "../schemas/credits.ts";
 import type { ThresholdStatus } from "../schemas/thresholds.ts";
@@ -160,4 +161,30 @@ export const quotaFields = (quota: {
   limit: quota.limit,
   remaining: quota.remaining,
   resets_at: new Date(quota.resetsAt).toISOString(),
+});
+
+const autoTopupAttemptResponse = (attempt: AutoTopupAttemptView) => ({
+  id: attempt.id,
+  pack_id: attempt.packId,
+  credits: attempt.credits,
+  amount_cents: attempt.amountCents,
+  status: attempt.status,
+  payment_intent_id: attempt.paymentIntentId,
+  failure_code: attempt.failureCode,
+  failure_message: attempt.failureMessage,
+  created_at: attempt.createdAt.toISOString(),
+});
+
+export const autoTopupResponse = (ids: ReturnType<typeof userIds>, view: AutoTopupView) => ({
+  ...ids,
+  app_id: view.appId,
+  enabled: view.enabled,
+  below_credits: view.belowCredits,
+  pack_id: view.packId,
+  monthly_cap_credits: view.monthlyCapCredits,
+  card: view.card,
+  disabled_reason: view.disabledReason,
+  bought_this_month: view.boughtThisMonth,
+  last_attempt: view.lastAttempt ? autoTopupAttemptResponse(view.lastAttempt) : null,
+  payments_configured: view.paymentsConfigured,
 });

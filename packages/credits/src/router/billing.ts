@@ -17,7 +17,9 @@ export const billingRouter = {
     .mutation(({ ctx, input }) => {
       const pack = findCreditPack(input.packId);
       if (!pack) throw new InvalidRequestError("There is no such credit pack.", "packId");
-      return startCreditPackCheckout(ctx.db, ctx.billing, ctx.session.user.id, pack, ctx.origin);
+      return startCreditPackCheckout(ctx.db, ctx.billing, ctx.session.user.id, pack, ctx.origin, {
+        saveCard: input.saveCard ?? false,
+      });
     }),
 
   autoTopup: protectedProcedure
@@ -27,7 +29,9 @@ export const billingRouter = {
   setAutoTopup: protectedProcedure
     .input(SetAutoTopupInput)
     .output(AutoTopupView)
-    .mutation(({ ctx, input }) => setAutoTopup(ctx.db, ctx.billing, ctx.session.user.id, input)),
+    .mutation(({ ctx, input }) =>
+      setAutoTopup(ctx.db, ctx.billing, ctx.actor, ctx.session.user.id, input),
+    ),
 
   /** Checkout in setup mode: saves (or replaces) the card auto top-up charges. */
   saveCardSession: protectedProcedure

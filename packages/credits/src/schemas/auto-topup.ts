@@ -1,5 +1,5 @@
 // Auto top-up: "when available credits fall below X, buy pack Y", with a monthly cap. Shared by the
-// tRPC procedures, the web app's form and the admin page.
+// tRPC procedures, the REST routes, the web app's form and the admin page.
 import { z } from "zod";
 import { creditPacks, findCreditPack } from "../plans.ts";
 import { MAX_CREDITS, UserId } from "./common.ts";
@@ -11,29 +11,42 @@ const Credits = (what: string) =>
     .min(1, { error: `${what} must be at least 1 credit` })
     .max(MAX_CREDITS, { error: `${what} must be at most ${MAX_CREDITS.toLocaleString("en-US")}` });
 
+/**
+ * The settings' fields, one rule each: the tRPC input names them in camelCase, the REST body
+ * (rest/auto-topup-schemas.ts) in snake_case, both with these schemas and `checkMonthlyCap`.
+ */
+export const AutoTopupFields = {
+  enabled: z.boolean({ error: "must be true or false" }),
+  /** A charge starts when available credits fall below this. */
+  belowCredits: Credits("The threshold"),
+  packId: z
+    .string({ error: "must be a credit pack id" })
+    .refine((id) => findCreditPack(id) !== undefined, {
+      error: `must be one of ${creditPacks.map((pack) => pack.id).join(", ")}`,
+    }),
+  /** The most credits auto top-up buys in a calendar month (UTC). */
+  monthlyCapCredits: Credits("The monthly cap"),
+};
+
+/** The cap must let at least one pack through, or no top-up could ever happen: an issue at `path`. */
+export function checkMonthlyCap(
+  settings: { packId: string; monthlyCapCredits: number },
+  ctx: z.RefinementCtx,
+  path: string,
+): void {
+  const pack = findCreditPack(settings.packId);
+  if (pack && settings.monthlyCapCredits < pack.credits) {
+    ctx.addIssue({
+      code: "custom",
+      path: [path],
+      message: `The monthly cap must be at least the pack's ${pack.credits.toLocaleString("en-US")} credits, or no top-up could ever happen.`,
+    });
+  }
+}
+
 export const SetAutoTopupInput = z
-  .object({
-    enabled: z.boolean({ error: "must be true or false" }),
-    /** A charge starts when available credits fall below this. */
-    belowCredits: Credits("The threshold"),
-    packId: z
-      .string({ error: "must be a credit pack id" })
-      .refine((id) => findCreditPack(id) !== undefined, {
-        error: `must be one of ${creditPacks.map((pack) => pack.id).join(", ")}`,
-      }),
-    /** The most credits auto top-up buys in a calendar month (UTC). */
-    monthlyCapCredits: Credits("The monthly cap"),
-  })
-  .superRefine((input, ctx) => {
-    const pack = findCreditPack(input.packId);
-    if (pack && input.monthlyCapCredits < pack.credits) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["monthlyCapCredits"],
-        message: `The monthly cap must be at least the pack's ${pack.credits.toLocaleString("en-US")} credits, or no top-up could ever happen.`,
-      });
-    }
-  });
+  .object(AutoTopupFields)
+  .superRefine((input, ctx) => checkMonthlyCap(input, ctx, "monthlyCapCredits"));
 export type SetAutoTopupInput = z.infer<typeof SetAutoTopupInput>;
 
 export const AutoTopupAttemptStatus = z.enum(["pending", "succeeded", "failed"]);

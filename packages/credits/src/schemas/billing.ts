@@ -23,6 +23,12 @@ export const BuyCreditsInput = z.object({
     .refine((id) => findCreditPack(id) !== undefined, {
       error: `must be one of ${creditPacks.map((pack) => pack.id).join(", ")}`,
     }),
+  /**
+   * Opt-in: the card paying for the pack is saved for later off-session charges, and becomes the
+   * auto top-up card if none is saved yet. Only with the user's consent, which Stripe requires
+   * for charging a card while its holder is away.
+   */
+  saveCard: z.boolean({ error: "must be true or false" }).optional(),
 });
 
 export const AdminSetTierInput = z.object({

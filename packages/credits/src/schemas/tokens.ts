@@ -3,20 +3,30 @@
 import { z } from "zod";
 import { SafeText } from "./common.ts";
 
-export const ServiceTokenScope = z.enum(["read", "write"], { error: "must be read or write" });
+/**
+ * read and write cover credits, holds, subscriptions and usage; webhooks alone manages webhook
+ * endpoints and their delivery logs (docs/security.md: an endpoint receives every customer's
+ * events, so the tokens that spend and grant cannot set one up).
+ */
+export const ServiceTokenScope = z.enum(["read", "write", "webhooks"], {
+  error: "must be read, write or webhooks",
+});
 
 export const CreateServiceTokenInput = z.object({
   name: SafeText.trim()
     .min(1, { error: "must not be empty" })
     .max(100, { error: "must be at most 100 characters" }),
-  scopes: z.array(ServiceTokenScope).min(1, { error: "must include read, write or both" }).max(2),
+  scopes: z
+    .array(ServiceTokenScope)
+    .min(1, { error: "must include at least one of read, write and webhooks" })
+    .max(3),
 });
 
 export const ServiceTokenIdInput = z.object({
   tokenId: z.uuid({ error: "must be a token id (a UUID)" }),
 });
 
-/** Scopes as stored: Prisma reads the column as text[], the database's CHECK holds it to the two. */
+/** Scopes as stored: Prisma reads the column as text[], the database's CHECK holds it to the three. */
 const StoredScopes = z.array(z.string().pipe(ServiceTokenScope));
 
 export const ServiceTokenSummary = z.object({

@@ -7,7 +7,7 @@ import { NotFoundError, StateConflictError } from "../errors.ts";
 import { auditAction } from "./audit.ts";
 import type { Actor } from "./types.ts";
 
-export const tokenScopes = ["read", "write"] as const;
+export const tokenScopes = ["read", "write", "webhooks"] as const;
 export type TokenScope = (typeof tokenScopes)[number];
 
 export interface VerifiedToken {
@@ -51,7 +51,7 @@ export async function verifyServiceToken(
   bootstrapToken: string | undefined,
 ): Promise<VerifiedToken | null> {
   if (bootstrapToken && matchesSecret(token, bootstrapToken)) {
-    return { id: "env", scopes: ["read", "write"] };
+    return { id: "env", scopes: [...tokenScopes] };
   }
   if (!token.startsWith(tokenPrefix) || token.length > 200) return null;
   const hash = hashToken(token);
@@ -66,8 +66,8 @@ export async function verifyServiceToken(
   const result = row
     ? {
         id: row.id,
-        scopes: row.scopes.filter(
-          (scope): scope is TokenScope => scope === "read" || scope === "write",
+        scopes: row.scopes.filter((scope): scope is TokenScope =>
+          (tokenScopes as readonly string[]).includes(scope),
         ),
       }
     : null;

@@ -1,4 +1,5 @@
-// The Stripe events of auto top-up: a setup-mode Checkout saved the card it charges, and its
+// The Stripe events of auto top-up: a setup-mode Checkout (or a pack purchase the user let keep its
+// card) saved the card it charges, and its
 // off-session payment intents succeeded (the pack is granted) or failed (auto top-up turns off).
 // Payment intents without the attempt's metadata are Checkout's, handled through their session.
 import type Stripe from "stripe";
@@ -28,12 +29,35 @@ export async function onCardSaved(
   if (!method || typeof method === "string" || !method.card) {
     return ignored("The setup session saved no card.", userId);
   }
-  await saveAutoTopupCard(tx, userId, {
-    paymentMethodId: method.id,
-    brand: method.card.brand,
-    last4: method.card.last4,
-  });
+  await saveAutoTopupCard(tx, userId, cardOf(method, method.card), { replace: true });
   return { status: "PROCESSED", userId };
+}
+
+function cardOf(method: Stripe.PaymentMethod, card: Stripe.PaymentMethod.Card) {
+  return { paymentMethodId: method.id, brand: card.brand, last4: card.last4 };
+}
+
+/**
+ * A pack paid through Checkout with the user's consent to keep the card (`setup_future_usage`):
+ * it becomes the auto top-up card if none is saved. False when nothing was stored (a card was
+ * saved already, or Stripe saved none).
+ */
+export async function keepCardOfPackPayment(
+  tx: Tx,
+  stripe: Stripe,
+  paymentIntentId: string,
+  userId: string,
+): Promise<boolean> {
+  const intent = await stripe.paymentIntents.retrieve(paymentIntentId, {
+    expand: ["payment_method"],
+  });
+  const method = intent.payment_method;
+  if (intent.setup_future_usage !== "off_session" || !method || typeof method === "string") {
+    return false;
+  }
+  // Only a card Stripe attached to the customer can be charged off-session later.
+  if (!method.card || !method.customer) return false;
+  return saveAutoTopupCard(tx, userId, cardOf(method, method.card), { replace: false });
 }
 
 /** An auto top-up's charge was paid (grants the pack, once) or failed (turns auto top-up off). */

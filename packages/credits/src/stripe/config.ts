@@ -37,6 +37,11 @@ export const billingEnvSchema = z.object({
   BILLING_ROLLOVER_PERCENT: z.coerce.number().int().min(0).max(100).default(50),
   /** How often the worker looks for accounts below their auto top-up threshold, in ms. */
   AUTO_TOPUP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  /**
+   * A charge sent to Stripe whose webhook has not come after this many seconds is looked up on
+   * Stripe by the worker's maintenance round and settled as the webhook would (default 10 min).
+   */
+  AUTO_TOPUP_SETTLE_AFTER_SECONDS: z.coerce.number().int().min(1).max(604_800).default(600),
 });
 
 export interface BillingConfig {
@@ -50,6 +55,8 @@ export interface BillingConfig {
   rolloverPercent: number;
   /** The auto top-up round's interval in the worker (AUTO_TOPUP_INTERVAL_MS). */
   autoTopupIntervalMs: number;
+  /** How long a sent charge waits for its webhook before it is looked up on Stripe. */
+  autoTopupSettleAfterSeconds: number;
 }
 
 export function createStripeClient(secretKey: string, apiUrl?: string): Stripe {
@@ -76,6 +83,7 @@ export function billingConfigFrom(source: Record<string, string | undefined>): B
     graceDays: env.BILLING_GRACE_DAYS,
     rolloverPercent: env.BILLING_ROLLOVER_PERCENT,
     autoTopupIntervalMs: env.AUTO_TOPUP_INTERVAL_MS,
+    autoTopupSettleAfterSeconds: env.AUTO_TOPUP_SETTLE_AFTER_SECONDS,
   };
 }
 

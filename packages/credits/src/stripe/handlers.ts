@@ -19,7 +19,7 @@ import {
   settleDispute,
 } from "../service/payments/reversals.ts";
 import type { Tx } from "../service/types.ts";
-import { onAutoTopupPayment, onCardSaved } from "./auto-topup-events.ts";
+import { keepCardOfPackPayment, onAutoTopupPayment, onCardSaved } from "./auto-topup-events.ts";
 import { type BillingConfig, tierOfPrice } from "./config.ts";
 
 export interface HandlerOutcome {
@@ -102,13 +102,17 @@ async function onCheckoutPaid(
   }
   const pack = findCreditPack(session.metadata?.pack_id ?? "");
   if (!pack) return ignored("The checkout session is not for a credit pack.", userId);
+  const paymentIntentId = idOf(session.payment_intent);
+  if (session.metadata?.save_card === "true" && paymentIntentId) {
+    await keepCardOfPackPayment(tx, requireStripe(config), paymentIntentId, userId);
+  }
   const { granted } = await grantCreditPack(
     tx,
     {
       id: session.id,
       userId,
       appId: billingAppId,
-      paymentIntentId: idOf(session.payment_intent),
+      paymentIntentId,
       amountPaid: session.amount_total ?? 0,
       currency: session.currency ?? "usd",
     },

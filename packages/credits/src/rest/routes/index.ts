@@ -1,6 +1,7 @@
 // The REST API of the original design, one route group a file, in the order the OpenAPI document
 // lists them.
 import type { Route } from "../route.ts";
+import { autoTopupRoutes } from "./auto-topup.ts";
 import { creditRoutes } from "./credits.ts";
 import { customerRoutes } from "./customers.ts";
 import { holdRoutes } from "./holds.ts";
@@ -13,6 +14,7 @@ export const routes: readonly Route[] = [
   ...customerRoutes,
   ...creditRoutes,
   ...thresholdRoutes,
+  ...autoTopupRoutes,
   ...holdRoutes,
   ...subscriptionRoutes,
   ...usageRoutes,

@@ -1,5 +1,7 @@
 // /api/webhook-endpoints: where the platform sends events (docs/events.md), managed by backends
 // with their service token as operators do in the admin app. Updates are POSTs, as Stripe's are.
+// Every route needs the `webhooks` scope, reads too: an endpoint receives every customer's events
+// and the log shows receivers' answers, so neither `read` nor `write` is enough (docs/security.md).
 import { getWebhookConfig } from "../../service/webhooks/config.ts";
 import {
   listWebhookDeliveries,
@@ -34,7 +36,7 @@ export const webhookRoutes = [
   defineRoute({
     method: "GET",
     path: "/api/webhook-endpoints",
-    scope: "read",
+    scope: "webhooks",
     tag: "Webhooks",
     summary: "Every webhook endpoint, newest first (without secrets).",
     params: EmptyBody,
@@ -47,7 +49,7 @@ export const webhookRoutes = [
   defineRoute({
     method: "POST",
     path: "/api/webhook-endpoints",
-    scope: "write",
+    scope: "webhooks",
     tag: "Webhooks",
     summary:
       "Creates an endpoint for the event types listed (none: all but credits.spent). The answer holds its signing secret, shown only now.",
@@ -74,7 +76,7 @@ export const webhookRoutes = [
   defineRoute({
     method: "GET",
     path: "/api/webhook-endpoints/{endpointId}",
-    scope: "read",
+    scope: "webhooks",
     tag: "Webhooks",
     summary: "One endpoint, with whether it is failing or why it was disabled.",
     params: EndpointPath,
@@ -87,7 +89,7 @@ export const webhookRoutes = [
   defineRoute({
     method: "POST",
     path: "/api/webhook-endpoints/{endpointId}",
-    scope: "write",
+    scope: "webhooks",
     tag: "Webhooks",
     summary:
       "Changes the fields given. `enabled: true` turns a disabled endpoint back on and forgets its failures.",
@@ -116,7 +118,7 @@ export const webhookRoutes = [
   defineRoute({
     method: "POST",
     path: "/api/webhook-endpoints/{endpointId}/rotate-secret",
-    scope: "write",
+    scope: "webhooks",
     tag: "Webhooks",
     summary:
       "Gives the endpoint a new signing secret, shown only now; the previous one keeps signing as a second signature for 24 hours.",
@@ -133,7 +135,7 @@ export const webhookRoutes = [
   defineRoute({
     method: "GET",
     path: "/api/webhook-endpoints/{endpointId}/deliveries",
-    scope: "read",
+    scope: "webhooks",
     tag: "Webhooks",
     summary: "The endpoint's deliveries, newest first, each with its latest attempts.",
     params: EndpointPath,
@@ -153,7 +155,7 @@ export const webhookRoutes = [
   defineRoute({
     method: "POST",
     path: "/api/webhook-endpoints/{endpointId}/test",
-    scope: "write",
+    scope: "webhooks",
     tag: "Webhooks",
     summary: "Sends a `webhook.test` event to the endpoint; it appears in its deliveries.",
     params: EndpointPath,
@@ -169,7 +171,7 @@ export const webhookRoutes = [
   defineRoute({
     method: "POST",
     path: "/api/webhook-deliveries/{deliveryId}/resend",
-    scope: "write",
+    scope: "webhooks",
     tag: "Webhooks",
     summary:
       "Sends a finished delivery again, with the same webhook-id (receivers that have it can tell).",

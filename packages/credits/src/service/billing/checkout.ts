@@ -113,16 +113,23 @@ export async function startSubscriptionCheckout(
   );
 }
 
-/** Starts a one-time Checkout for a credit pack; the credits come with the paid-session event. */
+/**
+ * Starts a one-time Checkout for a credit pack; the credits come with the paid-session event. With
+ * `saveCard` (the user opted in) Stripe saves the paying card for off-session use, and the
+ * paid-session event makes it the auto top-up card when none is saved (handlers.ts).
+ */
 export async function startCreditPackCheckout(
   db: Database,
   config: BillingConfig,
   userId: string,
   pack: CreditPack,
   origin: string,
+  options: { saveCard: boolean } = { saveCard: false },
 ): Promise<{ url: string }> {
   const { stripe } = requirePayments(config);
   const customer = await ensureCustomer(db, stripe, userId);
+  const metadata: Record<string, string> = { user_id: userId, pack_id: pack.id };
+  if (options.saveCard) metadata.save_card = "true";
   return createCheckout(stripe, config, customer, userId, origin, {
     mode: "payment",
     line_items: [
@@ -135,8 +142,11 @@ export async function startCreditPackCheckout(
         quantity: 1,
       },
     ],
-    metadata: { user_id: userId, pack_id: pack.id },
-    payment_intent_data: { metadata: { user_id: userId, pack_id: pack.id } },
+    metadata,
+    payment_intent_data: {
+      metadata: { user_id: userId, pack_id: pack.id },
+      ...(options.saveCard ? { setup_future_usage: "off_session" as const } : {}),
+    },
     resultParam: "purchase",
   });
 }

@@ -29,6 +29,11 @@ export const webhookEnvSchema = z.object({
   WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(500),
   /** credits.expiring goes this many days before a grant expires (once per grant). */
   CREDITS_EXPIRING_NOTICE_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  /**
+   * Days events, their deliveries and attempts are kept (the delivery log, resends) before the
+   * worker deletes them; an event with a delivery still being sent is kept until it ends.
+   */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(30),
 });
 
 export interface WebhookConfig {
@@ -39,6 +44,7 @@ export interface WebhookConfig {
   timeoutMs: number;
   dispatchIntervalMs: number;
   expiringNoticeDays: number;
+  retentionDays: number;
 }
 
 /** The delivery settings of `source`, and whether this process runs the worker (`workerByDefault` if unset). */
@@ -58,6 +64,7 @@ export function webhookConfigFrom(
     timeoutMs: env.WEBHOOK_TIMEOUT_MS,
     dispatchIntervalMs: env.WEBHOOK_DISPATCH_INTERVAL_MS,
     expiringNoticeDays: env.CREDITS_EXPIRING_NOTICE_DAYS,
+    retentionDays: env.WEBHOOK_RETENTION_DAYS,
   };
 }
 

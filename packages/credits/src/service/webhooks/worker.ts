@@ -5,6 +5,7 @@ import type { Database } from "@credits/db";
 import PgBoss from "pg-boss";
 import type { BillingConfig } from "../../stripe/config.ts";
 import { startAutoTopupLoop } from "../billing/auto-topup/loop.ts";
+import { settleOverdueAutoTopups } from "../billing/auto-topup/settle.ts";
 import { recordExpiringNotices } from "../events/expiring.ts";
 import { runExpirySweep } from "../maintenance.ts";
 import type { WebhookConfig } from "./config.ts";
@@ -16,10 +17,12 @@ import {
   dispatchRound,
   roundSize,
 } from "./dispatch.ts";
+import { pruneOutbox } from "./retention.ts";
 
 /**
- * How often the worker posts due expiries and holds (credits.expired, hold.expired) and announces
- * grants about to expire (credits.expiring): events that time, not a request, brings about.
+ * How often the worker posts due expiries and holds (credits.expired, hold.expired), announces
+ * grants about to expire (credits.expiring), deletes events past their retention and settles auto
+ * top-ups whose webhook never came: what time, not a request, brings about.
  */
 const maintenanceIntervalMs = 60_000;
 
@@ -78,8 +81,27 @@ export async function startWebhookWorker(options: {
     try {
       await runExpirySweep(db);
       await recordExpiringNotices(db, config.expiringNoticeDays);
+      await pruneOutbox(db, config.retentionDays);
     } catch (error) {
-      logger.error("expiry maintenance failed; it runs again shortly", {
+      logger.error("outbox maintenance failed; it runs again shortly", {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    const billing = options.billing;
+    if (!billing?.stripe) return;
+    try {
+      const settled = await settleOverdueAutoTopups(
+        db,
+        billing.stripe,
+        billing.autoTopupSettleAfterSeconds,
+      );
+      if (settled.unreachable > 0) {
+        logger.error("overdue auto top-ups could not be looked up on Stripe; retried later", {
+          unreachable: settled.unreachable,
+        });
+      }
+    } catch (error) {
+      logger.error("settling overdue auto top-ups failed; it runs again shortly", {
         error: error instanceof Error ? error.message : String(error),
       });
     }

@@ -7,13 +7,18 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useId, useRef, useState } from "react";
 
 export type CreatedToken = RouterOutputs["admin"]["tokens"]["create"];
-type Scope = "read" | "write";
+type Scope = "read" | "write" | "webhooks";
 
 const scopes: { scope: Scope; allows: string }[] = [
   { scope: "read", allows: "balances, history, purchases, plans, quotas and usage checks" },
   {
     scope: "write",
     allows: "adding, deducting, transfers, purchases, holds, plan changes and tracking usage",
+  },
+  {
+    scope: "webhooks",
+    allows:
+      "managing webhook endpoints and reading their delivery logs (an endpoint receives every customer's events; read and write do not allow this)",
   },
 ];
 

@@ -3,14 +3,25 @@
 import { describeError, useTRPC } from "@credits/credits/react";
 import { Button, Card, formatDollars, Skeleton, useToast } from "@credits/ui";
 import { useMutation, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import { useRedirect } from "./use-redirect.ts";
 
-/** The credit packs on sale, each bought through Stripe Checkout. */
+/**
+ * The credit packs on sale, each bought through Stripe Checkout. Without a card saved for auto
+ * top-up, the user may let the purchase keep its card for it (opt-in: charging a card while its
+ * holder is away needs their consent).
+ */
 export function CreditPacks({ paymentsConfigured }: { paymentsConfigured: boolean }) {
   const trpc = useTRPC();
   const toast = useToast();
   const redirect = useRedirect();
   const packs = useQuery(trpc.billing.creditPacks.queryOptions());
+  const autoTopup = useQuery({
+    ...trpc.billing.autoTopup.queryOptions(),
+    enabled: paymentsConfigured,
+  });
+  const [saveCard, setSaveCard] = useState(false);
+  const offerSaving = paymentsConfigured && autoTopup.data !== undefined && !autoTopup.data.card;
   const buy = useMutation(
     trpc.billing.buyCredits.mutationOptions({
       onSuccess: redirect,
@@ -22,6 +33,23 @@ export function CreditPacks({ paymentsConfigured }: { paymentsConfigured: boolea
       <h2 id="packs-heading" className="mb-3 text-lg font-semibold">
         Buy credits
       </h2>
+      {offerSaving && (
+        <label className="mb-3 flex items-start gap-3 text-sm">
+          <input
+            type="checkbox"
+            checked={saveCard}
+            onChange={(event) => setSaveCard(event.target.checked)}
+            className="mt-0.5 size-5 shrink-0 accent-brand-600"
+          />
+          <span>
+            <span className="font-medium">Save my card for auto top-up</span>
+            <span className="block text-zinc-600">
+              Stripe keeps the card you pay with, so auto top-up (below) can charge it when your
+              credits run low. Nothing is charged until you turn auto top-up on.
+            </span>
+          </span>
+        </label>
+      )}
       {!packs.data ? (
         <Skeleton className="h-24" />
       ) : (
@@ -38,7 +66,9 @@ export function CreditPacks({ paymentsConfigured }: { paymentsConfigured: boolea
                 {paymentsConfigured && (
                   <Button
                     variant="secondary"
-                    onClick={() => buy.mutate({ packId: pack.id })}
+                    onClick={() =>
+                      buy.mutate({ packId: pack.id, saveCard: offerSaving && saveCard })
+                    }
                     busy={buy.isPending && buy.variables?.packId === pack.id}
                     aria-label={`Buy ${pack.name} for ${formatDollars(pack.priceCents)}`}
                   >

@@ -1,5 +1,6 @@
 // A user's auto top-up as they read and set it on the billing page (and operators read it), and
-// the saved card, which the setup-mode Checkout's webhook stores (handlers.ts).
+// the saved card, which the webhook of a setup-mode Checkout, or of a pack purchase that saved its
+// card, stores (handlers.ts).
 import type { Database } from "@credits/db";
 import { StateConflictError } from "../../../errors.ts";
 import { billingAppId, findCreditPack } from "../../../plans.ts";
@@ -10,7 +11,8 @@ import type {
   SetAutoTopupInput,
 } from "../../../schemas/auto-topup.ts";
 import { type BillingConfig, paymentsConfigured } from "../../../stripe/config.ts";
-import type { Queryable } from "../../types.ts";
+import { auditAction } from "../../audit.ts";
+import type { Actor, Queryable } from "../../types.ts";
 import { assertUserExists } from "../../users.ts";
 
 interface SettingsRow {
@@ -118,11 +120,13 @@ export async function getAutoTopupForOperator(
 /**
  * Sets the user's auto top-up. Turning it on needs payments configured and a saved card, and
  * clears the reason a failed charge turned it off. Changing the settings starts nothing by itself:
- * the next round of the worker does, if available credits are below the threshold by then.
+ * the next round of the worker does, if available credits are below the threshold by then. A
+ * service token's change is audit-logged (the user's own is theirs to see on the billing page).
  */
 export async function setAutoTopup(
   db: Database,
   config: BillingConfig,
+  actor: Actor,
   userId: string,
   input: SetAutoTopupInput,
 ): Promise<AutoTopupView> {
@@ -132,10 +136,19 @@ export async function setAutoTopup(
     throw new StateConflictError("Payments are not configured here, so auto top-up cannot be on.");
   }
   return db.$transaction(async (tx) => {
-    const [saved] = await tx.$queryRaw<{ card: string | null }[]>`
+    const [saved] = await tx.$queryRaw<
+      {
+        card: string | null;
+        enabled: boolean;
+        below: bigint | null;
+        pack: string | null;
+        cap: bigint | null;
+      }[]
+    >`
       INSERT INTO auto_topup_settings (user_id, app_id) VALUES (${userId}::uuid, ${billingAppId})
       ON CONFLICT (user_id, app_id) DO UPDATE SET updated_at = auto_topup_settings.updated_at
-      RETURNING stripe_payment_method_id AS card`;
+      RETURNING stripe_payment_method_id AS card, enabled, below_credits AS below, pack_id AS pack,
+        monthly_cap_credits AS cap`;
     if (input.enabled && !saved?.card) {
       throw new StateConflictError(
         "Save a card first (Save a card for auto top-up), then turn auto top-up on.",
@@ -148,24 +161,40 @@ export async function setAutoTopup(
         disabled_reason = CASE WHEN ${input.enabled} THEN NULL ELSE disabled_reason END,
         updated_at = clock_timestamp()
       WHERE user_id = ${userId}::uuid AND app_id = ${billingAppId}`;
+    await auditAction(tx, actor, {
+      action: "auto_topup.set",
+      targetUserId: userId,
+      before: saved && {
+        enabled: saved.enabled,
+        belowCredits: number(saved.below),
+        packId: saved.pack,
+        monthlyCapCredits: number(saved.cap),
+      },
+      after: { ...input },
+    });
     return getAutoTopup(tx, config, userId);
   });
 }
 
 /**
- * Keeps the card a setup-mode Checkout saved as the one auto top-up charges (replacing any
- * earlier one). Runs in the webhook's transaction.
+ * Keeps a saved card as the one auto top-up charges, in the webhook's transaction. A setup-mode
+ * Checkout's card replaces any earlier one (`replace`: saving a card for auto top-up is what the
+ * user asked for); a card a pack purchase saved (the user opted in) is kept only when none is saved
+ * yet. True when the card was stored; a second delivery stores the same again or nothing.
  */
 export async function saveAutoTopupCard(
   tx: Queryable,
   userId: string,
   card: { paymentMethodId: string; brand: string; last4: string },
-): Promise<void> {
-  await tx.$executeRaw`
+  options: { replace: boolean },
+): Promise<boolean> {
+  const stored = await tx.$executeRaw`
     INSERT INTO auto_topup_settings (user_id, app_id, stripe_payment_method_id, card_brand, card_last4)
     VALUES (${userId}::uuid, ${billingAppId}, ${card.paymentMethodId}, ${card.brand}, ${card.last4})
     ON CONFLICT (user_id, app_id) DO UPDATE SET
       stripe_payment_method_id = EXCLUDED.stripe_payment_method_id,
       card_brand = EXCLUDED.card_brand, card_last4 = EXCLUDED.card_last4,
-      updated_at = clock_timestamp()`;
+      updated_at = clock_timestamp()
+    WHERE ${options.replace} OR auto_topup_settings.stripe_payment_method_id IS NULL`;
+  return stored > 0;
 }
