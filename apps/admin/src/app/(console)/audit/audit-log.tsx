@@ -99,9 +99,10 @@ function auditColumns(viewerId: string): DataTableColumn<AuditEntry>[] {
 
 export function AuditLog() {
   const trpc = useTRPC();
+  // Null only on a Pages-Router page (the app's pages/ holds API routes alone): no filter then.
   const searchParams = useSearchParams();
-  const targetUserId = searchParams.get("user") ?? undefined;
-  const actorTokenId = searchParams.get("token") ?? undefined;
+  const targetUserId = searchParams?.get("user") ?? undefined;
+  const actorTokenId = searchParams?.get("token") ?? undefined;
   const [action, setAction] = useState("");
   // The actor filter applies once the typed address is a whole one, not at every keystroke.
   const [actorEmail, setActorEmail] = useState("");
