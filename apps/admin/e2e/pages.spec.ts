@@ -25,6 +25,35 @@ for (const width of auditWidths) {
     const demoUserId = await withDatabase(
       async (db) => (await db.user.findUniqueOrThrow({ where: { email: "user@example.com" } })).id,
     );
+    // An endpoint with a long URL and a delivery log: one delivered, one failed with a long error,
+    // the widths a phone must fit (no worker runs, so nothing is sent to it).
+    const endpointId = await withDatabase(async (db) => {
+      const endpoint = await db.webhookEndpoint.create({
+        data: {
+          url: `https://hooks.example.com/${"very-long-path-segment/".repeat(4)}${width}`,
+          description: "Page audit",
+          secret: `whsec_${"a".repeat(44)}`,
+          enabled: false,
+          disabledAt: new Date(),
+          disabledReason: "every attempt failed for three days",
+        },
+      });
+      for (const [status, statusCode, error] of [
+        ["succeeded", 200, null],
+        ["failed", 502, `connect ECONNREFUSED ${"upstream-proxy-said-no ".repeat(8)}`],
+      ] as const) {
+        await db.webhookDelivery.create({
+          data: {
+            endpointId: endpoint.id,
+            status,
+            attempts: 1,
+            lastAttemptAt: new Date(),
+            attemptsLog: { create: { statusCode, durationMs: 1_250, error } },
+          },
+        });
+      }
+      return endpoint.id;
+    });
     for (const [path, name, heading] of [
       ["/overview", "admin-overview", "Overview"],
       ["/users", "admin-users", "Users"],
@@ -33,6 +62,7 @@ for (const width of auditWidths) {
       ["/stripe-events", "admin-stripe-events", "Stripe events"],
       ["/tokens", "admin-tokens", "Service tokens"],
       ["/webhooks", "admin-webhooks", "Webhooks"],
+      [`/webhooks/${endpointId}`, "admin-webhook-endpoint", /hooks\.example\.com/],
       ["/audit", "admin-audit", "Audit log"],
       ["/account", "admin-account", "Account"],
     ] as const) {
