@@ -17,9 +17,8 @@ import {
   CardTitle,
   EmptyState,
   formatCredits,
-  formatDate,
-  formatDateTime,
   formatNumber,
+  LocalDate,
   Skeleton,
   type SortOrder,
 } from "@credits/ui";
@@ -63,7 +62,8 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
           <h1 className="text-2xl font-bold break-all">{customerName}</h1>
           <p className="text-sm text-zinc-600">
             {user.name ?? "No name"} · {user.role === "ADMIN" ? "Administrator" : "User"} · joined{" "}
-            {formatDate(user.createdAt)} · <span className="font-mono text-xs">{user.id}</span>
+            <LocalDate value={user.createdAt} style="date" /> ·{" "}
+            <span className="font-mono text-xs">{user.id}</span>
             {user.externalId && (
               <>
                 {" "}
@@ -136,7 +136,13 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
                     {grant.source.toLowerCase()} · {grant.appId}
                   </span>
                   <span className="text-zinc-600">
-                    {grant.expiresAt ? `expires ${formatDate(grant.expiresAt)}` : "no expiry"}
+                    {grant.expiresAt ? (
+                      <>
+                        expires <LocalDate value={grant.expiresAt} style="date" />
+                      </>
+                    ) : (
+                      "no expiry"
+                    )}
                   </span>
                 </li>
               ))}
@@ -154,7 +160,9 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
                   <span>
                     {formatCredits(hold.amount)} · {hold.description}
                   </span>
-                  <span className="text-zinc-600">until {formatDateTime(hold.expiresAt)}</span>
+                  <span className="text-zinc-600">
+                    until <LocalDate value={hold.expiresAt} />
+                  </span>
                 </li>
               ))}
             </ul>
