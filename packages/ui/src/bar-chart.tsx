@@ -73,7 +73,8 @@ export function BarChart({
           <ResponsiveContainer width="100%" height="100%" minWidth={0}>
             <RechartsBarChart
               data={data}
-              margin={{ top: 8, right: 4, bottom: 0, left: 0 }}
+              // Room on the left for the unit, written beside the axis rather than over its ticks.
+              margin={{ top: 8, right: 4, bottom: 0, left: 12 }}
               // The table below is what screen readers and keyboards get; the drawing is hidden
               // from them, so it must not take focus either.
               accessibilityLayer={false}
@@ -93,11 +94,13 @@ export function BarChart({
                 tickLine={false}
                 axisLine={false}
                 tick={{ fontSize: 12, fill: "#52525b" }}
-                width={48}
+                // As wide as the longest tick ("120,000"), so no figure is cut off.
+                width="auto"
                 label={{
                   value: unit.other,
                   angle: -90,
-                  position: "insideLeft",
+                  position: "left",
+                  offset: 0,
                   style: { fontSize: 12, fill: "#52525b", textAnchor: "middle" },
                 }}
               />
