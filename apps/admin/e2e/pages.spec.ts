@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   auditPage,
   auditWidths,
@@ -29,6 +30,17 @@ for (const width of auditWidths) {
       const demoUserId = await withDatabase(
         async (db) =>
           (await db.user.findUniqueOrThrow({ where: { email: "user@example.com" } })).id,
+      );
+      // A customer whose email is longer than a phone is wide: the heading wraps it at "@" and dots.
+      const longEmailUserId = await withDatabase(
+        async (db) =>
+          (
+            await db.user.create({
+              data: {
+                email: `a-very-long-customer-name-${randomUUID()}@accounts.subsidiary.example.com`,
+              },
+            })
+          ).id,
       );
       // An endpoint with a long URL and a delivery log: one delivered, one failed with a long error,
       // the widths a phone must fit (no worker runs, so nothing is sent to it).
@@ -63,6 +75,7 @@ for (const width of auditWidths) {
         ["/overview", "admin-overview", "Overview"],
         ["/users", "admin-users", "Users"],
         [`/users/${demoUserId}`, "admin-user", "user@example.com"],
+        [`/users/${longEmailUserId}`, "admin-user-long-email", /^a-very-long-customer-name-/],
         ["/bulk-grant", "admin-bulk-grant", "Bulk grant"],
         ["/stripe-events", "admin-stripe-events", "Stripe events"],
         ["/tokens", "admin-tokens", "Service tokens"],

@@ -15,6 +15,7 @@ export {
 } from "./data-table.tsx";
 export { dateColumn } from "./date-column.tsx";
 export { ConfirmDialog } from "./dialog.tsx";
+export { Email } from "./email.tsx";
 export { Field } from "./field.tsx";
 export {
   type DateFormats,

@@ -15,6 +15,7 @@ import {
   Alert,
   Card,
   CardTitle,
+  Email,
   EmptyState,
   formatCredits,
   formatNumber,
@@ -59,7 +60,9 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <h1 className="text-2xl font-bold break-all">{customerName}</h1>
+          <h1 className="text-2xl font-bold">
+            {user.email ? <Email value={user.email} /> : customerName}
+          </h1>
           <p className="text-sm text-zinc-600">
             {user.name ?? "No name"} · {user.role === "ADMIN" ? "Administrator" : "User"} · joined{" "}
             <LocalDate value={user.createdAt} style="date" /> ·{" "}
