@@ -69,7 +69,7 @@ test("[ADMIN][WEBHOOKS] adds an endpoint (secret shown once), sends it a test ev
     await expect(page.getByRole("heading", { level: 1, name: url })).toBeVisible();
     await expect(page.getByText("Nothing sent yet")).toBeVisible();
     await page.getByRole("button", { name: "Send test event" }).click();
-    const delivery = page.getByTestId("webhook-deliveries").getByRole("listitem").first();
+    const delivery = page.getByTestId("webhook-delivery").first();
     await expect(delivery).toContainText("webhook.test", { timeout: 20_000 });
     await expect(delivery).toContainText("Delivered", { timeout: 20_000 });
     await expect(delivery).toContainText("HTTP 200");
@@ -109,12 +109,24 @@ test("[ADMIN][WEBHOOKS] adds an endpoint (secret shown once), sends it a test ev
       .toMatchObject({ amount: 25, balance: before + 25, platform_user_id: demoUserId });
 
     await page.goto(endpointPage);
-    await expect(
-      page
-        .getByTestId("webhook-deliveries")
-        .getByRole("listitem")
-        .filter({ hasText: "credits.granted" }),
-    ).toContainText("Delivered", { timeout: 20_000 });
+    const granted = page.getByTestId("webhook-delivery").filter({ hasText: "credits.granted" });
+    await expect(granted).toContainText("Delivered", { timeout: 20_000 });
+    // The log is a table: newest first, oldest first from the Created column's header, and a
+    // status filter.
+    const rows = page.getByTestId("webhook-delivery");
+    await expect(rows.last()).toContainText("webhook.test");
+    await expect(rows.first()).not.toContainText("webhook.test");
+    await page.getByRole("button", { name: "Created" }).click();
+    await expect(page.getByRole("columnheader", { name: "Created" })).toHaveAttribute(
+      "aria-sort",
+      "ascending",
+    );
+    await expect(rows.first()).toContainText("webhook.test");
+    await page.getByLabel("Status").selectOption("failed");
+    await expect(page.getByText("No failed deliveries")).toBeVisible();
+    await page.getByLabel("Status").selectOption("succeeded");
+    await expect(rows.filter({ hasText: "webhook.test" })).toHaveCount(1);
+    await expect(rows.filter({ hasText: "credits.granted" })).toHaveCount(1);
     await saveScreenshot(page, testInfo, "admin-webhook-endpoint");
 
     await page.getByRole("button", { name: "Disable" }).click();

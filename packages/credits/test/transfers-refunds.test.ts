@@ -1,5 +1,6 @@
 // Moving credits between accounts: transfers between users, refunds of purchases and operators'
 // adjustments, each with the entries and balances it leaves.
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { callerFor, createUser, db, fundedUser, newKey, trpcErrorOf } from "./fixtures.ts";
 
@@ -44,17 +45,22 @@ describe("transfers", () => {
     expect((await caller.credits.balance()).total).toBe(20);
   });
 
-  it("checks a recipient before any transfer: an existing user passes (by email, any case), an unknown email is NOT_FOUND, oneself BAD_REQUEST, and nothing moves", async () => {
+  it("checks a recipient before any transfer: an existing user passes (by email, any case), an unknown email and oneself are refused as answers, and nothing moves", async () => {
     const { user, caller } = await fundedUser(20);
     const recipient = await createUser();
     expect(
       await caller.credits.transferRecipient({ to: { email: recipient.email.toUpperCase() } }),
-    ).toEqual({ recipientUserId: recipient.id });
-    const unknown = caller.credits.transferRecipient({ to: { email: "nobody-here@example.com" } });
-    expect((await trpcErrorOf(unknown)).code).toBe("NOT_FOUND");
-    const self = await trpcErrorOf(caller.credits.transferRecipient({ to: { email: user.email } }));
-    expect(self.code).toBe("BAD_REQUEST");
-    expect(self.message).toContain("yourself");
+    ).toEqual({ ok: true, recipientUserId: recipient.id });
+    expect(
+      await caller.credits.transferRecipient({ to: { email: "nobody-here@example.com" } }),
+    ).toEqual({ ok: false, problem: "unknown", message: "No user has this email address." });
+    expect(await caller.credits.transferRecipient({ to: { userId: randomUUID() } })).toMatchObject({
+      ok: false,
+      problem: "unknown",
+    });
+    const self = await caller.credits.transferRecipient({ to: { email: user.email } });
+    expect(self).toMatchObject({ ok: false, problem: "self" });
+    expect(self.ok === false && self.message).toContain("yourself");
     expect((await caller.credits.balance()).total).toBe(20);
     expect((await callerFor(recipient).credits.balance()).total).toBe(0);
   });

@@ -11,7 +11,8 @@ import {
   YAxis,
 } from "recharts";
 import type { NameType, ValueType } from "recharts/types/component/DefaultTooltipContent";
-import { formatDay, formatNumber, formatShortDay } from "./format.ts";
+import { type DateFormats, formatNumber } from "./format.ts";
+import { useDateFormats } from "./local-dates.tsx";
 
 interface DayValue {
   /** The calendar day, "2026-12-02". */
@@ -30,13 +31,13 @@ const credits: ChartUnit = { one: "credit", other: "credits" };
 const withUnit = (value: number, unit: ChartUnit) =>
   `${formatNumber(value)} ${Math.abs(value) === 1 ? unit.one : unit.other}`;
 
-function dayTooltip(unit: ChartUnit) {
+function dayTooltip(unit: ChartUnit, dates: DateFormats) {
   return function DayTooltip({ active, payload }: TooltipContentProps<ValueType, NameType>) {
     const point = payload?.[0]?.payload as DayValue | undefined;
     if (!active || !point) return null;
     return (
       <div className="rounded-lg bg-white px-3 py-2 text-sm shadow-md ring-1 ring-zinc-200">
-        <p className="text-zinc-600">{formatDay(point.day)}</p>
+        <p className="text-zinc-600">{dates.day(point.day)}</p>
         <p className="font-semibold tabular-nums">{withUnit(point.value, unit)}</p>
       </div>
     );
@@ -61,6 +62,7 @@ export function BarChart({
   empty: string;
   unit?: ChartUnit;
 }) {
+  const dates = useDateFormats();
   const hasData = data.some((point) => point.value !== 0);
   return (
     <figure className="relative">
@@ -71,7 +73,8 @@ export function BarChart({
           <ResponsiveContainer width="100%" height="100%" minWidth={0}>
             <RechartsBarChart
               data={data}
-              margin={{ top: 8, right: 4, bottom: 0, left: 0 }}
+              // Room on the left for the unit, written beside the axis rather than over its ticks.
+              margin={{ top: 8, right: 4, bottom: 0, left: 12 }}
               // The table below is what screen readers and keyboards get; the drawing is hidden
               // from them, so it must not take focus either.
               accessibilityLayer={false}
@@ -79,7 +82,7 @@ export function BarChart({
               <CartesianGrid vertical={false} stroke="#e4e4e7" />
               <XAxis
                 dataKey="day"
-                tickFormatter={formatShortDay}
+                tickFormatter={dates.shortDay}
                 tickLine={false}
                 axisLine={{ stroke: "#d4d4d8" }}
                 tick={{ fontSize: 12, fill: "#52525b" }}
@@ -91,15 +94,17 @@ export function BarChart({
                 tickLine={false}
                 axisLine={false}
                 tick={{ fontSize: 12, fill: "#52525b" }}
-                width={48}
+                // As wide as the longest tick ("120,000"), so no figure is cut off.
+                width="auto"
                 label={{
                   value: unit.other,
                   angle: -90,
-                  position: "insideLeft",
+                  position: "left",
+                  offset: 0,
                   style: { fontSize: 12, fill: "#52525b", textAnchor: "middle" },
                 }}
               />
-              <Tooltip content={dayTooltip(unit)} cursor={{ fill: "#eef2ff" }} />
+              <Tooltip content={dayTooltip(unit, dates)} cursor={{ fill: "#eef2ff" }} />
               <Bar dataKey="value" fill="#4f46e5" radius={[3, 3, 0, 0]} isAnimationActive={false} />
             </RechartsBarChart>
           </ResponsiveContainer>
@@ -123,7 +128,7 @@ export function BarChart({
             <tbody>
               {data.map((point) => (
                 <tr key={point.day}>
-                  <th scope="row">{formatDay(point.day)}</th>
+                  <th scope="row">{dates.day(point.day)}</th>
                   <td>{formatNumber(point.value)}</td>
                 </tr>
               ))}

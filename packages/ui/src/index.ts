@@ -13,10 +13,12 @@ export {
   type SortOrder,
   type TableSort,
 } from "./data-table.tsx";
-export { dateColumn } from "./date-column.ts";
+export { dateColumn } from "./date-column.tsx";
 export { ConfirmDialog } from "./dialog.tsx";
+export { Email } from "./email.tsx";
 export { Field } from "./field.tsx";
 export {
+  type DateFormats,
   formatCredits,
   formatDate,
   formatDateTime,
@@ -26,6 +28,7 @@ export {
   formatShortDay,
   formatSigned,
 } from "./format.ts";
+export { LocalDate, useDateFormats } from "./local-dates.tsx";
 export { RadioGroup } from "./radio-group.tsx";
 export { FilterInput, Select } from "./select.tsx";
 export { subscriptionStatusLabels } from "./subscription-status.ts";

@@ -1,11 +1,4 @@
-import {
-  actorLabel,
-  cn,
-  entryTypeLabel,
-  formatDateTime,
-  formatSigned,
-  useViewer,
-} from "@credits/ui";
+import { actorLabel, cn, entryTypeLabel, formatSigned, LocalDate, useViewer } from "@credits/ui";
 import type { RouterOutputs } from "../index.ts";
 
 type Entry = RouterOutputs["credits"]["history"]["entries"][number];
@@ -21,7 +14,7 @@ export function EntryRow({ entry }: { entry: Entry }) {
       <div className="min-w-0">
         <p className="truncate font-medium text-zinc-900">{entry.description}</p>
         <p className="text-xs text-zinc-500">
-          {entryTypeLabel(entry.type, entry.amount)} · {formatDateTime(entry.createdAt)} · by{" "}
+          {entryTypeLabel(entry.type, entry.amount)} · <LocalDate value={entry.createdAt} /> · by{" "}
           {actorLabel({ type: entry.actorType, id: entry.actorId }, viewer)}
         </p>
       </div>

@@ -9,6 +9,7 @@ import {
   HistoryOutput,
   TransferCreditsInput,
   TransferRecipient,
+  TransferRecipientCheck,
   TransferResult,
 } from "../schemas/credits.ts";
 import { SetThresholdInput, ThresholdQuery, ThresholdStatus } from "../schemas/thresholds.ts";
@@ -78,7 +79,7 @@ export const creditsRouter = {
   /** Whether a transfer could go to this recipient: the form asks before its confirmation step. */
   transferRecipient: protectedProcedure
     .input(z.object({ to: TransferRecipient }))
-    .output(z.object({ recipientUserId: z.string() }))
+    .output(TransferRecipientCheck)
     .query(({ ctx, input }) => checkTransferRecipient(ctx.db, ctx.session.user.id, input.to)),
 
   transfer: protectedProcedure

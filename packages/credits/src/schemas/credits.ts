@@ -56,6 +56,21 @@ export const TransferRecipient = z.union(
   { error: "must name the recipient by userId or email" },
 );
 
+/**
+ * Whether a transfer could go to a recipient, asked before the sender confirms: an unknown
+ * recipient or oneself is an answer here, not an error, as the form expects either.
+ */
+export const TransferRecipientCheck = z.discriminatedUnion("ok", [
+  z.object({ ok: z.literal(true), recipientUserId: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    /** "unknown": nobody has this email or id; "self": the sender's own. */
+    problem: z.enum(["unknown", "self"]),
+    message: z.string(),
+  }),
+]);
+export type TransferRecipientCheck = z.infer<typeof TransferRecipientCheck>;
+
 export const TransferCreditsInput = z.object({
   appId: AppIdOrDefault,
   to: TransferRecipient,

@@ -3,7 +3,7 @@
 // the endpoint service, which knows WEBHOOK_ALLOW_PRIVATE_URLS.
 import { z } from "zod";
 import { eventTypes } from "../service/events/catalogue.ts";
-import { NextCursor, pageLimit, SafeText } from "./common.ts";
+import { NextCursor, pageLimit, SafeText, SortOrder } from "./common.ts";
 
 export const WebhookUrl = z
   .string({ error: "must be a URL" })
@@ -115,6 +115,8 @@ export type WebhookDelivery = z.infer<typeof WebhookDelivery>;
 export const WebhookDeliveryListInput = z.object({
   endpointId: WebhookEndpointId,
   status: DeliveryStatus.optional(),
+  /** Newest first unless "asc". */
+  order: SortOrder.optional(),
   cursor: z.uuid({ error: "must be a cursor from a previous page" }).nullish(),
   limit: pageLimit(25),
 });

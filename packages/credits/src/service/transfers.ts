@@ -2,41 +2,56 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "@credits/db";
 import { InvalidRequestError, NotFoundError } from "../errors.ts";
-import type { TransferCreditsInput, TransferResult } from "../schemas/credits.ts";
+import type {
+  TransferCreditsInput,
+  TransferRecipientCheck,
+  TransferResult,
+} from "../schemas/credits.ts";
 import { runIdempotent } from "./idempotency.ts";
 import { creditAccount, debitAccount, lockAccount } from "./ledger.ts";
 import { ledgerResult, withoutKey } from "./operations.ts";
 import type { Actor, Tx } from "./types.ts";
 
-async function resolveRecipient(
+const toSelf = "You cannot transfer credits to yourself.";
+
+async function findRecipient(
   tx: Tx | Database,
   to: TransferCreditsInput["to"],
-): Promise<string> {
+): Promise<string | null> {
   const rows =
     "userId" in to
       ? await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE id = ${to.userId}::uuid`
       : await tx.$queryRaw<{ id: string }[]>`SELECT id FROM users WHERE lower(email) = ${to.email}`;
-  const recipient = rows[0];
+  return rows[0]?.id ?? null;
+}
+
+async function resolveRecipient(
+  tx: Tx | Database,
+  to: TransferCreditsInput["to"],
+): Promise<string> {
+  const recipient = await findRecipient(tx, to);
   if (!recipient) throw new NotFoundError("user", "userId" in to ? to.userId : to.email);
-  return recipient.id;
+  return recipient;
 }
 
 /**
  * Checks, before anything is asked of the sender, that a transfer from `fromUserId` to `to` could
- * go through: the recipient exists and is someone else. Throws what the transfer itself would
- * (NotFoundError, InvalidRequestError), so a form can refuse an unknown email before its
- * confirmation step; the transfer checks again, as the recipient could go in between.
+ * go through: the recipient exists and is someone else. The refusals are answers, not errors, so
+ * a form refuses an unknown email before its confirmation step without a failed request; the
+ * transfer checks again (and throws), as the recipient could go in between.
  */
 export async function checkTransferRecipient(
   db: Database,
   fromUserId: string,
   to: TransferCreditsInput["to"],
-): Promise<{ recipientUserId: string }> {
-  const recipientUserId = await resolveRecipient(db, to);
-  if (recipientUserId === fromUserId) {
-    throw new InvalidRequestError("You cannot transfer credits to yourself.", "to");
+): Promise<TransferRecipientCheck> {
+  const recipientUserId = await findRecipient(db, to);
+  if (!recipientUserId) {
+    const message = "userId" in to ? "No user has this id." : "No user has this email address.";
+    return { ok: false, problem: "unknown", message };
   }
-  return { recipientUserId };
+  if (recipientUserId === fromUserId) return { ok: false, problem: "self", message: toSelf };
+  return { ok: true, recipientUserId };
 }
 
 /**
@@ -61,7 +76,7 @@ export function transferCredits(
     async (tx) => {
       const toUserId = await resolveRecipient(tx, input.to);
       if (toUserId === fromUserId) {
-        throw new InvalidRequestError("You cannot transfer credits to yourself.", "to");
+        throw new InvalidRequestError(toSelf, "to");
       }
       // Accounts are locked in user-id order, so A→B and B→A cannot deadlock: when the recipient
       // comes first, its account is locked (and created) before the sender's.

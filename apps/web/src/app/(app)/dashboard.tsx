@@ -7,8 +7,8 @@ import {
   CardTitle,
   EmptyState,
   formatCredits,
-  formatDate,
   formatNumber,
+  LocalDate,
   Skeleton,
 } from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
@@ -156,7 +156,7 @@ export function Dashboard() {
                   <li key={grant.id} className="flex justify-between gap-3 py-2">
                     <span>{formatCredits(grant.remaining)}</span>
                     <span className="text-zinc-600">
-                      expire {formatDate(grant.expiresAt ?? new Date())}
+                      expire <LocalDate value={grant.expiresAt ?? new Date()} style="date" />
                     </span>
                   </li>
                 ))}

@@ -1,6 +1,6 @@
-// The delivery log as operators read it (per endpoint, newest first, each delivery with its latest
-// attempts), and what they do from it: resend a delivery, send a test event.
-import type { Database } from "@credits/db";
+// The delivery log as operators read it (per endpoint, newest or oldest first, each delivery with
+// its latest attempts), and what they do from it: resend a delivery, send a test event.
+import { type Database, Prisma } from "@credits/db";
 import { NotFoundError, StateConflictError } from "../../errors.ts";
 import type { WebhookDelivery, WebhookDeliveryListInput } from "../../schemas/webhooks.ts";
 import { auditAction } from "../audit.ts";
@@ -29,12 +29,16 @@ interface DeliveryRow {
   }[];
 }
 
-/** An endpoint's deliveries, newest first, keyset-paginated by delivery id. */
+/**
+ * An endpoint's deliveries, newest first (oldest first with `order: "asc"`), keyset-paginated by
+ * (created at, id) with the last delivery's id as the cursor; the endpoint's index serves both ways.
+ */
 export async function listWebhookDeliveries(
   db: Database,
   input: WebhookDeliveryListInput,
 ): Promise<{ deliveries: WebhookDelivery[]; nextCursor: string | null }> {
   const cursor = input.cursor ?? null;
+  const asc = input.order === "asc";
   const rows = await db.$queryRaw<DeliveryRow[]>`
     SELECT d.id::text AS id, d.endpoint_id::text AS "endpointId", d.event_id::text AS "eventId",
       ev.type AS "eventType", d.status, d.attempts, d.last_attempt_at AS "lastAttemptAt",
@@ -48,9 +52,9 @@ export async function listWebhookDeliveries(
     LEFT JOIN credit_events ev ON ev.id = d.event_id
     WHERE d.endpoint_id = ${input.endpointId}::uuid
       AND (${input.status ?? null}::text IS NULL OR d.status = ${input.status ?? null})
-      AND (${cursor}::uuid IS NULL OR (d.created_at, d.id) <
+      AND (${cursor}::uuid IS NULL OR (d.created_at, d.id) ${asc ? Prisma.sql`>` : Prisma.sql`<`}
         (SELECT c.created_at, c.id FROM webhook_deliveries c WHERE c.id = ${cursor}::uuid))
-    ORDER BY d.created_at DESC, d.id DESC
+    ORDER BY ${asc ? Prisma.sql`d.created_at ASC, d.id ASC` : Prisma.sql`d.created_at DESC, d.id DESC`}
     LIMIT ${input.limit + 1}`;
   const page = rows.slice(0, input.limit).map((row) => ({
     ...row,

@@ -10,7 +10,6 @@ import {
   dateColumn,
   EmptyState,
   FilterInput,
-  formatDate,
   formatNumber,
   type TableSort,
 } from "@credits/ui";
@@ -55,7 +54,7 @@ const columns: DataTableColumn<UserRow>[] = [
     className: "whitespace-nowrap tabular-nums",
     cell: (user) => formatNumber(user.available),
   },
-  dateColumn("createdAt", "Joined", (user) => user.createdAt, formatDate),
+  dateColumn("createdAt", "Joined", (user) => user.createdAt, "date"),
   {
     id: "role",
     header: "Role",

@@ -10,8 +10,8 @@ import {
   CardTitle,
   ConfirmDialog,
   formatCredits,
-  formatDate,
   subscriptionStatusLabels,
+  useDateFormats,
   useToast,
 } from "@credits/ui";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -28,6 +28,7 @@ export function CurrentPlan({
   plans: Plan[];
 }) {
   const trpc = useTRPC();
+  const dates = useDateFormats();
   const queryClient = useQueryClient();
   const toast = useToast();
   const redirect = useRedirect();
@@ -83,27 +84,27 @@ export function CurrentPlan({
         {stripeManaged && subscription.status !== "PAST_DUE" && subscription.currentPeriodEnd && (
           <p data-testid="renewal">
             {subscription.cancelAtPeriodEnd
-              ? `Ends on ${formatDate(subscription.currentPeriodEnd)}; you keep it until then.`
-              : `Renews on ${formatDate(subscription.currentPeriodEnd)}.`}
+              ? `Ends on ${dates.date(subscription.currentPeriodEnd)}; you keep it until then.`
+              : `Renews on ${dates.date(subscription.currentPeriodEnd)}.`}
           </p>
         )}
         {subscription.pendingTier && subscription.currentPeriodEnd && (
           <p>
             Changes to {plans.find((item) => item.tier === subscription.pendingTier)?.name} on{" "}
-            {formatDate(subscription.currentPeriodEnd)}.
+            {dates.date(subscription.currentPeriodEnd)}.
           </p>
         )}
         {subscription.graceEndsAt &&
           (subscription.tier === "FREE" ? (
             <Alert>
               Your last payment failed and the grace period ended on{" "}
-              {formatDate(subscription.graceEndsAt)}: the free plan's limits apply until you update
+              {dates.date(subscription.graceEndsAt)}: the free plan's limits apply until you update
               your payment method.
             </Alert>
           ) : (
             <Alert>
               Your last payment failed. Update your payment method before{" "}
-              {formatDate(subscription.graceEndsAt)} to keep your plan.
+              {dates.date(subscription.graceEndsAt)} to keep your plan.
             </Alert>
           ))}
         {plan && plan.monthlyCredits > 0 && (
@@ -147,7 +148,7 @@ export function CurrentPlan({
       >
         You keep {plan?.name} and its credits until{" "}
         {subscription.currentPeriodEnd
-          ? formatDate(subscription.currentPeriodEnd)
+          ? dates.date(subscription.currentPeriodEnd)
           : "the period ends"}
         , then move to the free plan. You can resume any time before that.
       </ConfirmDialog>

@@ -20,7 +20,7 @@ import { catalog } from "~/lib/catalog.ts";
 
 /**
  * Buys one catalog item. When the balance is known to be too low the button is disabled and a short
- * note says why, with the way to more credits; the server's refusal (the balance changed meanwhile)
+ * note says by how much, with the way to more credits; the server's refusal (the balance changed meanwhile)
  * reads the same.
  */
 function BuyButton({
@@ -79,9 +79,10 @@ function BuyButton({
         Buy for {formatCredits(item.credits)}
       </Button>
       {short !== null && (
-        <p id={noteId} className="text-sm text-red-800" data-testid={`shortfall-${item.itemId}`}>
-          Not enough credits: this costs {formatCredits(item.credits)} and you have{" "}
-          {formatCredits(short)} available.{" "}
+        // Short, so the card it sits in grows by a line or two, not the whole row: the price is
+        // on the button and the balance at the top of the page.
+        <p id={noteId} className="text-xs text-red-800" data-testid={`shortfall-${item.itemId}`}>
+          Not enough credits: {formatNumber(item.credits - short)} short.{" "}
           <Link href="/billing" className="font-semibold underline">
             Get more credits
           </Link>

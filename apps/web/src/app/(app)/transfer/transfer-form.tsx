@@ -83,16 +83,17 @@ export function TransferForm() {
     // Refused here, before "This cannot be undone" is asked: an unknown email or oneself.
     setChecking(true);
     try {
-      await queryClient.fetchQuery({
+      const recipient = await queryClient.fetchQuery({
         ...trpc.credits.transferRecipient.queryOptions({ to: { email } }),
         retry: false,
         staleTime: 0,
       });
+      if (!recipient.ok) return setFormError({ field: "email", message: recipient.message });
     } catch (error) {
       const problem = describeError(error);
       return setFormError({
-        field: problem.code === "NOT_FOUND" || problem.code === "BAD_REQUEST" ? "email" : null,
-        message: problem.code === "NOT_FOUND" ? "No user has this email address." : problem.message,
+        field: problem.code === "BAD_REQUEST" ? "email" : null,
+        message: problem.message,
       });
     } finally {
       setChecking(false);

@@ -9,8 +9,8 @@ import {
   CardTitle,
   cn,
   formatCredits,
-  formatDate,
   formatNumber,
+  LocalDate,
   Skeleton,
 } from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
@@ -54,7 +54,7 @@ function QuotaBar({ quota }: { quota: QuotaStatus }) {
       )}
       {quota.kind === "quota" && quota.limit !== null && quota.used >= quota.limit && (
         <p className="text-xs text-red-700">
-          Used up until {formatDate(quota.resetsAt)}.{" "}
+          Used up until <LocalDate value={quota.resetsAt} style="date" />.{" "}
           <Link href="/billing" className="font-semibold underline">
             Upgrade for more
           </Link>
@@ -139,7 +139,13 @@ export function Usage() {
             <span className="font-semibold text-zinc-900">
               {subscription.data.tier.charAt(0) + subscription.data.tier.slice(1).toLowerCase()}
             </span>
-            {resetsAt && <> · resets on {formatDate(resetsAt)}</>} ·{" "}
+            {resetsAt && (
+              <>
+                {" "}
+                · resets on <LocalDate value={resetsAt} style="date" />
+              </>
+            )}{" "}
+            ·{" "}
             <Link href="/billing" className="font-semibold text-brand-700 underline">
               Change plan
             </Link>

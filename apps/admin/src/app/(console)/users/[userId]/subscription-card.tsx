@@ -7,10 +7,11 @@ import {
   Card,
   CardTitle,
   cn,
+  type DateFormats,
   formatCredits,
-  formatDate,
   formatNumber,
   subscriptionStatusLabels,
+  useDateFormats,
 } from "@credits/ui";
 import {
   CancelButton,
@@ -26,17 +27,17 @@ const managerLabels: Record<SubscriptionView["managedBy"], string> = {
 };
 
 /** The line about when the plan renews or ends, or why it has no date. */
-function renewal(subscription: SubscriptionView): string | null {
+function renewal(subscription: SubscriptionView, dates: DateFormats): string | null {
   const end = subscription.currentPeriodEnd;
   if (!subscription.status || subscription.status === "CANCELED" || !end) return null;
   if (subscription.cancelAtPeriodEnd) {
     return end > new Date()
-      ? `Cancels at the end of the period, on ${formatDate(end)}.`
-      : `Ended on ${formatDate(end)}.`;
+      ? `Cancels at the end of the period, on ${dates.date(end)}.`
+      : `Ended on ${dates.date(end)}.`;
   }
   // A comp is not billed, so its period does not renew: it lasts until an operator changes it.
   if (subscription.managedBy === "operator") return "No end date: kept until an operator ends it.";
-  return `Renews on ${formatDate(end)}.`;
+  return `Renews on ${dates.date(end)}.`;
 }
 
 /** The user's plan as it applies now, who keeps it, what is scheduled, and the operator's actions. */
@@ -49,12 +50,13 @@ export function SubscriptionCard({
   subscription: SubscriptionView;
   plans: Plans;
 }) {
+  const dates = useDateFormats();
   const { status, subscribedTier } = subscription;
   // Stripe-billed plans can only be changed through Stripe, which needs the keys on this server.
   const live = status !== null && status !== "CANCELED" && status !== "INCOMPLETE";
   const stripeUnreachable = subscription.managedBy === "stripe" && !subscription.paymentsConfigured;
   const cancellable = status !== null && status !== "CANCELED" && !stripeUnreachable;
-  const renewalText = renewal(subscription);
+  const renewalText = renewal(subscription, dates);
   return (
     <Card data-testid="subscription-card">
       <CardTitle
@@ -96,8 +98,8 @@ export function SubscriptionCard({
             <>
               <dt className="text-zinc-600">Period</dt>
               <dd>
-                {formatDate(subscription.currentPeriodStart)} –{" "}
-                {formatDate(subscription.currentPeriodEnd)}
+                {dates.date(subscription.currentPeriodStart)} –{" "}
+                {dates.date(subscription.currentPeriodEnd)}
               </dd>
             </>
           )}
@@ -112,7 +114,7 @@ export function SubscriptionCard({
             <dt className="text-zinc-600">Scheduled</dt>
             <dd>
               Moves to {plans[subscription.pendingTier].name} on{" "}
-              {formatDate(subscription.currentPeriodEnd)}
+              {dates.date(subscription.currentPeriodEnd)}
             </dd>
           </>
         )}
@@ -122,7 +124,7 @@ export function SubscriptionCard({
           <Alert>
             The last payment failed. {plans[subscribedTier ?? subscription.tier].name} limits{" "}
             {subscription.graceEndsAt > new Date() ? "apply until" : "applied until"}{" "}
-            {formatDate(subscription.graceEndsAt)}, the end of the grace period, unless a payment
+            {dates.date(subscription.graceEndsAt)}, the end of the grace period, unless a payment
             succeeds.
           </Alert>
         </div>
@@ -150,6 +152,7 @@ export function SubscriptionCard({
 
 /** What the user used of each feature this period, against the limit of the plan that applies. */
 export function UsageCard({ quotas }: { quotas: QuotaStatus[] }) {
+  const dates = useDateFormats();
   return (
     <Card>
       <CardTitle>Usage this period</CardTitle>
@@ -195,7 +198,7 @@ export function UsageCard({ quotas }: { quotas: QuotaStatus[] }) {
                       : formatNumber(quota.limit)}
                 </td>
                 <td className="py-1.5 text-right whitespace-nowrap text-zinc-600">
-                  {formatDate(quota.resetsAt)}
+                  {dates.date(quota.resetsAt)}
                 </td>
               </tr>
             ))}

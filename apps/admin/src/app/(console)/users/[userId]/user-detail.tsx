@@ -15,11 +15,11 @@ import {
   Alert,
   Card,
   CardTitle,
+  Email,
   EmptyState,
   formatCredits,
-  formatDate,
-  formatDateTime,
   formatNumber,
+  LocalDate,
   Skeleton,
   type SortOrder,
 } from "@credits/ui";
@@ -60,10 +60,13 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
     <div className="flex flex-col gap-6">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
-          <h1 className="text-2xl font-bold break-all">{customerName}</h1>
+          <h1 className="text-2xl font-bold">
+            {user.email ? <Email value={user.email} /> : customerName}
+          </h1>
           <p className="text-sm text-zinc-600">
             {user.name ?? "No name"} · {user.role === "ADMIN" ? "Administrator" : "User"} · joined{" "}
-            {formatDate(user.createdAt)} · <span className="font-mono text-xs">{user.id}</span>
+            <LocalDate value={user.createdAt} style="date" /> ·{" "}
+            <span className="font-mono text-xs">{user.id}</span>
             {user.externalId && (
               <>
                 {" "}
@@ -136,7 +139,13 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
                     {grant.source.toLowerCase()} · {grant.appId}
                   </span>
                   <span className="text-zinc-600">
-                    {grant.expiresAt ? `expires ${formatDate(grant.expiresAt)}` : "no expiry"}
+                    {grant.expiresAt ? (
+                      <>
+                        expires <LocalDate value={grant.expiresAt} style="date" />
+                      </>
+                    ) : (
+                      "no expiry"
+                    )}
                   </span>
                 </li>
               ))}
@@ -154,7 +163,9 @@ export function UserDetail({ userId, plans }: { userId: string; plans: Plans }) 
                   <span>
                     {formatCredits(hold.amount)} · {hold.description}
                   </span>
-                  <span className="text-zinc-600">until {formatDateTime(hold.expiresAt)}</span>
+                  <span className="text-zinc-600">
+                    until <LocalDate value={hold.expiresAt} />
+                  </span>
                 </li>
               ))}
             </ul>

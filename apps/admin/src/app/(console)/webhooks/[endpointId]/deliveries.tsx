@@ -2,10 +2,25 @@
 
 import type { RouterOutputs } from "@credits/credits";
 import { describeError, useTRPC } from "@credits/credits/react";
-import { Alert, Badge, Button, EmptyState, formatDateTime, Skeleton, useToast } from "@credits/ui";
+import {
+  Alert,
+  Badge,
+  Button,
+  DataTable,
+  type DataTableColumn,
+  dateColumn,
+  EmptyState,
+  formatDateTime,
+  formatNumber,
+  Select,
+  type SortOrder,
+  useToast,
+} from "@credits/ui";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 
 type Delivery = RouterOutputs["admin"]["webhooks"]["deliveries"]["deliveries"][number];
+type Status = Delivery["status"];
 
 const statusTones = {
   queued: "neutral",
@@ -13,15 +28,15 @@ const statusTones = {
   succeeded: "success",
   failed: "error",
   canceled: "neutral",
-} as const;
+} as const satisfies Record<Status, string>;
 
-const statusLabels = {
+const statusLabels: Record<Status, string> = {
   queued: "Queued",
   pending: "Retrying",
   succeeded: "Delivered",
   failed: "Failed",
   canceled: "Canceled",
-} as const;
+};
 
 function ResendButton({ delivery }: { delivery: Delivery }) {
   const trpc = useTRPC();
@@ -36,9 +51,11 @@ function ResendButton({ delivery }: { delivery: Delivery }) {
       onError: (error) => toast.error(describeError(error).message),
     }),
   );
+  // A delivery still being tried is resent by its own retries.
   if (delivery.status === "queued" || delivery.status === "pending") return null;
   return (
     <Button
+      size="sm"
       variant="secondary"
       busy={resend.isPending}
       onClick={() => resend.mutate({ deliveryId: delivery.id })}
@@ -55,80 +72,123 @@ function Attempts({ delivery }: { delivery: Delivery }) {
   }
   return (
     <ol className="flex flex-col gap-1" aria-label="Latest attempts">
-      {delivery.recentAttempts.map((attempt) => (
-        <li key={attempt.id} className="text-xs text-zinc-700">
-          <span className="font-medium">{formatDateTime(attempt.attemptedAt)}</span>
-          {" · "}
-          {attempt.statusCode === null ? "no answer" : `HTTP ${attempt.statusCode}`}
-          {" · "}
-          {attempt.durationMs.toLocaleString()} ms
-          {(attempt.error ?? attempt.responseExcerpt) && (
-            <span className="block break-all font-mono text-zinc-500">
-              {(attempt.error ?? attempt.responseExcerpt).slice(0, 200)}
-            </span>
-          )}
-        </li>
-      ))}
+      {delivery.recentAttempts.map((attempt) => {
+        const detail = attempt.error ?? attempt.responseExcerpt;
+        return (
+          <li key={attempt.id} className="text-xs text-zinc-700">
+            <span className="font-medium">{formatDateTime(attempt.attemptedAt)}</span>
+            {" · "}
+            {attempt.statusCode === null ? "no answer" : `HTTP ${attempt.statusCode}`}
+            {" · "}
+            {formatNumber(attempt.durationMs)} ms
+            {detail && (
+              <span className="block font-mono text-zinc-500 wrap-anywhere">
+                {detail.slice(0, 200)}
+              </span>
+            )}
+          </li>
+        );
+      })}
     </ol>
   );
 }
 
-/** The endpoint's deliveries, newest first, each with its latest attempts and a resend. */
+const columns: DataTableColumn<Delivery>[] = [
+  dateColumn("createdAt", "Created", (delivery) => delivery.createdAt),
+  {
+    id: "event",
+    header: "Event",
+    className: "whitespace-nowrap font-mono font-semibold",
+    cell: (delivery) => delivery.eventType,
+  },
+  {
+    id: "status",
+    header: "Status",
+    className: "whitespace-nowrap",
+    cell: (delivery) => (
+      <Badge tone={statusTones[delivery.status]}>{statusLabels[delivery.status]}</Badge>
+    ),
+  },
+  {
+    id: "attempts",
+    header: "Attempts",
+    className: "min-w-64",
+    cell: (delivery) => (
+      <div className="flex flex-col gap-1">
+        <span className="tabular-nums">
+          {delivery.attempts === 1 ? "1 attempt" : `${formatNumber(delivery.attempts)} attempts`}
+        </span>
+        <Attempts delivery={delivery} />
+      </div>
+    ),
+  },
+  {
+    id: "actions",
+    header: "Actions",
+    align: "end",
+    className: "whitespace-nowrap",
+    cell: (delivery) => <ResendButton delivery={delivery} />,
+  },
+];
+
+/**
+ * The endpoint's deliveries as a table, newest first unless sorted the other way, filtered by
+ * status, each with its latest attempts and a resend once it is finished.
+ */
 export function Deliveries({ endpointId }: { endpointId: string }) {
   const trpc = useTRPC();
+  const [status, setStatus] = useState<Status | "">("");
+  const [order, setOrder] = useState<SortOrder>("desc");
   const pages = useInfiniteQuery(
     trpc.admin.webhooks.deliveries.infiniteQueryOptions(
-      { endpointId, limit: 25 },
+      { endpointId, status: status || undefined, order, limit: 25 },
       { getNextPageParam: (page) => page.nextCursor, refetchInterval: 5_000 },
     ),
   );
-  if (pages.isError) return <Alert>{describeError(pages.error).message}</Alert>;
-  if (pages.isPending) {
-    return (
-      <div className="flex flex-col gap-3" aria-busy="true">
-        <Skeleton className="h-16" />
-        <Skeleton className="h-16" />
-      </div>
-    );
-  }
-  const deliveries = pages.data.pages.flatMap((page) => page.deliveries);
-  if (deliveries.length === 0) {
-    return (
-      <EmptyState title="Nothing sent yet">
-        Events appear here as they happen. Send a test event to check the endpoint now.
-      </EmptyState>
-    );
-  }
+  const rows = pages.data?.pages.flatMap((page) => page.deliveries) ?? [];
   return (
-    <div className="flex flex-col gap-3">
-      <ul className="divide-y divide-zinc-100" data-testid="webhook-deliveries">
-        {deliveries.map((delivery) => (
-          <li key={delivery.id} className="flex flex-col gap-2 py-3 sm:flex-row sm:items-start">
-            <div className="flex min-w-0 flex-1 flex-col gap-1">
-              <div className="flex flex-wrap items-center gap-2">
-                <span className="font-mono text-sm font-semibold">{delivery.eventType}</span>
-                <Badge tone={statusTones[delivery.status]}>{statusLabels[delivery.status]}</Badge>
-                <span className="text-xs text-zinc-500">
-                  {formatDateTime(delivery.createdAt)} · {delivery.attempts}{" "}
-                  {delivery.attempts === 1 ? "attempt" : "attempts"}
-                </span>
-              </div>
-              <Attempts delivery={delivery} />
-            </div>
-            <ResendButton delivery={delivery} />
-          </li>
-        ))}
-      </ul>
-      {pages.hasNextPage && (
-        <div>
-          <Button
-            variant="secondary"
-            busy={pages.isFetchingNextPage}
-            onClick={() => pages.fetchNextPage()}
-          >
-            Show older deliveries
-          </Button>
-        </div>
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <h2 className="text-base font-semibold text-zinc-900">Deliveries</h2>
+        <Select
+          label="Status"
+          value={status}
+          onChange={(event) => setStatus(event.target.value as Status | "")}
+        >
+          <option value="">All</option>
+          {(Object.keys(statusLabels) as Status[]).map((value) => (
+            <option key={value} value={value}>
+              {statusLabels[value]}
+            </option>
+          ))}
+        </Select>
+      </div>
+      {pages.isError ? (
+        <Alert>{describeError(pages.error).message}</Alert>
+      ) : (
+        <DataTable
+          label="Deliveries"
+          columns={columns}
+          rows={rows}
+          getRowId={(delivery) => delivery.id}
+          sort={{ column: "createdAt", order }}
+          onSortChange={(sort) => setOrder(sort.order)}
+          loading={pages.isPending}
+          pages={pages}
+          empty={
+            status ? (
+              <EmptyState title={`No ${statusLabels[status].toLowerCase()} deliveries`}>
+                Choose another status to see the rest of the log.
+              </EmptyState>
+            ) : (
+              <EmptyState title="Nothing sent yet">
+                Events appear here as they happen. Send a test event to check the endpoint now.
+              </EmptyState>
+            )
+          }
+          testId="webhook-deliveries"
+          rowTestId="webhook-delivery"
+        />
       )}
     </div>
   );

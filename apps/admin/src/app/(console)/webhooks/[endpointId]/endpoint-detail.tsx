@@ -1,7 +1,7 @@
 "use client";
 
 import { describeError, useTRPC } from "@credits/credits/react";
-import { Alert, Card, CardTitle, formatDateTime, Skeleton } from "@credits/ui";
+import { Alert, Card, formatDateTime, Skeleton } from "@credits/ui";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { EndpointStatus, eventTypesLabel } from "../endpoint-status.tsx";
@@ -53,7 +53,6 @@ export function EndpointDetail({ endpointId }: { endpointId: string }) {
           </div>
           <EndpointActions endpoint={endpoint.data} />
           <Card>
-            <CardTitle>Deliveries</CardTitle>
             <Deliveries endpointId={endpointId} />
           </Card>
         </>
