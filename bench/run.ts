@@ -219,8 +219,9 @@ async function runFocus(context: ScenarioContext, focus: string): Promise<void> 
       ? `, ${Math.round((row.load.opsPerSec / floor.load.opsPerSec) * 100)}% of the Next.js floor`
       : "";
     const cpu = row.cpu ? ` · CPU ms/op ${JSON.stringify(row.cpu)}` : "";
+    const batch = row.spendsPerBatch ? ` · ${row.spendsPerBatch} spends per batch` : "";
     console.log(
-      `${row.name}: ${Math.round(row.load.opsPerSec)}/s, p50 ${row.load.p50} ms, ${Math.round((row.load.opsPerSec / base) * 100)}% of the ${hot ? "hot " : ""}ceiling${ofFloor}${cpu}`,
+      `${row.name}: ${Math.round(row.load.opsPerSec)}/s, p50 ${row.load.p50} ms, ${Math.round((row.load.opsPerSec / base) * 100)}% of the ${hot ? "hot " : ""}ceiling${ofFloor}${cpu}${batch}`,
     );
   }
 }

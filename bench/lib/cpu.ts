@@ -55,6 +55,8 @@ export interface CpuPerOperation {
   serverMs?: number;
   /** ms of CPU of the Postgres backends of the scratch database per operation. */
   postgresMs?: number;
+  /** ms of CPU of this process, the load generator, per operation: it shares the machine too. */
+  loadMs?: number;
 }
 
 /**
@@ -68,9 +70,11 @@ export async function startCpuCount(
 ): Promise<(operations: number) => Promise<CpuPerOperation>> {
   const server = serverPid === null ? null : treeTicks(serverPid);
   const postgres = await backendTicks(pool);
+  const load = process.cpuUsage();
   return async (operations) => {
     const count = Math.max(1, operations);
-    const result: CpuPerOperation = {};
+    const used = process.cpuUsage(load);
+    const result: CpuPerOperation = { loadMs: round((used.user + used.system) / 1000 / count) };
     if (server && serverPid !== null && server.size > 0) {
       result.serverMs = round(usedMs(server, treeTicks(serverPid)) / count);
     }

@@ -19,6 +19,8 @@ export interface Row {
   peakRssMb: number;
   /** CPU per operation of the server under test and of Postgres (bench/lib/cpu.ts). */
   cpu?: CpuPerOperation;
+  /** Spends per database call under group commit during the row (the server's /metrics). */
+  spendsPerBatch?: number;
   /** ops/s as a share of the ceiling's, measured in the same run. */
   ceilingRatio?: number;
   /** ops/s as a share of what Next.js answers for a route doing nothing (GET /health). */
@@ -84,6 +86,8 @@ function scenarioTable(report: BenchReport): string {
       "vs naive",
       "server CPU ms/op",
       "Postgres CPU ms/op",
+      "load generator CPU ms/op",
+      "spends per batch",
       "violations",
       "peak RSS MB",
     ],
@@ -101,6 +105,8 @@ function scenarioTable(report: BenchReport): string {
         row.naiveRatio === undefined ? "" : `${row.naiveRatio}x`,
         row.cpu?.serverMs === undefined ? "" : String(row.cpu.serverMs),
         row.cpu?.postgresMs === undefined ? "" : String(row.cpu.postgresMs),
+        row.cpu?.loadMs === undefined ? "" : String(row.cpu.loadMs),
+        row.spendsPerBatch === undefined ? "" : String(row.spendsPerBatch),
         String(row.violations),
         row.peakRssMb > 0 ? String(row.peakRssMb) : "",
       ]),

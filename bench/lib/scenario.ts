@@ -68,13 +68,20 @@ export function createScenarioContext(options: {
     async measured(row, extraViolations = async () => 0, sampled = web) {
       log(row.name);
       sampled?.resetPeak();
+      const batchesBefore = sampled ? await spendBatches(sampled.url) : null;
       const cpuSince = await startCpuCount(options.pool, sampled?.pid ?? null);
       const load = await row.run();
       const cpu = await cpuSince(load.total);
+      const batchesAfter = sampled ? await spendBatches(sampled.url) : null;
+      const batches = batchesBefore && batchesAfter ? batchesAfter.count - batchesBefore.count : 0;
+      const spendsPerBatch =
+        batchesBefore && batchesAfter && batches > 0
+          ? Math.round(((batchesAfter.spends - batchesBefore.spends) / batches) * 10) / 10
+          : undefined;
       const peakRssMb = sampled?.peakRssMb() ?? 0;
       const violations = (await verifyLedger(prisma)).length + (await extraViolations());
       const { run: _run, ...rest } = row;
-      const result: Row = { ...rest, load, violations, peakRssMb, cpu };
+      const result: Row = { ...rest, load, violations, peakRssMb, cpu, spendsPerBatch };
       rows.push(result);
       correctness.push({
         name: `${row.name}: ledger invariants`,
@@ -92,6 +99,18 @@ export function createScenarioContext(options: {
         expected,
       });
     },
+  };
+}
+
+/** The server's group-commit calls so far and the spends they carried (its /metrics). */
+async function spendBatches(url: string): Promise<{ count: number; spends: number } | null> {
+  const response = await fetch(`${url}/metrics`).catch(() => null);
+  if (!response?.ok) return null;
+  const text = await response.text();
+  const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, "m"))?.[1] ?? 0);
+  return {
+    count: value("credits_spend_batch_size_count"),
+    spends: value("credits_spend_batch_size_sum"),
   };
 }
 
