@@ -7,7 +7,8 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { metrics } from "../src/observability/metrics.ts";
 import { servingDatabase } from "../src/rest/dependencies.ts";
-import { spendBatcherOf } from "../src/service/group-commit.ts";
+import { debitOutcome } from "../src/service/debit-statement.ts";
+import { enableGroupCommit, spendBatcherOf } from "../src/service/group-commit.ts";
 import { reserveHold } from "../src/service/holds.ts";
 import { createPurchase, grantCredits, spendCredits } from "../src/service/operations.ts";
 import type { Actor } from "../src/service/types.ts";
@@ -18,7 +19,15 @@ const databaseUrl = process.env.DATABASE_URL ?? "";
 const system: Actor = { type: "SYSTEM", id: null };
 /** The same database without group commit: each spend its own statement. */
 const oneByOne = createDatabaseClient(databaseUrl, { poolMax: 4 });
-afterAll(() => Promise.all([oneByOne.$disconnect(), disconnectDb()]));
+/**
+ * The same database with up to three calls of spends in flight at once (CREDITS_GROUP_COMMIT_IN_FLIGHT)
+ * of two spends each, so one account's spends queue behind its call while the other's leave.
+ */
+const inParallel = createDatabaseClient(databaseUrl, { poolMax: 4 });
+enableGroupCommit(inParallel, { maxBatch: 2, maxInFlight: 3 }, (spend) =>
+  debitOutcome(inParallel, spend),
+);
+afterAll(() => Promise.all([oneByOne.$disconnect(), inParallel.$disconnect(), disconnectDb()]));
 
 type Step =
   | { kind: "spend"; account: 0 | 1; amount: number }
@@ -153,6 +162,8 @@ describe("group commit", () => {
         const batched = await runSteps(db, steps, "batched");
         const alone = await runSteps(oneByOne, steps, "one by one");
         expect(batched).toEqual(alone);
+        // Calls side by side keep each account's spends in arrival order just the same.
+        expect(await runSteps(inParallel, steps, "batched")).toEqual(alone);
       }),
       { numRuns: 25 },
     );
@@ -227,13 +238,13 @@ describe("group commit", () => {
     };
     try {
       // The first spend goes alone and waits on a lock; the next four, sent once it is waiting,
-      // queue behind it, then leave as one batch, which waits on the second lock until its
-      // connection is killed.
+      // leave as one batch (beside it, or behind it with one call in flight at a time), which
+      // waits on the second lock until its connection is killed.
       await lock(first, blocker);
+      await lock(second, user);
       const alone = spend(blocker, 1);
       await backend("credits_debit(");
       const batch = [spend(user, 10), spend(user, 20), spend(user, 30), spend(user, 40)];
-      await lock(second, user);
       await first.query("COMMIT");
       await alone;
       await first.query("SELECT pg_terminate_backend($1)", [await backend("credits_debit_batch(")]);

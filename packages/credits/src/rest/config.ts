@@ -39,6 +39,8 @@ export const serviceApiEnvSchema = z.object({
   CREDITS_GROUP_COMMIT: z.enum(["on", "off"], { error: "must be on or off" }).default("on"),
   /** The most spends one group-commit call carries. */
   CREDITS_GROUP_COMMIT_MAX_BATCH: z.coerce.number().int().min(2).max(1_000).default(64),
+  /** The most group-commit calls in flight at once (on as many connections); 1: one at a time. */
+  CREDITS_GROUP_COMMIT_IN_FLIGHT: z.coerce.number().int().min(1).max(8).default(1),
 });
 
 export interface ServiceApiConfig {
@@ -47,8 +49,8 @@ export interface ServiceApiConfig {
   limits: { tokenPerMinute: number; userPerMinute: number };
   /** Required of /metrics scrapers when set. */
   metricsToken: string | undefined;
-  /** Group commit of spends: null when off, else the most spends per call. */
-  groupCommit: { maxBatch: number } | null;
+  /** Group commit of spends: null when off, else the most spends per call and calls at once. */
+  groupCommit: { maxBatch: number; maxInFlight: number } | null;
   /** What the security headers of its answers depend on (http/security-headers.ts). */
   security: SecurityHeaderSettings;
 }
@@ -66,7 +68,12 @@ export function serviceApiConfigFrom(source: Record<string, string | undefined>)
     },
     metricsToken: env.METRICS_TOKEN,
     groupCommit:
-      env.CREDITS_GROUP_COMMIT === "on" ? { maxBatch: env.CREDITS_GROUP_COMMIT_MAX_BATCH } : null,
+      env.CREDITS_GROUP_COMMIT === "on"
+        ? {
+            maxBatch: env.CREDITS_GROUP_COMMIT_MAX_BATCH,
+            maxInFlight: env.CREDITS_GROUP_COMMIT_IN_FLIGHT,
+          }
+        : null,
     security: { trustedProxies: env.AUTH_TRUSTED_PROXIES, development },
   };
 }

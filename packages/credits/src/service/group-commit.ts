@@ -37,6 +37,12 @@ export interface DebitOutcome<T> {
 export interface GroupCommitOptions {
   /** The most spends one call carries; more wait for the next. */
   maxBatch: number;
+  /**
+   * The most calls in flight at once, each on its own connection (so Postgres works on more than
+   * one core). A spend whose account is in a call in flight waits for that call, so per account
+   * the calls, and the spends, still apply in arrival order.
+   */
+  maxInFlight: number;
 }
 
 interface Pending {
@@ -46,6 +52,8 @@ interface Pending {
 }
 
 type RunOne = (spend: DebitArguments) => Promise<DebitOutcome<unknown> | undefined>;
+
+const accountOf = (spend: DebitArguments) => `${spend.userId} ${spend.appId}`;
 
 /**
  * The batcher of each database client, on globalThis as the client is (packages/db): Next.js
@@ -79,8 +87,11 @@ export function spendBatcherOf(db: Database): SpendBatcher | undefined {
 
 export class SpendBatcher {
   private queue: Pending[] = [];
-  /** A call is in flight, or scheduled to leave at the end of this turn. */
-  private busy = false;
+  /** A call is scheduled to leave at the end of this turn. */
+  private scheduled = false;
+  private inFlight = 0;
+  /** The accounts (user and app) of the calls in flight, with how many calls hold each. */
+  private readonly busyAccounts = new Map<string, number>();
 
   constructor(
     private readonly db: Database,
@@ -101,15 +112,47 @@ export class SpendBatcher {
   }
 
   private pump(): void {
-    if (this.busy || this.queue.length === 0) return;
-    this.busy = true;
+    if (this.scheduled || this.queue.length === 0 || this.inFlight >= this.options.maxInFlight)
+      return;
+    this.scheduled = true;
     setImmediate(() => {
-      const batch = this.queue.splice(0, this.options.maxBatch);
+      this.scheduled = false;
+      const batch = this.take();
+      if (batch.length === 0) return;
+      const accounts = batch.map((pending) => accountOf(pending.spend));
+      for (const account of accounts)
+        this.busyAccounts.set(account, (this.busyAccounts.get(account) ?? 0) + 1);
+      this.inFlight += 1;
       void this.send(batch).finally(() => {
-        this.busy = false;
+        this.inFlight -= 1;
+        for (const account of accounts) {
+          const left = (this.busyAccounts.get(account) ?? 1) - 1;
+          if (left === 0) this.busyAccounts.delete(account);
+          else this.busyAccounts.set(account, left);
+        }
         this.pump();
       });
+      this.pump();
     });
+  }
+
+  /**
+   * The next call's spends: the oldest waiting ones, up to the batch size, leaving in the queue (in
+   * their order) those whose account a call in flight holds.
+   */
+  private take(): Pending[] {
+    const batch: Pending[] = [];
+    const waiting: Pending[] = [];
+    for (const [index, pending] of this.queue.entries()) {
+      if (batch.length === this.options.maxBatch) {
+        waiting.push(...this.queue.slice(index));
+        break;
+      }
+      if (this.busyAccounts.has(accountOf(pending.spend))) waiting.push(pending);
+      else batch.push(pending);
+    }
+    this.queue = waiting;
+    return batch;
   }
 
   private async send(batch: Pending[]): Promise<void> {
