@@ -158,6 +158,22 @@ describe("the connection after an answer given before the body was read", () => 
     expect(Date.now() - started).toBeLessThan(4_000);
   });
 
+  it("cuts off a body it never read (a wrong token) that goes on past what it drops", async () => {
+    const user = await createUser();
+    const refused = head("POST", `/api/credits/${user.id}/add`, chunked).replace(
+      bootstrapToken,
+      "not-a-token",
+    );
+    const started = Date.now();
+    const sent = await exchange(
+      [Buffer.concat([Buffer.from(refused), chunkedBody(64, true)]), chunkedBody(1024, true)],
+      10_000,
+    );
+    expect(sent.answers.map((answer) => answer.status)).toEqual([401]);
+    expect(sent.end).not.toBe("open");
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
   it("keeps a connection whose body was read alive: both requests on it are answered", async () => {
     const user = await createUser();
     const body = JSON.stringify({ amount: 3, description: "kept alive" });

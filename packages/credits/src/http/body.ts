@@ -134,10 +134,8 @@ export function discardNodeRest(incoming: IncomingMessage): void {
     if (dropped > discardLimits.bytes && Date.now() - started > discardLimits.graceMs) cutOff();
   };
   incoming.once("close", () => clearTimeout(timer));
-  // From the next turn of the event loop: the answer is written first.
-  setImmediate(() => {
-    if (incoming.complete || incoming.destroyed) return clearTimeout(timer);
-    incoming.on("data", onData);
-    incoming.resume();
-  });
+  // At once, not after the answer: Node would otherwise dump the body itself once the answer is
+  // out, dropping these listeners, and read it without bounds. Reading does not hold up writing.
+  incoming.on("data", onData);
+  incoming.resume();
 }

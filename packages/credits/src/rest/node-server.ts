@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { readNodeTextWithin } from "../http/body.ts";
+import { discardNodeRest, readNodeTextWithin } from "../http/body.ts";
 import { apiSecurityHeaders } from "../http/security-headers.ts";
 import {
   answerRestRequest,
@@ -30,9 +30,11 @@ export async function respondWithRest(
   const answer = request ? await answerRestRequest(request, deps) : invalidTargetAnswer();
   setHeaders(outgoing, apiSecurityHeaders(request ?? nodeHeaders(incoming), deps.config.security));
   outgoing.writeHead(answer.status, answer.headers);
-  // A body the handler never read (a bad token, an unknown route) Node reads and drops itself
-  // once the answer is out; one it refused midway is dropped within bounds (http/body.ts).
   outgoing.end(answer.body);
+  // A body the handler never read (a bad token, an unknown route) is dropped within the same
+  // bounds as one it refused midway, which is already being dropped (http/body.ts).
+  if (!incoming.complete && !incoming.destroyed && incoming.readableFlowing === null)
+    discardNodeRest(incoming);
 }
 
 /** The URL a Node request names, or null when its Host header and target make none. */
