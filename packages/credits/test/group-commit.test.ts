@@ -209,9 +209,15 @@ describe("group commit", () => {
   it("answers each spend of a batch whose connection is killed, once, as it committed", async () => {
     const [blocker, user] = await fundedPair();
     const retriesBefore = (await metrics().spendBatchRetries.get()).values[0]?.value ?? 0;
-    const lockers = [new pg.Client(databaseUrl), new pg.Client(databaseUrl)];
+    // Two lockers, each holding an account's row in a transaction, and a watcher outside any
+    // (a transaction would see pg_stat_activity as it was at its first look).
+    const lockers = [
+      new pg.Client(databaseUrl),
+      new pg.Client(databaseUrl),
+      new pg.Client(databaseUrl),
+    ];
     await Promise.all(lockers.map((locker) => locker.connect()));
-    const [first, second] = lockers as [pg.Client, pg.Client];
+    const [first, second, watcher] = lockers as [pg.Client, pg.Client, pg.Client];
     const lock = async (locker: pg.Client, userId: string) => {
       await locker.query("BEGIN");
       await locker.query("SELECT 1 FROM credit_accounts WHERE user_id = $1 FOR UPDATE", [userId]);
@@ -226,7 +232,7 @@ describe("group commit", () => {
     /** The pid of the backend running a spend statement (`credits_debit(` or the batch's). */
     const backend = async (statement: string) => {
       for (let attempt = 0; attempt < 100; attempt += 1) {
-        const { rows } = await first.query<{ pid: number }>(
+        const { rows } = await watcher.query<{ pid: number }>(
           `SELECT pid FROM pg_stat_activity
            WHERE query LIKE '%' || $1 || '%' AND state = 'active' AND pid <> pg_backend_pid()`,
           [statement],
@@ -247,7 +253,9 @@ describe("group commit", () => {
       const batch = [spend(user, 10), spend(user, 20), spend(user, 30), spend(user, 40)];
       await first.query("COMMIT");
       await alone;
-      await first.query("SELECT pg_terminate_backend($1)", [await backend("credits_debit_batch(")]);
+      await watcher.query("SELECT pg_terminate_backend($1)", [
+        await backend("credits_debit_batch("),
+      ]);
       await second.query("COMMIT");
       const answers = await Promise.all(batch);
       expect(answers.map((answer) => answer.balance)).toEqual([90, 70, 40, 0]);
