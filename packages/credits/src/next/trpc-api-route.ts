@@ -30,5 +30,5 @@ export async function trpcApiRoute(incoming: IncomingMessage, outgoing: ServerRe
     );
     return;
   }
-  await streamFetchResponse(outgoing, await handler(request));
+  await streamFetchResponse(outgoing, await handler(request), gone.signal);
 }

@@ -1,11 +1,10 @@
 // The REST handler on Node's own request and response: what apps/web's Pages-Router API routes
 // call, and a plain node:http server for the tests (real HTTP without a build) and for the
 // benchmark's measure of what the framework costs.
+import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { discardNodeRest, readNodeTextWithin } from "../http/body.ts";
 import { apiSecurityHeaders } from "../http/security-headers.ts";
 import {
@@ -99,19 +98,35 @@ export async function writeFetchResponse(outgoing: ServerResponse, response: Res
 
 /**
  * Sends a Fetch-API response on Node's as its body comes (a tRPC subscription's event stream
- * never ends on its own); a client that goes away cancels the body.
+ * never ends on its own); `gone` (the client went away) cancels the body. Written chunk by chunk
+ * rather than piped: a pipe adds half a dozen listeners to a response that Next.js already
+ * listens to, past Node's warning limit.
  */
-export async function streamFetchResponse(outgoing: ServerResponse, response: Response) {
+export async function streamFetchResponse(
+  outgoing: ServerResponse,
+  response: Response,
+  gone: AbortSignal,
+) {
   outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-  if (!response.body) {
+  const reader = response.body?.getReader();
+  if (!reader) {
     outgoing.end();
     return;
   }
-  await pipeline(Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>), outgoing).catch(
-    () => {
-      // The client went away mid-stream: the body was cancelled, nothing is left to send.
-    },
-  );
+  const cancel = () => reader.cancel().catch(() => undefined);
+  gone.addEventListener("abort", cancel, { once: true });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || gone.aborted) break;
+      if (!outgoing.write(value)) await once(outgoing, "drain", { signal: gone });
+    }
+  } catch {
+    // The client went away mid-stream: the body was cancelled, nothing is left to send.
+  } finally {
+    gone.removeEventListener("abort", cancel);
+    outgoing.end();
+  }
 }
 
 /**
