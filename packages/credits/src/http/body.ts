@@ -82,7 +82,7 @@ export function readNodeTextWithin(
   maxBytes: number,
 ): Promise<string | null> {
   if (Number(incoming.headers["content-length"] ?? 0) > maxBytes) {
-    discardNodeRest(incoming);
+    setImmediate(() => discardNodeRest(incoming));
     return Promise.resolve(null);
   }
   return new Promise((resolve, reject) => {
@@ -100,7 +100,9 @@ export function readNodeTextWithin(
         return;
       }
       stop();
-      discardNodeRest(incoming);
+      // From the next turn of the event loop, once the 413 is written: reading on at once would
+      // let a fast client push the rest past the bounds before it has its answer.
+      setImmediate(() => discardNodeRest(incoming));
       resolve(null);
     };
     const onEnd = () => {
@@ -134,8 +136,8 @@ export function discardNodeRest(incoming: IncomingMessage): void {
     if (dropped > discardLimits.bytes && Date.now() - started > discardLimits.graceMs) cutOff();
   };
   incoming.once("close", () => clearTimeout(timer));
-  // At once, not after the answer: Node would otherwise dump the body itself once the answer is
-  // out, dropping these listeners, and read it without bounds. Reading does not hold up writing.
+  // Before Node's own dump of an unread body (once the answer is out) can take over: it drops
+  // these listeners and reads without bounds.
   incoming.on("data", onData);
   incoming.resume();
 }
